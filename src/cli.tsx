@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/**
+ * The process edge: argv and signals in, exit code out. The only place that ends the process.
+ */
+import { main } from './cli/main.js';
+
+const controller = new AbortController();
+const stop = () => controller.abort();
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
+
+// bin/caio renames --env-file (Node 20 would consume it); undo that here.
+const argv = process.argv
+  .slice(2)
+  .map((arg) => (arg.startsWith('--caio-env-file') ? arg.replace('--caio-env-file', '--env-file') : arg));
+
+const code = await main({
+  argv,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  stopSignal: controller.signal,
+});
+process.exitCode = code;
+// A command must close what it opened; if a stray handle lingers, do not hang the shell.
+setTimeout(() => process.exit(code), 1500).unref();
