@@ -1,0 +1,36 @@
+/**
+ * The one way to open the embedded SQLite database (`HIVE_DIR/caio.db`): WAL, synchronous=FULL (an
+ * acknowledged write survives kill -9 and power loss), a busy timeout so the console, `caio serve` and
+ * one-shot commands can share the file. Each store creates its own tables (CREATE TABLE IF NOT EXISTS)
+ * when it is constructed.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UserError, errorMessage } from '../../errors.js';
+
+export type SqliteDatabase = Database.Database;
+
+export function databasePath(hiveDir: string): string {
+  return join(hiveDir, 'caio.db');
+}
+
+export function openDatabase(path: string, options: { readonly?: boolean } = {}): SqliteDatabase {
+  try {
+    if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path, { readonly: Boolean(options.readonly), fileMustExist: Boolean(options.readonly) });
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+    }
+    return db;
+  } catch (error) {
+    throw new UserError(`Cannot open the embedded database ${path}: ${errorMessage(error)}`, {
+      nextStep: 'Check HIVE_DIR (it must be a writable folder) and that no other program holds the file locked.',
+      code: 'sqlite_open_failed',
+      cause: error,
+    });
+  }
+}
