@@ -23,7 +23,9 @@ export interface RuntimeOptions {
 export async function createRuntime(config: Config, _options: RuntimeOptions = {}): Promise<Runtime> {
   const cleanups: (() => Promise<void> | void)[] = [];
   const db = openDatabase(databasePath(config.HIVE_DIR));
-  cleanups.push(() => db.close());
+  cleanups.push(() => {
+    db.close();
+  });
 
   let closed = false;
   return {
