@@ -20,8 +20,10 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<Check[]
     retryStrategy: () => null,
     reconnectOnError: () => false,
   });
-  client.on('error', () => {
-    // Reported through the awaited calls below.
+  // ioredis rejects connect() with a bare "Connection is closed"; the cause arrives as an 'error' event.
+  let lastError: Error | undefined;
+  client.on('error', (error: Error) => {
+    lastError = error;
   });
   try {
     const started = performance.now();
@@ -43,13 +45,19 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<Check[]
       {
         status: 'FAIL',
         name,
-        reason: `cannot reach ${maskUrl(url)}: ${errorMessage(error)}`,
+        reason: `cannot reach ${maskUrl(url)}: ${describeRedisError(lastError ?? error)}`,
         fix: 'Start Redis or fix REDIS_URL (host, port, password, rediss:// for TLS).',
       },
     ];
   } finally {
     client.disconnect();
   }
+}
+
+function describeRedisError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = errorMessage(error);
+  return code && !message.includes(code) ? `${code} ${message}` : message;
 }
 
 async function persistenceCheck(client: Redis, timeoutMs: number): Promise<Check> {
