@@ -57,7 +57,12 @@ export interface StateStore {
   /** Unconditional upsert; returns the new version. */
   putRecord<T = unknown>(collection: string, id: string, value: T): Promise<StoredRecord<T>>;
   /** Write only when the stored version equals `expectedVersion` (0 = the record must not exist). */
-  compareAndSet<T = unknown>(collection: string, id: string, expectedVersion: number, value: T): Promise<CasResult<T>>;
+  compareAndSet<T = unknown>(
+    collection: string,
+    id: string,
+    expectedVersion: number,
+    value: T,
+  ): Promise<CasResult<T>>;
   deleteRecord(collection: string, id: string): Promise<boolean>;
 
   // Primitives ---------------------------------------------------------------------------------

@@ -18,7 +18,10 @@ export function databasePath(hiveDir: string): string {
 export function openDatabase(path: string, options: { readonly?: boolean } = {}): SqliteDatabase {
   try {
     if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path, { readonly: Boolean(options.readonly), fileMustExist: Boolean(options.readonly) });
+    const db = new Database(path, {
+      readonly: Boolean(options.readonly),
+      fileMustExist: Boolean(options.readonly),
+    });
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
@@ -28,7 +31,8 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
     return db;
   } catch (error) {
     throw new UserError(`Cannot open the embedded database ${path}: ${errorMessage(error)}`, {
-      nextStep: 'Check HIVE_DIR (it must be a writable folder) and that no other program holds the file locked.',
+      nextStep:
+        'Check HIVE_DIR (it must be a writable folder) and that no other program holds the file locked.',
       code: 'sqlite_open_failed',
       cause: error,
     });
