@@ -1,0 +1,3 @@
+export * from './model.js';
+export * from './verdict.js';
+export * from './report.js';

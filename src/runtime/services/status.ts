@@ -1,0 +1,271 @@
+/**
+ * The one-shot overview (`caio status`, the console's Overview, chat messages): store health,
+ * readiness, queue counts, aging, capacity, ramp, send mode, last replay, last release decision.
+ * Every section comes from a runtime service when this build has it, else says "unavailable" with
+ * the reason — a missing or failing service never fails the whole status.
+ */
+import type { Config } from '../config.js';
+import { errorMessage } from '../errors.js';
+
+export type Section<T> = ({ available: true } & T) | { available: false; reason: string };
+
+export interface StatusReport {
+  generated_at: string;
+  mode: string;
+  version: string;
+  store: Section<{
+    kind: string;
+    healthy: boolean;
+    degraded: boolean;
+    latency_ms: number | null;
+    error: string | null;
+  }>;
+  readiness: Section<{ ready: boolean; redis: string; inngest: string }>;
+  queue: Section<{
+    counts: Record<string, number>;
+    aging_p50_minutes: number;
+    aging_p95_minutes: number;
+    aging_max_minutes: number;
+    sla_minutes: number;
+    sla_breaches: number;
+    approvals_used: number;
+    approvals_capacity: number;
+  }>;
+  ramp: Section<{ summary: string }>;
+  send_mode: { email: string; crm: string; calendar: string };
+  last_replay: Section<{ summary: string }>;
+  release: Section<{ release_id: string; env: string; decision: string; at: string }>;
+}
+
+/** Narrow, optional views of runtime services (duck-typed so status works with any subset). */
+export interface StatusSources {
+  config: Config;
+  version: string;
+  now?: () => number;
+  state?: {
+    health(): Promise<{
+      kind: string;
+      healthy: boolean;
+      degraded: boolean;
+      latencyMs: number | undefined;
+      error: string | undefined;
+    }>;
+  };
+  readiness?: { refresh(): Promise<ReadinessLike> };
+  queue?: { metrics(): Promise<QueueMetricsLike> };
+  ramp?: { status(): Promise<unknown> };
+  replay?: { last(): Promise<unknown> | unknown };
+  release?: {
+    latestRun(): { release_id: string; env: string; decision: string; finished_at: string } | undefined;
+  };
+  /** Why a service is absent (e.g. the runtime failed to start), shown instead of "not in this build". */
+  unavailableReason?: string;
+}
+
+interface ReadinessLike {
+  ready: boolean;
+  redis: { healthy: boolean; mode: string; required: boolean };
+  inngest: { healthy: boolean; mode: string; required: boolean };
+}
+interface QueueMetricsLike {
+  counts: Record<string, number>;
+  aging: { p50_minutes: number; p95_minutes: number; max_minutes: number };
+  sla: { minutes: number; breaches: number };
+  capacity: { per_reviewer: number; reviewers: { reviewer: string; used: number }[] };
+}
+
+const NOT_IN_BUILD = 'not available in this build';
+
+async function section<T>(source: unknown, why: string, read: () => Promise<T>): Promise<Section<T>> {
+  if (source === undefined) return { available: false, reason: why };
+  try {
+    return { available: true, ...(await read()) };
+  } catch (error) {
+    return { available: false, reason: `error: ${errorMessage(error)}` };
+  }
+}
+
+export async function collectStatus(sources: StatusSources): Promise<StatusReport> {
+  const { config } = sources;
+  const now = sources.now ?? Date.now;
+  const why = sources.unavailableReason ?? NOT_IN_BUILD;
+  const dep = (d: ReadinessLike['redis']) =>
+    `${d.healthy ? 'healthy' : 'unhealthy'} (${d.mode}${d.required ? ', required' : ''})`;
+  const [store, readiness, queue, ramp, lastReplay] = await Promise.all([
+    section(sources.state, why, async () => {
+      const h = await sources.state!.health();
+      return {
+        kind: h.kind,
+        healthy: h.healthy,
+        degraded: h.degraded,
+        latency_ms: h.latencyMs ?? null,
+        error: h.error ?? null,
+      };
+    }),
+    section(sources.readiness, why, async () => {
+      const r = await sources.readiness!.refresh();
+      return { ready: r.ready, redis: dep(r.redis), inngest: dep(r.inngest) };
+    }),
+    section(sources.queue, why, async () => {
+      const m = await sources.queue!.metrics();
+      return {
+        counts: m.counts,
+        aging_p50_minutes: m.aging.p50_minutes,
+        aging_p95_minutes: m.aging.p95_minutes,
+        aging_max_minutes: m.aging.max_minutes,
+        sla_minutes: m.sla.minutes,
+        sla_breaches: m.sla.breaches,
+        approvals_used: m.capacity.reviewers.reduce((sum, r) => sum + r.used, 0),
+        approvals_capacity: m.capacity.per_reviewer,
+      };
+    }),
+    section(sources.ramp, why, async () => ({ summary: summarize(await sources.ramp!.status()) })),
+    section(sources.replay, why, async () => ({ summary: summarize(await sources.replay!.last()) })),
+  ]);
+  const run = sources.release?.latestRun();
+  // The runtime refused to start (e.g. REDIS_REQUIRED and Redis down): the store is what is unhealthy.
+  const storeSection: StatusReport['store'] =
+    !store.available && sources.unavailableReason && !sources.state
+      ? {
+          available: true,
+          kind: config.REDIS_URL ? 'redis' : 'sqlite',
+          healthy: false,
+          degraded: false,
+          latency_ms: null,
+          error: sources.unavailableReason,
+        }
+      : store;
+  return {
+    generated_at: new Date(now()).toISOString(),
+    mode: config.mode,
+    version: sources.version,
+    store: storeSection,
+    readiness,
+    queue,
+    ramp,
+    send_mode: { email: config.EMAIL_SEND_MODE, crm: config.GHL_MODE, calendar: config.CALENDAR_MODE },
+    last_replay: lastReplay,
+    release: run
+      ? {
+          available: true,
+          release_id: run.release_id,
+          env: run.env,
+          decision: run.decision,
+          at: run.finished_at,
+        }
+      : { available: false, reason: 'no release check has run yet' },
+  };
+}
+
+/** A one-line summary of a service answer (ramp status, stored replay run), tolerant of shape. */
+function summarize(value: unknown): string {
+  if (value === undefined || value === null) return 'none yet';
+  if (typeof value !== 'object') return String(value);
+  const record = value as Record<string, unknown>;
+  if (typeof record.tier === 'number' && typeof record.daily_limit === 'number') {
+    return `tier ${record.tier}: ${record.daily_limit}/day, sent today ${String(record.sent_today ?? '?')}, remaining ${String(
+      record.remaining_today ?? '?',
+    )}, clean days ${String(record.clean_days ?? '?')}/${String(record.required_clean_days ?? '?')}`;
+  }
+  if (typeof record.pass_rate === 'number' && typeof record.ran_at === 'string') {
+    return `pass rate ${Math.round(record.pass_rate * 1000) / 10}% (threshold ${String(record.threshold)}), block_build=${String(
+      record.block_build,
+    )}, at ${record.ran_at}`;
+  }
+  const keys = [
+    'tier',
+    'daily_limit',
+    'clean_days',
+    'pass_rate',
+    'threshold',
+    'block_build',
+    'at',
+    'ran_at',
+    'created_at',
+  ];
+  const parts = keys.filter((key) => record[key] !== undefined).map((key) => `${key}=${String(record[key])}`);
+  return parts.length > 0 ? parts.join(', ') : JSON.stringify(value).slice(0, 120);
+}
+
+/** Label/value rows shared by the text and Markdown renderings. */
+export function statusRows(report: StatusReport): { label: string; value: string }[] {
+  const show = <T>(s: Section<T>, fmt: (v: T) => string) =>
+    s.available ? fmt(s) : `unavailable (${s.reason})`;
+  return [
+    { label: 'Mode', value: `${report.mode} (caio ${report.version})` },
+    {
+      label: 'Store',
+      value: show(
+        report.store,
+        (s) =>
+          `${s.kind} ${s.healthy ? 'healthy' : 'UNHEALTHY'}${s.degraded ? ' (degraded: embedded fallback)' : ''}${
+            s.latency_ms !== null ? `, ${s.latency_ms.toFixed(1)} ms` : ''
+          }${s.error ? `, ${s.error}` : ''}`,
+      ),
+    },
+    {
+      label: 'Readiness',
+      value: show(
+        report.readiness,
+        (r) => `${r.ready ? 'ready' : 'NOT READY'}; redis ${r.redis}; inngest ${r.inngest}`,
+      ),
+    },
+    {
+      label: 'Queue',
+      value: show(
+        report.queue,
+        (q) =>
+          Object.entries(q.counts)
+            .filter(([, n]) => n > 0)
+            .map(([status, n]) => `${status} ${n}`)
+            .join(', ') || 'empty',
+      ),
+    },
+    {
+      label: 'Aging',
+      value: show(
+        report.queue,
+        (q) =>
+          `p50 ${q.aging_p50_minutes.toFixed(0)} min, p95 ${q.aging_p95_minutes.toFixed(0)} min, max ${q.aging_max_minutes.toFixed(0)} min; SLA ${q.sla_minutes} min, ${q.sla_breaches} breach(es)`,
+      ),
+    },
+    {
+      label: 'Capacity',
+      value: show(
+        report.queue,
+        (q) => `${q.approvals_used} approvals used today; ${q.approvals_capacity} per reviewer`,
+      ),
+    },
+    { label: 'Ramp', value: show(report.ramp, (r) => r.summary) },
+    {
+      label: 'Send mode',
+      value: `email ${report.send_mode.email}, crm ${report.send_mode.crm}, calendar ${report.send_mode.calendar}`,
+    },
+    { label: 'Last replay', value: show(report.last_replay, (r) => r.summary) },
+    {
+      label: 'Last release',
+      value: show(report.release, (r) => `${r.decision} for ${r.release_id} (${r.env}) at ${r.at}`),
+    },
+  ];
+}
+
+export function renderStatusText(report: StatusReport): string {
+  const rows = statusRows(report);
+  const width = Math.max(...rows.map((row) => row.label.length));
+  return [
+    `CAIO status at ${report.generated_at}`,
+    '',
+    ...rows.map((row) => `${row.label.padEnd(width)}  ${row.value}`),
+  ].join('\n');
+}
+
+export function renderStatusMarkdown(report: StatusReport): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  return [
+    `## CAIO status (${report.generated_at})`,
+    '',
+    '| | |',
+    '|---|---|',
+    ...statusRows(report).map((row) => `| **${row.label}** | ${cell(row.value)} |`),
+  ].join('\n');
+}

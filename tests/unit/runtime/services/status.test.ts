@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../../src/runtime/config.js';
+import {
+  collectStatus,
+  renderStatusMarkdown,
+  renderStatusText,
+  type StatusSources,
+} from '../../../../src/runtime/services/status.js';
+
+const config = parseConfig({ CAIO_MODE: 'staging', REDIS_URL: 'redis://127.0.0.1:6379' });
+const base: StatusSources = { config, version: '9.9.9', now: () => Date.parse('2026-11-21T10:00:00Z') };
+
+describe('collectStatus', () => {
+  it('says "unavailable" with the reason for every service this build lacks, and still prints send mode', async () => {
+    const report = await collectStatus(base);
+    expect(report.queue).toEqual({ available: false, reason: 'not available in this build' });
+    expect(report.release).toEqual({ available: false, reason: 'no release check has run yet' });
+    expect(renderStatusText(report).split('\n')).toEqual([
+      'CAIO status at 2026-11-21T10:00:00.000Z',
+      '',
+      'Mode          staging (caio 9.9.9)',
+      'Store         unavailable (not available in this build)',
+      'Readiness     unavailable (not available in this build)',
+      'Queue         unavailable (not available in this build)',
+      'Aging         unavailable (not available in this build)',
+      'Capacity      unavailable (not available in this build)',
+      'Ramp          unavailable (not available in this build)',
+      'Send mode     email log-only, crm sandbox, calendar mock',
+      'Last replay   unavailable (not available in this build)',
+      'Last release  unavailable (no release check has run yet)',
+    ]);
+  });
+
+  it('renders every section from the services, and a failing service as its error only', async () => {
+    const report = await collectStatus({
+      ...base,
+      state: {
+        health: async () => ({
+          kind: 'redis',
+          healthy: true,
+          degraded: false,
+          latencyMs: 1.25,
+          error: undefined,
+        }),
+      },
+      readiness: {
+        refresh: async () => ({
+          ready: false,
+          redis: { healthy: true, mode: 'redis', required: true },
+          inngest: { healthy: false, mode: 'embedded', required: true },
+        }),
+      },
+      queue: {
+        metrics: async () => ({
+          counts: { pending: 3, approved: 1, rejected: 0 },
+          aging: { p50_minutes: 12, p95_minutes: 140, max_minutes: 150 },
+          sla: { minutes: 120, breaches: 2 },
+          capacity: {
+            per_reviewer: 30,
+            reviewers: [
+              { reviewer: 'hos', used: 4 },
+              { reviewer: 'b', used: 1 },
+            ],
+          },
+        }),
+      },
+      ramp: {
+        status: async () => {
+          throw new Error('sent log locked');
+        },
+      },
+      replay: {
+        last: () => ({
+          pass_rate: 0.97,
+          threshold: 0.95,
+          block_build: false,
+          ran_at: '2026-11-20T08:00:00Z',
+        }),
+      },
+      release: {
+        latestRun: () => ({
+          release_id: 'v1',
+          env: 'staging',
+          decision: 'GO',
+          finished_at: '2026-11-21T09:00:00Z',
+        }),
+      },
+    });
+    const text = renderStatusText(report);
+    expect(text).toContain('Store         redis healthy, 1.3 ms');
+    expect(text).toContain(
+      'Readiness     NOT READY; redis healthy (redis, required); inngest unhealthy (embedded, required)',
+    );
+    expect(text).toContain('Queue         pending 3, approved 1');
+    expect(text).toContain('Aging         p50 12 min, p95 140 min, max 150 min; SLA 120 min, 2 breach(es)');
+    expect(text).toContain('Capacity      5 approvals used today; 30 per reviewer');
+    expect(text).toContain('Ramp          unavailable (error: sent log locked)');
+    expect(text).toContain(
+      'Last replay   pass rate 97% (threshold 0.95), block_build=false, at 2026-11-20T08:00:00Z',
+    );
+    expect(text).toContain('Last release  GO for v1 (staging) at 2026-11-21T09:00:00Z');
+    expect(renderStatusMarkdown(report)).toContain('| **Queue** | pending 3, approved 1 |');
+  });
+
+  it('shows the store as unhealthy when the runtime could not start', async () => {
+    const report = await collectStatus({
+      ...base,
+      unavailableReason: 'the runtime did not start: Redis unreachable',
+    });
+    expect(report.store).toMatchObject({
+      available: true,
+      kind: 'redis',
+      healthy: false,
+      error: 'the runtime did not start: Redis unreachable',
+    });
+    expect(report.queue).toEqual({
+      available: false,
+      reason: 'the runtime did not start: Redis unreachable',
+    });
+  });
+});
