@@ -42,7 +42,9 @@ async function openStore(spec: StoreSpec): Promise<{ store: StateStore; done: ()
     const db = openDatabase(spec.dbPath);
     return {
       store: createSqliteStateStore(db, { CONTEXT_STATE_TTL_SECONDS: 7200 }),
-      done: async () => db.close(),
+      done: async () => {
+        db.close();
+      },
     };
   }
   const store = createRedisStateStore(redisStoreConfig(spec.url, spec.prefix));
