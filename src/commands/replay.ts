@@ -1,0 +1,114 @@
+import { resolve } from 'node:path';
+import { parseArgs } from '../cli/args.js';
+import type { CommandContext } from '../cli/command.js';
+import { makeColors, writeJson, writeLine, type Colors } from '../cli/output.js';
+import { formatPercent } from '../runtime/domain/rubric/index.js';
+import { UsageError, type ExitCode } from '../runtime/errors.js';
+import { loadConfig } from '../runtime/services/load-env.js';
+import { runReplay, type ReplayReport } from '../runtime/services/replay.js';
+import { defaultGoldenSetDir } from '../runtime/services/rubric-config.js';
+import { createReplayStore } from '../runtime/services/replay-store.js';
+import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
+
+const HELP = `Usage: caio replay [--golden-set DIR] [--min-pass-rate 0.95] [--json] [--env-file F] [--no-store]
+
+Runs every golden case through the rubric. A case passes when the rubric's verdict and categories
+equal the expected ones. Prints "Pass rate: N% (threshold: M%)", the failing cases with reasons and
+"block_build: true|false". The build is blocked when the pass rate is below the threshold, or when
+the rubric let through a groundedness (accuracy) or negative-constraint (compliance) violation
+(a critical failure), whatever the rate. Runs are stored in HIVE_DIR/caio.db and compared with the
+previous run of the same golden set.
+
+Flags:
+  --golden-set DIR     folder with cases/<id>.json and rubric.json (default: the project's golden-set/)
+  --min-pass-rate R    threshold from 0 to 1 (default: REPLAY_MIN_PASS_RATE, else 0.95)
+  --json               print {total, passed, pass_rate, threshold, block_build, failures, critical_failures, ...}
+  --env-file F         env file to read (values override the environment)
+  --no-store           do not store this run (and do not compare it)
+
+Exit codes: 0 gate passed, 1 build blocked, 2 bad flags, unreadable golden set or rubric.json.`;
+
+export async function run(ctx: CommandContext): Promise<ExitCode> {
+  const { flags } = parseArgs(
+    ctx.argv,
+    {
+      goldenSet: { type: 'string' },
+      minPassRate: { type: 'number' },
+      json: { type: 'boolean' },
+      envFile: { type: 'string' },
+      store: { type: 'boolean', default: true },
+    },
+    'replay',
+  );
+  if (flags.help) {
+    writeLine(ctx.stdout, HELP);
+    return 0;
+  }
+  const threshold = flags.minPassRate;
+  if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) {
+    throw new UsageError(
+      `--min-pass-rate must be from 0 to 1 (got ${threshold})`,
+      threshold > 1 && threshold <= 100
+        ? `Write it as a fraction: --min-pass-rate ${threshold / 100}`
+        : undefined,
+    );
+  }
+  const { config } = loadConfig({ cwd: ctx.cwd, processEnv: ctx.env, envFile: flags.envFile });
+  const goldenSetDir = flags.goldenSet ?? defaultGoldenSetDir();
+  const db = flags.store ? openDatabase(databasePath(resolve(ctx.cwd, config.HIVE_DIR))) : undefined;
+  let report: ReplayReport;
+  try {
+    report = runReplay({
+      goldenSetDir: resolve(ctx.cwd, goldenSetDir),
+      minPassRate: threshold ?? config.REPLAY_MIN_PASS_RATE,
+      store: db ? createReplayStore(db) : undefined,
+    });
+  } finally {
+    db?.close();
+  }
+  if (flags.json) writeJson(ctx.stdout, report);
+  else printReport(ctx, report, makeColors(ctx.stdout, ctx.env));
+  return report.block_build ? 1 : 0;
+}
+
+function printReport(ctx: CommandContext, report: ReplayReport, colors: Colors): void {
+  const line = (text = '') => writeLine(ctx.stdout, text);
+  line(`Replay gate: ${report.total} cases from ${report.golden_set} (rubric: ${report.rubric})`);
+  line(`Passed: ${report.passed}/${report.total}`);
+  line(`Pass rate: ${formatPercent(report.pass_rate)} (threshold: ${formatPercent(report.threshold)})`);
+  line(`Critical failures: ${report.critical_failures.length}`);
+  if (report.previous) {
+    const { previous } = report;
+    const points = Math.round(previous.delta * 1000) / 10;
+    const change =
+      points === 0
+        ? 'no change'
+        : points < 0
+          ? colors.red(`DROP of ${-points} points`)
+          : `up ${points} points`;
+    line(`Previous run: ${formatPercent(previous.pass_rate)} at ${previous.ran_at} (${change})`);
+    if (previous.new_failures.length > 0) line(`  newly failing: ${previous.new_failures.join(', ')}`);
+    if (previous.fixed.length > 0) line(`  fixed since: ${previous.fixed.join(', ')}`);
+  } else {
+    line('Previous run: none stored for this golden set');
+  }
+  if (report.failures.length > 0) {
+    line('');
+    line('Failing cases:');
+    const critical = new Set(report.critical_failures.map((failure) => failure.id));
+    for (const failure of report.failures) {
+      const tag = critical.has(failure.id) ? colors.red(' [CRITICAL]') : '';
+      line(`- ${failure.id}${tag}: expected ${describe(failure.expected)}, got ${describe(failure.actual)}`);
+      for (const reason of failure.reasons) line(`    ${reason}`);
+    }
+  }
+  line('');
+  for (const reason of report.block_reasons) line(`Blocked: ${reason}`);
+  line(`block_build: ${report.block_build ? colors.red('true') : colors.green('false')}`);
+}
+
+function describe(outcome: { verdict: string; categories: string[] }): string {
+  return outcome.categories.length > 0
+    ? `${outcome.verdict} [${outcome.categories.join(', ')}]`
+    : outcome.verdict;
+}

@@ -1,0 +1,122 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { useTempDir } from '../helpers/temp.js';
+
+const GOLDEN = new URL('../../golden-set/', import.meta.url).pathname;
+const tempDir = useTempDir();
+
+function flippedGoldenSet(): string {
+  const dir = join(tempDir(), 'flipped');
+  mkdirSync(join(dir, 'cases'), { recursive: true });
+  cpSync(join(GOLDEN, 'rubric.json'), join(dir, 'rubric.json'));
+  for (const file of readdirSync(join(GOLDEN, 'cases'))) {
+    const golden = JSON.parse(readFileSync(join(GOLDEN, 'cases', file), 'utf8'));
+    golden.expected.verdict = golden.expected.verdict === 'pass' ? 'fail' : 'pass';
+    writeFileSync(join(dir, 'cases', file), JSON.stringify(golden));
+  }
+  return dir;
+}
+
+describe('caio replay', () => {
+  it('passes on the project golden set, stores the run and compares the next one', async () => {
+    const cwd = tempDir();
+    const first = await runCli(['replay', '--min-pass-rate', '0.95'], { cwd });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Pass rate: \d+(\.\d)?% \(threshold: 95%\)$/m);
+    expect(first.stdout).toMatch(/^block_build: false$/m);
+    expect(first.stdout).toContain('Previous run: none stored');
+    expect(existsSync(join(cwd, '.hive-mind', 'caio.db'))).toBe(true);
+
+    const second = await runCli(['replay'], { cwd });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^Previous run: \d+(\.\d)?% at \S+ \(no change\)$/m);
+  });
+
+  it('blocks with exit 1 when every expected verdict is flipped', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['replay', '--golden-set', flippedGoldenSet()], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^Pass rate: 0% \(threshold: 95%\)$/m);
+    expect(result.stdout).toMatch(/^block_build: true$/m);
+    expect(result.stdout).toContain('Failing cases:');
+    expect(result.stdout).toMatch(/^- mm-pass-sdr-hiring: expected fail, got pass$/m);
+  });
+
+  it('--json prints the SPEC fields; REPLAY_MIN_PASS_RATE sets the threshold', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['replay', '--json', '--no-store'], {
+      cwd,
+      env: { REPLAY_MIN_PASS_RATE: '0.9' },
+    });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({
+      threshold: 0.9,
+      block_build: false,
+      failures: [],
+      critical_failures: [],
+      previous: null,
+    });
+    expect(report.total).toBeGreaterThanOrEqual(50);
+    expect(report.passed).toBe(report.total);
+    expect(report.pass_rate).toBe(1);
+    expect(existsSync(join(cwd, '.hive-mind'))).toBe(false);
+
+    const flipped = await runCli(['replay', '--json', '--no-store', '--golden-set', flippedGoldenSet()], {
+      cwd,
+    });
+    expect(flipped.code).toBe(1);
+    const blocked = JSON.parse(flipped.stdout);
+    expect(blocked.block_build).toBe(true);
+    expect(blocked.failures[0]).toEqual({
+      id: expect.any(String),
+      expected: { verdict: expect.any(String), categories: expect.any(Array) },
+      actual: { verdict: expect.any(String), categories: expect.any(Array) },
+      reasons: expect.arrayContaining([expect.stringMatching(/^expected verdict/)]),
+    });
+  });
+
+  it('bad flags and a missing golden set exit 2 with the next step, no stack trace', async () => {
+    const cwd = tempDir();
+    const percent = await runCli(['replay', '--min-pass-rate', '95'], { cwd });
+    expect(percent.code).toBe(2);
+    expect(percent.stderr).toContain('--min-pass-rate must be from 0 to 1');
+    expect(percent.stderr).toContain('--min-pass-rate 0.95');
+    const missing = await runCli(['replay', '--golden-set', join(cwd, 'nope')], { cwd });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^Error: No golden-set cases folder/m);
+    expect(missing.stderr).toMatch(/^Next: /m);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('caio scorecard', () => {
+  it('reports the latest pass rate, shows missing metrics as unavailable, and signs off', async () => {
+    const cwd = tempDir();
+    expect((await runCli(['replay'], { cwd })).code).toBe(0);
+    const json = await runCli(['scorecard', '--format', 'json'], { cwd });
+    expect(json.stderr).toBe('');
+    expect(json.code).toBe(0);
+    const card = JSON.parse(json.stdout);
+    expect(card.week).toMatch(/^\d{4}-W\d{2}$/);
+    expect(card.replay_pass_rate).toMatchObject({
+      status: 'ok',
+      value: { pass_rate: 1, block_build: false },
+    });
+    expect(card.scheduler_success.status).toBe('unavailable');
+
+    const text = await runCli(['scorecard'], { cwd });
+    expect(text.stdout).toMatch(/^Replay pass rate\s+100% \(threshold 95%, block_build=false/m);
+
+    const signed = await runCli(['scorecard', '--sign-off', '--by', 'Hana', '--format', 'markdown'], { cwd });
+    expect(signed.code).toBe(0);
+    expect(signed.stdout).toMatch(/^\| Sign-off \| Hana at \S+ \|$/m);
+
+    const bad = await runCli(['scorecard', '--week', '2026-47'], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--week must be an ISO week such as 2026-W07');
+  });
+});
