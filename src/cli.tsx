@@ -4,6 +4,14 @@
  */
 import { main } from './cli/main.js';
 
+// A reader that goes away (`caio queue list | head`) is not an error: stop writing, keep the exit code.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const controller = new AbortController();
 const stop = () => controller.abort();
 process.once('SIGINT', stop);
