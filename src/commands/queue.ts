@@ -1,0 +1,256 @@
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs, requireFlag } from '../cli/args.js';
+import type { CommandContext } from '../cli/command.js';
+import { writeJson, writeLine } from '../cli/output.js';
+import { MODES } from '../runtime/config.js';
+import { UsageError, UserError, errorMessage, type ExitCode } from '../runtime/errors.js';
+import {
+  DRAFT_STATUSES,
+  MOTIONS,
+  type Draft,
+  type DraftStatus,
+  type Motion,
+} from '../runtime/domain/queue/draft.js';
+import { loadConfig } from '../runtime/services/load-env.js';
+import { createRuntime, type Runtime } from '../runtime/services/runtime.js';
+
+const HELP = `Usage: caio queue <subcommand> [flags]
+
+The approval queue (SPEC 7).
+
+Subcommands:
+  import FILE.jsonl               add drafts, one JSON object per line:
+                                  {"id"?, "motion"?, "lead": {"email", ...}, "subject", "body", "context"?}
+                                  bad lines are reported with their line number; good lines still land
+  list [--status S] [--motion M]  drafts, oldest first (--json: full records)
+  approve ID [ID ...]             approve (several ids = bulk approve)
+  reject ID --category C [--note N]
+                                  reject with a category of the rejection taxonomy
+  undo ID                         undo your own decision within the grace period (5 minutes)
+  stats                           counts, aging p50/p95/max, SLA breaches, capacity, approval rate
+
+Flags:
+  --by NAME        who decides (default: $CAIO_OPERATOR, else your OS user name)
+  --json           print the result as JSON
+  --mode M         development | staging | production (default: CAIO_MODE)
+  --env-file F     env file; its values override the environment
+
+Exit codes: 0 done; 1 refused (capacity, wrong state, unknown id) or a bad import line;
+2 usage or configuration error, unreadable file, unknown category.`;
+
+const FLAGS = {
+  by: { type: 'string' },
+  json: { type: 'boolean' },
+  status: { type: 'string', choices: DRAFT_STATUSES },
+  motion: { type: 'string', choices: MOTIONS },
+  category: { type: 'string' },
+  note: { type: 'string' },
+  mode: { type: 'string', choices: MODES },
+  envFile: { type: 'string' },
+} as const;
+
+/** Who acts: --by, else $CAIO_OPERATOR, else the OS user name. */
+export function resolveActor(by: string | undefined, env: NodeJS.ProcessEnv): string {
+  const candidates = [by, env.CAIO_OPERATOR];
+  for (const candidate of candidates) if (candidate && candidate.trim() !== '') return candidate.trim();
+  try {
+    const name = userInfo().username;
+    if (name) return name;
+  } catch {
+    // No passwd entry (some containers): fall through.
+  }
+  throw new UsageError('Cannot tell who is acting', 'Pass --by NAME or set CAIO_OPERATOR.');
+}
+
+const TRUE_WORDS = new Set(['1', 'true', 'yes']);
+
+/** Open the runtime for a one-shot command; always closed by the caller's finally. */
+export async function openRuntime(
+  ctx: CommandContext,
+  flags: { envFile?: string | undefined; mode?: string | undefined },
+): Promise<Runtime> {
+  const { config, loaded } = loadConfig({
+    cwd: ctx.cwd,
+    processEnv: ctx.env,
+    envFile: flags.envFile,
+    mode: flags.mode,
+  });
+  const twoPerson = (loaded.env.CAIO_TWO_PERSON_RULE ?? '').trim().toLowerCase();
+  return createRuntime(config, { twoPersonRule: TRUE_WORDS.has(twoPerson) });
+}
+
+/** Print a refusal as JSON when --json was asked, else let the CLI print it; returns the exit code. */
+export function jsonRefusal(ctx: CommandContext, json: boolean, error: unknown): ExitCode {
+  if (!json || !(error instanceof UserError)) throw error;
+  writeJson(ctx.stdout, {
+    ok: false,
+    code: error.code,
+    message: error.message,
+    next_step: error.nextStep ?? null,
+  });
+  return error.exitCode;
+}
+
+function ageOf(draft: Draft, now: number): string {
+  const minutes = Math.max(0, Math.round((now - Date.parse(draft.created_at)) / 60_000));
+  return minutes < 120 ? `${minutes}m` : `${Math.round(minutes / 60)}h`;
+}
+
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+export async function run(ctx: CommandContext): Promise<ExitCode> {
+  const { flags, input } = parseArgs(ctx.argv, FLAGS, 'queue');
+  const [sub, ...args] = input;
+  if (flags.help || sub === undefined) {
+    writeLine(ctx.stdout, HELP);
+    return flags.help ? 0 : 2;
+  }
+  const known = ['import', 'list', 'approve', 'reject', 'undo', 'stats'];
+  if (!known.includes(sub)) {
+    throw new UsageError(
+      `Unknown subcommand "queue ${sub}"`,
+      `Use one of: ${known.join(', ')}. See \`caio queue --help\`.`,
+    );
+  }
+  let text: string | undefined;
+  if (sub === 'import') {
+    const file = args[0];
+    if (!file)
+      throw new UsageError('Missing FILE for `caio queue import`', 'Usage: caio queue import FILE.jsonl');
+    try {
+      text = readFileSync(resolve(ctx.cwd, file), 'utf8');
+    } catch (error) {
+      throw new UserError(`Cannot read ${file}: ${errorMessage(error)}`, {
+        code: 'file_unreadable',
+        nextStep: 'Check the path; the file must be JSON lines (one draft per line).',
+      });
+    }
+  }
+  const ids = args;
+  if ((sub === 'approve' || sub === 'reject' || sub === 'undo') && ids.length === 0) {
+    throw new UsageError(`Missing draft ID for \`caio queue ${sub}\``, 'Find ids with `caio queue list`.');
+  }
+  if (sub === 'reject') requireFlag(flags.category, 'category', 'queue reject');
+
+  const runtime = await openRuntime(ctx, flags);
+  try {
+    const { queue } = runtime;
+    switch (sub) {
+      case 'import': {
+        const report = await queue.importLines(text ?? '', 'import');
+        if (flags.json) writeJson(ctx.stdout, report);
+        else {
+          const parts = Object.entries(report.by_status).map(([status, n]) => `${status} ${n}`);
+          writeLine(
+            ctx.stdout,
+            `Imported ${report.imported} draft(s)${parts.length ? ` (${parts.join(', ')})` : ''}; ${report.existing} already present; ${report.errors.length} bad line(s)`,
+          );
+          for (const error of report.errors) writeLine(ctx.stdout, `  line ${error.line}: ${error.reason}`);
+        }
+        return report.errors.length > 0 ? 1 : 0;
+      }
+      case 'list': {
+        const drafts = await queue.list({
+          status: flags.status as DraftStatus | undefined,
+          motion: flags.motion as Motion | undefined,
+        });
+        if (flags.json) {
+          writeJson(ctx.stdout, drafts);
+          return 0;
+        }
+        if (drafts.length === 0) {
+          writeLine(ctx.stdout, 'No drafts. Import some with `caio queue import FILE.jsonl`.');
+          return 0;
+        }
+        const now = Date.now();
+        const width = Math.max(...drafts.map((d) => d.id.length), 2);
+        writeLine(ctx.stdout, `${'ID'.padEnd(width)}  STATUS      AGE   FINDINGS  EMAIL / SUBJECT`);
+        for (const d of drafts) {
+          const who = d.decided_by
+            ? ` [${d.decided_by}${d.rejection ? `: ${d.rejection.category}` : ''}]`
+            : '';
+          writeLine(
+            ctx.stdout,
+            `${d.id.padEnd(width)}  ${d.status.padEnd(10)}  ${ageOf(d, now).padEnd(4)}  ${String(d.findings.length).padEnd(8)}  ${d.lead.email} — ${truncate(d.subject, 50)}${who}`,
+          );
+        }
+        return 0;
+      }
+      case 'approve': {
+        const actor = resolveActor(flags.by, ctx.env);
+        const results = await queue.approveMany(ids, actor);
+        if (flags.json) writeJson(ctx.stdout, { actor, results });
+        else {
+          for (const r of results) {
+            writeLine(
+              r.ok ? ctx.stdout : ctx.stderr,
+              r.ok ? `Approved ${r.id} (by ${actor})` : `Refused ${r.id}: ${r.message}`,
+            );
+          }
+        }
+        return results.every((r) => r.ok) ? 0 : 1;
+      }
+      case 'reject': {
+        const actor = resolveActor(flags.by, ctx.env);
+        try {
+          const draft = await queue.reject(ids[0]!, actor, flags.category!, flags.note ?? null);
+          if (flags.json) writeJson(ctx.stdout, draft);
+          else writeLine(ctx.stdout, `Rejected ${draft.id} as ${flags.category} (by ${actor})`);
+          return 0;
+        } catch (error) {
+          return jsonRefusal(ctx, flags.json, error);
+        }
+      }
+      case 'undo': {
+        const actor = resolveActor(flags.by, ctx.env);
+        try {
+          const draft = await queue.undo(ids[0]!, actor);
+          if (flags.json) writeJson(ctx.stdout, draft);
+          else writeLine(ctx.stdout, `Undone: ${draft.id} is pending again`);
+          return 0;
+        } catch (error) {
+          return jsonRefusal(ctx, flags.json, error);
+        }
+      }
+      case 'stats': {
+        const m = await queue.metrics();
+        if (flags.json) {
+          writeJson(ctx.stdout, m);
+          return 0;
+        }
+        const counts = Object.entries(m.counts)
+          .filter(([, n]) => n > 0)
+          .map(([s, n]) => `${s} ${n}`)
+          .join(', ');
+        writeLine(ctx.stdout, `Drafts: ${m.total}${counts ? ` (${counts})` : ''}`);
+        writeLine(
+          ctx.stdout,
+          `Aging (pending): p50 ${m.aging.p50_minutes} min, p95 ${m.aging.p95_minutes} min, max ${m.aging.max_minutes} min`,
+        );
+        writeLine(ctx.stdout, `SLA ${m.sla.minutes} min: ${m.sla.breaches} breach(es)`);
+        const reviewers = m.capacity.reviewers
+          .map((r) => `${r.reviewer} ${r.used}/${m.capacity.per_reviewer}`)
+          .join(', ');
+        writeLine(
+          ctx.stdout,
+          `Approvals today: ${reviewers || 'none'} (capacity ${m.capacity.per_reviewer} per reviewer)`,
+        );
+        const rate = (r: { rate: number | null; approved: number; decided: number }) =>
+          r.rate === null ? 'n/a' : `${Math.round(r.rate * 100)}% (${r.approved}/${r.decided})`;
+        writeLine(
+          ctx.stdout,
+          `Approval rate: today ${rate(m.approval_rate.day)}, 7 days ${rate(m.approval_rate.week)}`,
+        );
+        return 0;
+      }
+      default:
+        throw new UsageError(`Unknown subcommand "queue ${sub}"`);
+    }
+  } finally {
+    await runtime.close();
+  }
+}

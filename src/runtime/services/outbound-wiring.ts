@@ -1,0 +1,90 @@
+/**
+ * How the runtime container builds the queue, leads and Gatekeeper services (one call in runtime.ts).
+ * The rubric scores each draft on entry; a broken rubric file never stops the runtime: drafts then
+ * carry a `rubric_error` finding and the default taxonomy applies.
+ */
+import type { Config } from '../config.js';
+import { createAdapters } from '../adapters/index.js';
+import { createRubric } from '../domain/rubric/index.js';
+import { DEFAULT_REJECTION_TAXONOMY } from '../domain/queue/draft.js';
+import type { RampStatus } from '../domain/ramp.js';
+import { errorMessage } from '../errors.js';
+import type { StateStore } from '../stores/state-store.js';
+import type { SqliteDatabase } from '../stores/sqlite/database.js';
+import { createDispatcher, createLazyDispatcher } from './dispatch.js';
+import { createGatekeeper, type Gatekeeper } from './gatekeeper.js';
+import { createLeadService, type LeadService } from './leads.js';
+import { createQueueService, type AuditSink, type QueueService, type ScoreFn } from './queue.js';
+import { loadRubricConfig } from './rubric-config.js';
+import { createSentLog, type SentLog } from './sent-log.js';
+
+export interface OutboundServices {
+  sentLog: SentLog;
+  queue: QueueService;
+  leads: LeadService;
+  gatekeeper: Gatekeeper;
+  ramp: RampService;
+}
+
+/** The ramp as other services see it (status, graduation with confirmation, incidents). */
+export interface RampService {
+  status(): Promise<RampStatus>;
+  graduate(actor: string, confirmed: boolean, note?: string | null): Promise<RampStatus>;
+  recordIncident(actor: string, note: string): Promise<RampStatus>;
+}
+
+export interface OutboundOptions {
+  now?: (() => number) | undefined;
+  /** The trigger of an outbound --live run may not execute its batch. */
+  twoPersonRule?: boolean | undefined;
+  goldenSetDir?: string | undefined;
+}
+
+function rubricScoring(goldenSetDir: string | undefined): { score: ScoreFn; taxonomy: readonly string[] } {
+  try {
+    const config = loadRubricConfig(goldenSetDir);
+    const rubric = createRubric(config);
+    return {
+      score: (input) => rubric.evaluate(input).findings,
+      taxonomy: config.rejection_taxonomy.length > 0 ? config.rejection_taxonomy : DEFAULT_REJECTION_TAXONOMY,
+    };
+  } catch (error) {
+    const reason = errorMessage(error);
+    return {
+      score: () => {
+        throw new Error(`rubric configuration unusable: ${reason}`);
+      },
+      taxonomy: DEFAULT_REJECTION_TAXONOMY,
+    };
+  }
+}
+
+export function createOutboundServices(
+  deps: { config: Config; db: SqliteDatabase; state: StateStore; audit?: AuditSink | undefined },
+  options: OutboundOptions = {},
+): OutboundServices {
+  const { config, db, state, audit } = deps;
+  const now = options.now ?? Date.now;
+  const sentLog = createSentLog(db);
+  const { score, taxonomy } = rubricScoring(options.goldenSetDir);
+  const queue = createQueueService({ state, sentLog, config, audit, score, taxonomy, now });
+  const leads = createLeadService({ state, now });
+  const dispatcher = createLazyDispatcher(config.EMAIL_SEND_MODE, () =>
+    createDispatcher({ sentLog, adapters: createAdapters(config), audit, now }),
+  );
+  const gatekeeper = createGatekeeper({
+    state,
+    sentLog,
+    dispatcher,
+    config,
+    audit,
+    now,
+    twoPersonRule: options.twoPersonRule ?? false,
+  });
+  const ramp: RampService = {
+    status: async () => gatekeeper.ramp(),
+    graduate: async (actor, confirmed, note) => gatekeeper.graduate(actor, confirmed, note ?? null),
+    recordIncident: async (actor, note) => gatekeeper.recordIncident(actor, note),
+  };
+  return { sentLog, queue, leads, gatekeeper, ramp };
+}
