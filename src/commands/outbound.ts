@@ -12,7 +12,7 @@ An outbound run over the approved drafts of a motion.
   --dry-run   prints what would be batched and excluded (with counts and the preview hash);
               changes nothing and stores nothing
   --live      creates the Gatekeeper batch for the HoS to execute (\`caio batch execute ID --hash H\`).
-              With CAIO_TWO_PERSON_RULE=true the person who triggers may not execute it.
+              With GATEKEEPER_TWO_PERSON_RULE=true the person who triggers may not execute it.
 
 Flags:
   --motion M       outbound | inbound | all (required)

@@ -64,21 +64,18 @@ export function resolveActor(by: string | undefined, env: NodeJS.ProcessEnv): st
   throw new UsageError('Cannot tell who is acting', 'Pass --by NAME or set CAIO_OPERATOR.');
 }
 
-const TRUE_WORDS = new Set(['1', 'true', 'yes']);
-
 /** Open the runtime for a one-shot command; always closed by the caller's finally. */
 export async function openRuntime(
   ctx: CommandContext,
   flags: { envFile?: string | undefined; mode?: string | undefined },
 ): Promise<Runtime> {
-  const { config, loaded } = loadConfig({
+  const { config } = loadConfig({
     cwd: ctx.cwd,
     processEnv: ctx.env,
     envFile: flags.envFile,
     mode: flags.mode,
   });
-  const twoPerson = (loaded.env.CAIO_TWO_PERSON_RULE ?? '').trim().toLowerCase();
-  return createRuntime(config, { twoPersonRule: TRUE_WORDS.has(twoPerson) });
+  return createRuntime(config);
 }
 
 /** Print a refusal as JSON when --json was asked, else let the CLI print it; returns the exit code. */

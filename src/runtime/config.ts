@@ -286,6 +286,13 @@ export const VARIABLES = {
     '900',
     'a positive integer',
   ),
+  GATEKEEPER_TWO_PERSON_RULE: v(
+    bool(),
+    'false',
+    'whoever triggers an outbound --live run may not execute its batch',
+    'false',
+    'true or false',
+  ),
   RAMP_START_DAILY_LIMIT: v(positiveInt(), '10', 'sends per day at ramp start', '10', 'a positive integer'),
   RAMP_CLEAN_DAYS_TO_GRADUATE: v(
     positiveInt(),

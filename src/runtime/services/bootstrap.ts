@@ -148,10 +148,10 @@ function stamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '');
 }
 
-/** Temp file in the same folder, fsync'd, then renamed over the target: never a half-written env file. */
-export function writeAtomic(path: string, content: string): void {
+/** Temp file in the same folder, fsync'd, then renamed over the target: never a half-written file. */
+export function writeAtomic(path: string, content: string, mode = 0o600): void {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  writeFileSync(temp, content, { mode: 0o600, flush: true });
-  chmodSync(temp, 0o600);
+  writeFileSync(temp, content, { mode, flush: true });
+  chmodSync(temp, mode);
   renameSync(temp, path);
 }
