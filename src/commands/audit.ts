@@ -1,0 +1,186 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from '../cli/args.js';
+import type { CommandContext } from '../cli/command.js';
+import { makeColors, writeLine } from '../cli/output.js';
+import { MODES, secretValues } from '../runtime/config.js';
+import { UsageError, type ExitCode } from '../runtime/errors.js';
+import { redact } from '../runtime/mask.js';
+import { createAuditLog, type AuditRow, type VerifyResult } from '../runtime/services/audit.js';
+import { loadConfig } from '../runtime/services/load-env.js';
+import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
+
+const HELP = `Usage: caio audit verify [--expect-head SEQ:HASH] [--json]
+       caio audit tail [-n N] [--json]
+
+The audit trail: every state change (approve, reject, preview, execute, dispatch, bootstrap, token
+rotation, release decision, sign-off) is a row in HIVE_DIR/caio.db, hash-chained to the row before.
+
+  verify   recompute the whole chain; names the first broken row (seq and what differs)
+  tail     print the last rows, oldest first
+
+Flags:
+  -n, --lines N      rows to show with tail (default 20)
+  --expect-head S:H  verify: also require row S to have hash H (a head recorded earlier, e.g. in a
+                     release report, at least 8 hex chars): catches a trail truncated or rewritten
+                     from that row on, which the chain alone cannot show
+  --json             print the result as JSON
+  --hive-dir D       data folder (default: HIVE_DIR, else .hive-mind)
+  --env-file F       env file to read (default: ./.env if present)
+  --mode M           development | staging | production
+
+Exit codes: 0 chain intact / rows printed, 1 chain broken, 2 bad flags or configuration.`;
+
+const SUBCOMMANDS = ['verify', 'tail'] as const;
+
+export async function run(ctx: CommandContext): Promise<ExitCode> {
+  const { flags, input } = parseArgs(
+    ctx.argv,
+    {
+      lines: { type: 'number', shortFlag: 'n', default: 20 },
+      expectHead: { type: 'string' },
+      json: { type: 'boolean' },
+      hiveDir: { type: 'string' },
+      envFile: { type: 'string' },
+      mode: { type: 'string', choices: MODES },
+    },
+    'audit',
+  );
+  if (flags.help) {
+    writeLine(ctx.stdout, HELP);
+    return 0;
+  }
+  const sub = input[0];
+  if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub) || input.length > 1) {
+    throw new UsageError(
+      sub ? `Unknown audit command "${input.join(' ')}"` : 'Missing audit command',
+      'Use `caio audit verify` or `caio audit tail [-n N]`.',
+    );
+  }
+  const lines = flags.lines ?? 20;
+  if (!Number.isInteger(lines) || lines < 1) throw new UsageError('-n must be a positive whole number');
+
+  const expectHead = flags.expectHead === undefined ? undefined : parseHead(flags.expectHead);
+  const { config } = loadConfig({
+    cwd: ctx.cwd,
+    processEnv: ctx.env,
+    envFile: flags.envFile,
+    mode: flags.mode,
+  });
+  const path = databasePath(resolve(ctx.cwd, flags.hiveDir ?? config.HIVE_DIR));
+  const secrets = secretValues(config);
+  const out = (text: string) => writeLine(ctx.stdout, redact(text, secrets));
+
+  if (!existsSync(path)) {
+    if (flags.json)
+      out(JSON.stringify(sub === 'verify' ? { db: path, ok: true, count: 0, head: null } : [], null, 2));
+    else out(`No audit trail yet: ${path} does not exist (0 rows).`);
+    return 0;
+  }
+  const db = openDatabase(path);
+  try {
+    const audit = createAuditLog(db);
+    if (sub === 'tail') {
+      const rows = audit.tail(lines);
+      if (flags.json) out(JSON.stringify(rows, null, 2));
+      else printRows(out, rows);
+      return 0;
+    }
+    const result = audit.verify();
+    const anchor =
+      expectHead && result.ok ? checkHead(expectHead, audit.get(expectHead.seq), result.count) : undefined;
+    const colors = makeColors(ctx.stdout, ctx.env);
+    if (flags.json)
+      out(JSON.stringify({ db: path, ...result, ...(anchor ? { expected_head: anchor } : {}) }, null, 2));
+    else {
+      printVerify(out, result, path, colors);
+      if (anchor) out(`${anchor.ok ? colors.green('PASS') : colors.red('FAIL')} ${anchor.message}`);
+    }
+    return result.ok && (anchor?.ok ?? true) ? 0 : 1;
+  } finally {
+    db.close();
+  }
+}
+
+function parseHead(value: string): { seq: number; hash: string } {
+  const match = /^(\d+):([0-9a-f]{8,64})$/i.exec(value.trim());
+  if (!match) throw new UsageError('--expect-head must look like SEQ:HASH, e.g. 120:5915a763b046b61b');
+  return { seq: Number(match[1]), hash: (match[2] ?? '').toLowerCase() };
+}
+
+function checkHead(
+  expected: { seq: number; hash: string },
+  row: AuditRow | undefined,
+  count: number,
+): { seq: number; hash: string; ok: boolean; message: string } {
+  if (!row) {
+    return {
+      ...expected,
+      ok: false,
+      message: `row ${expected.seq} is gone (the trail now ends at row ${count}): rows were removed from the end`,
+    };
+  }
+  if (!row.hash.startsWith(expected.hash)) {
+    return {
+      ...expected,
+      ok: false,
+      message: `row ${expected.seq} hashes to ${row.hash.slice(0, 16)}, not the recorded ${expected.hash.slice(0, 16)}: the chain was rewritten up to that row`,
+    };
+  }
+  return {
+    ...expected,
+    ok: true,
+    message: `row ${expected.seq} matches the recorded head ${expected.hash.slice(0, 16)}`,
+  };
+}
+
+function printRows(out: (text: string) => void, rows: AuditRow[]): void {
+  if (rows.length === 0) {
+    out('No audit rows yet.');
+    return;
+  }
+  const width = (pick: (row: AuditRow) => string) =>
+    Math.min(32, Math.max(...rows.map((row) => pick(row).length)));
+  const actorWidth = width((row) => row.actor);
+  const actionWidth = width((row) => row.action);
+  const seqWidth = String(rows.at(-1)?.seq ?? 0).length + 1;
+  for (const row of rows) {
+    const details = row.details === null ? '' : JSON.stringify(row.details);
+    const shown = details.length > 80 ? `${details.slice(0, 79)}…` : details;
+    out(
+      [
+        `#${row.seq}`.padStart(seqWidth),
+        row.time,
+        row.actor.padEnd(actorWidth),
+        row.action.padEnd(actionWidth),
+        row.subject,
+        shown,
+      ]
+        .filter((part) => part !== '')
+        .join('  '),
+    );
+  }
+}
+
+function printVerify(
+  out: (text: string) => void,
+  result: VerifyResult,
+  path: string,
+  colors: ReturnType<typeof makeColors>,
+): void {
+  for (const warning of result.warnings) out(`${colors.yellow('WARN')} ${warning}`);
+  if (result.ok) {
+    const head = result.head ? `, head #${result.head.seq} ${result.head.hash.slice(0, 16)}` : '';
+    out(`${colors.green('PASS')} audit chain intact: ${result.count} rows${head} (${path})`);
+    return;
+  }
+  const { broken } = result;
+  out(`${colors.red('FAIL')} audit chain broken at row ${broken.seq} (${broken.problem})`);
+  out(`  ${broken.message}`);
+  out(`  expected: ${broken.expected}`);
+  out(`  actual:   ${broken.actual}`);
+  out(`  ${result.checked} rows before it verified.`);
+  out(
+    `Next: treat rows from #${broken.seq} on as untrusted; compare ${path} with a backup and find who had write access to the file.`,
+  );
+}

@@ -1,0 +1,188 @@
+/**
+ * The audit hash chain, as pure functions: the canonical serialisation of a row, its SHA-256 hash
+ * chained to the previous row's hash, and the verification of a sequence of rows. No I/O here: the
+ * SQLite service (`services/audit.ts`) feeds rows in and stores what these functions compute.
+ *
+ * hash(row) = SHA-256 hex of the UTF-8 JSON array
+ *   ["caio-audit-v1", seq, time, actor, action, subject, details_json, prev_hash]
+ * where details_json is the canonical JSON of `details` (object keys sorted, no whitespace). The seq
+ * is inside the hash, so reordering rows or renumbering them breaks the chain as surely as editing one.
+ */
+import { createHash } from 'node:crypto';
+
+export const AUDIT_CHAIN_VERSION = 'caio-audit-v1';
+/** prev_hash of the first row. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditRowContent {
+  seq: number;
+  /** ISO-8601 UTC, e.g. 2026-11-21T10:04:05.123Z. */
+  time: string;
+  actor: string;
+  action: string;
+  subject: string;
+  /** Canonical JSON text of the details (`null` when there are none). */
+  details: string;
+  prev_hash: string;
+}
+
+export interface AuditChainRow extends AuditRowContent {
+  hash: string;
+}
+
+/** JSON with object keys sorted at every depth; `undefined` becomes null at the top, dropped inside objects. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value === undefined ? null : value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'bigint') return value.toString();
+    if (typeof value === 'number' && !Number.isFinite(value)) return null;
+    return value;
+  }
+  const withJson = value as { toJSON?: () => unknown };
+  if (typeof withJson.toJSON === 'function') return sortKeys(withJson.toJSON());
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortKeys(item)));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    out[key] = sortKeys(item);
+  }
+  return out;
+}
+
+export function hashAuditRow(row: AuditRowContent): string {
+  const material = JSON.stringify([
+    AUDIT_CHAIN_VERSION,
+    row.seq,
+    row.time,
+    row.actor,
+    row.action,
+    row.subject,
+    row.details,
+    row.prev_hash,
+  ]);
+  return createHash('sha256').update(material, 'utf8').digest('hex');
+}
+
+/** The row that follows `previous` (undefined = the first row). */
+export function nextAuditRow(
+  previous: Pick<AuditChainRow, 'seq' | 'hash'> | undefined,
+  entry: { time: string; actor: string; action: string; subject: string; details?: unknown },
+): AuditChainRow {
+  const content: AuditRowContent = {
+    seq: previous ? previous.seq + 1 : 1,
+    time: entry.time,
+    actor: entry.actor,
+    action: entry.action,
+    subject: entry.subject,
+    details: canonicalJson(entry.details ?? null),
+    prev_hash: previous ? previous.hash : GENESIS_HASH,
+  };
+  return { ...content, hash: hashAuditRow(content) };
+}
+
+export type ChainProblem = 'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'invalid_row';
+
+export interface ChainBreak {
+  /** The first row at which the chain does not hold. */
+  seq: number;
+  problem: ChainProblem;
+  /** What differs, phrased for an operator. */
+  message: string;
+  expected: string;
+  actual: string;
+}
+
+export type VerifyResult =
+  | { ok: true; count: number; head: { seq: number; hash: string } | null; warnings: string[] }
+  /** `checked`: rows that verified before the break. */
+  | { ok: false; checked: number; broken: ChainBreak; warnings: string[] };
+
+const short = (hash: string) => (hash.length > 12 ? `${hash.slice(0, 12)}…` : hash);
+
+/**
+ * Checks one row against its predecessor (undefined = it must be the first row). Returns the
+ * problem, or undefined when the row holds. Order: numbering, then the link, then the content.
+ */
+export function checkAuditRow(
+  row: AuditChainRow,
+  previous: Pick<AuditChainRow, 'seq' | 'hash'> | undefined,
+): ChainBreak | undefined {
+  const expectedSeq = previous ? previous.seq + 1 : 1;
+  if (row.seq !== expectedSeq) {
+    return {
+      seq: row.seq,
+      problem: 'seq_gap',
+      message:
+        row.seq > expectedSeq
+          ? `row ${row.seq} follows row ${expectedSeq - 1}: rows ${expectedSeq}..${row.seq - 1} are missing (deleted)`
+          : `row ${row.seq} is out of order after row ${expectedSeq - 1}`,
+      expected: String(expectedSeq),
+      actual: String(row.seq),
+    };
+  }
+  const expectedPrev = previous ? previous.hash : GENESIS_HASH;
+  if (row.prev_hash !== expectedPrev) {
+    return {
+      seq: row.seq,
+      problem: 'prev_hash_mismatch',
+      message: previous
+        ? `prev_hash of row ${row.seq} (${short(row.prev_hash)}) is not the hash of row ${previous.seq} (${short(expectedPrev)}): row ${previous.seq} was rewritten and re-hashed, or row ${row.seq}'s link was edited`
+        : `row 1 must start the chain (prev_hash ${short(GENESIS_HASH)}), found ${short(row.prev_hash)}`,
+      expected: expectedPrev,
+      actual: row.prev_hash,
+    };
+  }
+  const recomputed = hashAuditRow(row);
+  if (recomputed !== row.hash) {
+    return {
+      seq: row.seq,
+      problem: 'hash_mismatch',
+      message: `row ${row.seq} was changed after it was written: its content (time, actor, action, subject or details) hashes to ${short(recomputed)}, the stored hash is ${short(row.hash)}`,
+      expected: recomputed,
+      actual: row.hash,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Verify rows in seq order (any iterable, so a caller can stream a large table). Stops at the first
+ * break. `invalid` rows (unreadable, already rejected by the caller) are passed as `{invalid}`.
+ */
+export function verifyAuditChain(
+  rows: Iterable<AuditChainRow | { invalid: { seq: number; reason: string } }>,
+  warnings: string[] = [],
+): VerifyResult {
+  let previous: AuditChainRow | undefined;
+  let count = 0;
+  for (const row of rows) {
+    if ('invalid' in row) {
+      return {
+        ok: false,
+        checked: count,
+        broken: {
+          seq: row.invalid.seq,
+          problem: 'invalid_row',
+          message: `row ${row.invalid.seq} cannot be read: ${row.invalid.reason}`,
+          expected: 'a well-formed row',
+          actual: row.invalid.reason,
+        },
+        warnings,
+      };
+    }
+    const broken = checkAuditRow(row, previous);
+    if (broken) return { ok: false, checked: count, broken, warnings };
+    previous = row;
+    count += 1;
+  }
+  return {
+    ok: true,
+    count,
+    head: previous ? { seq: previous.seq, hash: previous.hash } : null,
+    warnings,
+  };
+}
