@@ -7,6 +7,7 @@
  * -> two-person rule -> dispatch lock -> every item unchanged since preview -> one-time claim -> per
  * item: fence check, mark batched (CAS), dispatch through the sent log, mark sent/failed.
  */
+import { createAddressFacts } from './address-facts.js';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import { RefusedError, UserError } from '../errors.js';
@@ -98,6 +99,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export function createGatekeeper(deps: GatekeeperDeps) {
   const { state, sentLog, dispatcher, config } = deps;
+  const addressFacts = createAddressFacts(state, sentLog);
   const now = deps.now ?? Date.now;
   const lockTtlMs = deps.lockTtlMs ?? 30_000;
   const mode: SendMode = config.EMAIL_SEND_MODE;
@@ -173,7 +175,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
       versions.set(parsed.data.id, record.version);
       drafts.push(parsed.data);
     }
-    const facts = sentLog.lookup(drafts.map((d) => d.canonical_email));
+    const facts = await addressFacts.lookup(drafts.map((d) => d.canonical_email));
     const rampNow = ramp();
     const selection = selectBatch({
       drafts,

@@ -7,6 +7,7 @@
  * dedup index, claimed with compare-and-set so two drafts for one person cannot both become pending.
  * Suppressions and sent addresses live in the SQLite sent log (the system of record).
  */
+import { createAddressFacts } from './address-facts.js';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../config.js';
@@ -91,6 +92,7 @@ export function newDraftId(now: number): string {
 
 export function createQueueService(deps: QueueDeps) {
   const { state, sentLog, config } = deps;
+  const facts = createAddressFacts(state, sentLog);
   const now = deps.now ?? Date.now;
   const taxonomy = deps.taxonomy && deps.taxonomy.length > 0 ? deps.taxonomy : DEFAULT_REJECTION_TAXONOMY;
   const graceMs = deps.undoGraceMs ?? UNDO_GRACE_MS;
@@ -146,9 +148,9 @@ export function createQueueService(deps: QueueDeps) {
     id: string,
     canonical: string,
   ): Promise<{ status: DraftStatus; duplicateOf: string | null; suppression: Draft['suppression'] }> {
-    const suppression = sentLog.suppression(canonical);
+    const suppression = await facts.suppression(canonical);
     if (suppression) return { status: 'suppressed', duplicateOf: null, suppression: { ...suppression } };
-    if (sentLog.lookup([canonical]).sent.has(canonical))
+    if ((await facts.lookup([canonical])).sent.has(canonical))
       return { status: 'duplicate', duplicateOf: null, suppression: null };
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const entry = await state.getRecord(DRAFT_BY_EMAIL, canonical);
@@ -370,7 +372,7 @@ export function createQueueService(deps: QueueDeps) {
   ): Promise<{ suppressedDrafts: number }> {
     const canonical = canonicalEmail(email);
     const at = now();
-    const added = sentLog.suppress(canonical, reason, source, at);
+    const added = await facts.suppress(canonical, reason, source, at);
     let suppressedDrafts = 0;
     const entry = await state.getRecord(DRAFT_BY_EMAIL, canonical);
     const holder = entry ? IndexEntry.safeParse(entry.value) : undefined;
@@ -399,7 +401,7 @@ export function createQueueService(deps: QueueDeps) {
   }
 
   async function recordExternalSend(email: string, source: string): Promise<void> {
-    sentLog.recordAddressSent(canonicalEmail(email), source, now());
+    await facts.recordSent(canonicalEmail(email), source, now());
   }
 
   async function metrics(): Promise<QueueMetrics> {
