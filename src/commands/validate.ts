@@ -45,6 +45,8 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     exampleValues: exampleValues(projectRoot()),
     checkConnections: flags.checkConnections,
     verifyInngestRoute: flags.verifyInngestRoute,
+    verifyRoute: async (env, verifyMode) =>
+      (await import('../server/verify-route.js')).verifyInngestRoute(env, verifyMode),
   });
 
   if (flags.json) {

@@ -5,32 +5,112 @@
  *
  * Each subsystem adds its service here (field + one construction line) and registers its cleanup.
  */
-import type { Config } from '../config.js';
+import { secretValues, traceFilePath, type Config } from '../config.js';
+import { createStateStore } from '../stores/select-store.js';
 import { databasePath, openDatabase, type SqliteDatabase } from '../stores/sqlite/database.js';
+import type { StateStore } from '../stores/state-store.js';
+import { createAuditLog, type AuditLog } from './audit.js';
+import type { Gatekeeper } from './gatekeeper.js';
+import type { LeadService } from './leads.js';
+import { createOutboundServices, type RampService } from './outbound-wiring.js';
+import type { QueueService } from './queue.js';
+import { createReplayService, type ReplayService } from './replay.js';
+import { createReplayStore, type ReplayStore } from './replay-store.js';
+import { defaultGoldenSetDir } from './rubric-config.js';
+import { createScorecardService, type ScorecardService } from './scorecard.js';
+import type { SentLog } from './sent-log.js';
+import { createTraceWriter, type TraceWriter } from './traces.js';
+import { createWebhookStore, type WebhookStore } from './webhook-store.js';
 
 export interface Runtime {
   config: Config;
   /** The embedded SQLite database (HIVE_DIR/caio.db): audit, webhooks, sent log, embedded state. */
   db: SqliteDatabase;
+  /** Hash-chained audit trail in `db`; `append` is synchronous (use inside `db.transaction(...).immediate()`). */
+  audit: AuditLog;
+  /** Queue/batch/dedup state, locks, claims, limits: Redis or embedded per REDIS_URL (health() says which). */
+  state: StateStore;
+  /** Webhook events in `db` (group commit: durable before the 2xx); listed by the console and `caio webhooks`. */
+  webhooks: WebhookStore;
+  /** Trace envelopes (TRACE_ENVELOPE_FILE): record/span, withCorrelationId/currentCorrelationId. */
+  traces: TraceWriter;
+  /** Approval queue (SPEC 7): intake, decisions, dedup/suppression, metrics. */
+  queue: QueueService;
+  /** Leads from RB2B/Clay: `upsertLead(lead, source)`. */
+  leads: LeadService;
+  /** Gatekeeper batches, dispatch and ramp (SPEC 8). */
+  gatekeeper: Gatekeeper;
+  /** SQLite system of record of what was sent and what is suppressed. */
+  sentLog: SentLog;
+  /** Send ramp: `status()`, `graduate(actor, confirmed)`, `recordIncident(actor, note)`. */
+  ramp: RampService;
+  /** Replay gate (SPEC 9): `runGate()` runs and stores a run in `db`; `last()`, `history({since, until})`. */
+  replay: ReplayService;
+  /** Stored replay runs (`replay_runs` in `db`): `latest()`, `list({limit, since, until})`. */
+  replays: ReplayStore;
+  /** Weekly scorecard (SPEC 9): `weekly(week?)`, `signOff({week, by, note})` (audited). */
+  scorecard: ScorecardService;
   close(): Promise<void>;
 }
 
 export interface RuntimeOptions {
   /** Clock for services that need one (tests pass a fixed one). */
   now?: () => number;
+  /** Overrides GATEKEEPER_TWO_PERSON_RULE (whoever triggers an outbound --live run may not execute its batch). */
+  twoPersonRule?: boolean;
 }
 
-export async function createRuntime(config: Config, _options: RuntimeOptions = {}): Promise<Runtime> {
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const cleanups: (() => Promise<void> | void)[] = [];
   const db = openDatabase(databasePath(config.HIVE_DIR));
   cleanups.push(() => {
     db.close();
   });
+  const audit = createAuditLog(db, options.now ? { now: options.now } : {});
+  const webhooks = createWebhookStore(db, options.now ? { now: options.now } : {});
+  cleanups.push(() => webhooks.close());
+  const state = await createStateStore(config, { db }).catch((error: unknown) => {
+    db.close();
+    throw error;
+  });
+  cleanups.push(() => state.close());
+  const replays = createReplayStore(db);
+  const replay = createReplayService({
+    store: replays,
+    minPassRate: config.REPLAY_MIN_PASS_RATE,
+    now: options.now,
+  });
+  const traces = createTraceWriter({
+    file: traceFilePath(config),
+    enabled: config.TRACE_ENVELOPE_ENABLED,
+    secrets: secretValues(config),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  cleanups.push(() => traces.close());
+  const outbound = createOutboundServices(
+    { config, db, state, audit },
+    { now: options.now, twoPersonRule: options.twoPersonRule ?? config.GATEKEEPER_TWO_PERSON_RULE },
+  );
 
   let closed = false;
   return {
     config,
     db,
+    audit,
+    state,
+    webhooks,
+    traces,
+    replay,
+    replays,
+    scorecard: createScorecardService({
+      replays,
+      goldenSet: defaultGoldenSetDir(),
+      queue: outbound.queue,
+      sentLog: outbound.sentLog,
+      audit,
+      now: options.now,
+    }),
+    ...outbound,
     async close() {
       if (closed) return;
       closed = true;

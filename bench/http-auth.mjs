@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * Auth + CORS overhead: GET /api/runtime/dependencies with the token and an allowed Origin, against
+ * the same route made `open` (no token, no Origin) in the same app build. Both servers run side by
+ * side and are measured in alternating rounds (median kept), so load drift on a shared machine does
+ * not land on one side. Goal: overhead <= 10%.
+ *
+ *   node bench/http-auth.mjs [--duration 5] [--connections 50] [--rounds 3]
+ */
+import { parseArgs } from 'node:util';
+import { BENCH_TOKEN, alternate, cannon, spawnServer, summary } from './http-lib.mjs';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const rounds = Number(values.rounds);
+
+const servers = { open: await spawnServer('caio-open'), authed: await spawnServer('caio') };
+const measure = async (server, headers) => {
+  const options = { url: `${server.url}/api/runtime/dependencies`, connections, pipelining: 1, headers };
+  await cannon({ ...options, duration: 1 });
+  return summary(await cannon({ ...options, duration }));
+};
+const authHeaders = { authorization: `Bearer ${BENCH_TOKEN}`, origin: 'https://ops.acme.io' };
+const results = await alternate(
+  [
+    { name: 'open', run: () => measure(servers.open, {}) },
+    { name: 'authed', run: () => measure(servers.authed, authHeaders) },
+  ],
+  rounds,
+);
+servers.open.stop();
+servers.authed.stop();
+const open = results.get('open');
+const authed = results.get('authed');
+const overhead = (open.rps - authed.rps) / open.rps;
+console.log(
+  `protected GET, ${connections} connections, ${rounds} alternating rounds of ${duration}s (median)`,
+);
+console.log(
+  `  open route (no auth)        : ${open.rps} req/s (p99 ${open.p99} ms; runs ${open.runs.join(', ')})`,
+);
+console.log(
+  `  token + CORS                : ${authed.rps} req/s (p99 ${authed.p99} ms; runs ${authed.runs.join(', ')})`,
+);
+console.log(`  overhead                    : ${(overhead * 100).toFixed(1)}% (goal <= 10%)`);

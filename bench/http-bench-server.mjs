@@ -1,0 +1,75 @@
+/**
+ * Child process for the HTTP benchmarks (run `npm run build` first: it serves the built dist/, as
+ * `caio serve` does): one server on an ephemeral port, announced as a JSON line on stdout.
+ *   bare        node:http that reads the body, JSON.parses it and answers 200 (the baseline)
+ *   caio        the real app over a temp HIVE_DIR (WAL, synchronous=FULL, group commit), with
+ *               processing after the reply (Clay rows become leads) sharing the event loop
+ *   caio-ingest the same app without the services processing needs: intake alone
+ *   caio-open   the real app with /api/runtime/dependencies made `open` (no auth, for the overhead ratio)
+ */
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dist = new URL('../dist/', import.meta.url);
+const { parseConfig } = await import(new URL('runtime/config.js', dist).href);
+const { createRuntime } = await import(new URL('runtime/services/runtime.js', dist).href);
+const { ROUTES } = await import(new URL('server/routes/index.js', dist).href);
+const { startServer } = await import(new URL('server/start.js', dist).href);
+
+const BENCH_TOKEN = 'tok_8f3a9c2b7d1e4f60a5b8c9d0e1f2a3b4c5d6';
+const BENCH_SECRET = 'clay_5e4d3c2b1a09f8e7d6c5b4a392817065';
+
+const kind = process.argv[2] ?? 'bare';
+let port;
+if (kind === 'bare') {
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      let status = 200;
+      try {
+        JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        status = 400;
+      }
+      const body = JSON.stringify({ received: true });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      });
+      res.end(body);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = server.address().port;
+} else {
+  const config = parseConfig({
+    HIVE_DIR: mkdtempSync(join(tmpdir(), 'caio-bench-')),
+    CAIO_MODE: 'production',
+    DASHBOARD_AUTH_STRICT: 'true',
+    DASHBOARD_AUTH_TOKEN: BENCH_TOKEN,
+    CORS_ALLOWED_ORIGINS: 'https://ops.acme.io',
+    CLAY_WEBHOOK_SECRET: BENCH_SECRET,
+  });
+  const runtime = await createRuntime(config);
+  const routes =
+    kind === 'caio-open'
+      ? ROUTES.map((route) =>
+          route.path === '/api/runtime/dependencies' ? { ...route, auth: 'open' } : route,
+        )
+      : ROUTES;
+  const served = kind === 'caio-ingest' ? { ...runtime, leads: undefined, queue: undefined } : runtime;
+  const server = await startServer(served, {
+    port: 0,
+    host: '127.0.0.1',
+    routes,
+    background: false,
+    authFailureLimit: 1_000_000,
+  });
+  port = server.port;
+}
+process.stdout.write(`${JSON.stringify({ port })}\n`);
+// Exit on SIGINT (profiling: --cpu-prof writes its file on a normal exit).
+process.on('SIGINT', () => process.exit(0));

@@ -1,0 +1,64 @@
+/** Shared helpers of the HTTP benchmarks: spawn a bench server, run autocannon, format numbers. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const SERVER = fileURLToPath(new URL('./http-bench-server.mjs', import.meta.url));
+export const BENCH_TOKEN = 'tok_8f3a9c2b7d1e4f60a5b8c9d0e1f2a3b4c5d6';
+export const BENCH_SECRET = 'clay_5e4d3c2b1a09f8e7d6c5b4a392817065';
+
+export function spawnServer(kind) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SERVER, kind], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line)
+        resolve({ url: `http://127.0.0.1:${JSON.parse(line).port}`, stop: () => child.kill('SIGKILL') });
+    });
+    child.once('exit', (code) => reject(new Error(`bench server ${kind} exited ${code}`)));
+  });
+}
+
+export function cannon(options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+export function summary(result) {
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+export const ratio = (a, b) => (b === 0 ? 0 : a / b);
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+/**
+ * Measure several variants in alternating rounds (A B A B ...) and keep each variant's median run
+ * by req/s: on a shared machine the load drifts, and alternating spreads the drift over all.
+ */
+export async function alternate(variants, rounds) {
+  const runs = new Map(variants.map((variant) => [variant.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of variants) runs.get(variant.name).push(await variant.run());
+  }
+  return new Map(
+    [...runs].map(([name, results]) => {
+      const rps = median(results.map((result) => result.rps));
+      return [name, { ...results.find((result) => result.rps === rps), runs: results.map((r) => r.rps) }];
+    }),
+  );
+}

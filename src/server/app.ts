@@ -1,0 +1,299 @@
+/**
+ * The HTTP app: one request listener over the route table, plus the background services it owns
+ * (readiness loop, webhook processor, Inngest functions, in-process scheduler). `startServer` binds
+ * it to a port; the console and `caio serve` both go through that.
+ *
+ * Order for every request: route match (404/405) -> CORS headers -> OPTIONS preflight (204, before
+ * auth) -> dashboard token for `token` routes (401/429) -> handler -> JSON answer. Every failure is
+ * `{code, message}`; a bug is a 500 with the correlation id, never a stack trace.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+import { VERSION } from '../cli/version.js';
+import { traceFilePath } from '../runtime/config.js';
+import { isStandardWebhooksSecret, secretMatcher } from '../runtime/domain/webhooks/signatures.js';
+import { SECRET_VARIABLE, WEBHOOK_SOURCES } from '../runtime/domain/webhooks/sources.js';
+import { errorMessage, isUserError } from '../runtime/errors.js';
+import { pruneTraces } from '../runtime/services/traces.js';
+import { canSendEvents, createInngestRuntime } from '../runtime/services/inngest/client.js';
+import {
+  cronJobs,
+  createScheduler,
+  type ScheduledJob,
+  type Scheduler,
+} from '../runtime/services/inngest/scheduler.js';
+import { createReadiness } from '../runtime/services/readiness.js';
+import { createWebhookProcessor } from '../runtime/services/webhook-processor.js';
+import { createWebhookStore, type WebhookStore } from '../runtime/services/webhook-store.js';
+import { createAuthGuard } from './auth.js';
+import { createCors } from './cors.js';
+import { DEFAULT_BODY_LIMIT_BYTES, HttpError, header, parseJson, readBody, sendJson } from './http.js';
+import {
+  port,
+  statePort,
+  type GatekeeperPort,
+  type HttpRuntime,
+  type HttpServices,
+  type LeadsPort,
+  type OperatorPort,
+  type QueuePort,
+  type ReplayPort,
+  type ScorecardPort,
+  type TracesPort,
+} from './ports.js';
+import { createRouter } from './router.js';
+import { ROUTES } from './routes/index.js';
+import type { JsonReply, Route, RouteContext } from './types.js';
+
+export interface HttpAppOptions {
+  logger?: Logger | undefined;
+  now?: () => number;
+  version?: string;
+  /** Largest accepted request body (default 1 MiB): 413 beyond. */
+  bodyLimitBytes?: number;
+  /** Failed-auth rate limit per client address. */
+  authFailureLimit?: number;
+  authFailureWindowSeconds?: number;
+  readinessIntervalMs?: number;
+  /** Run the in-process scheduler and the stored-webhook sweep (default true). */
+  background?: boolean;
+  /** Replace the route table (tests). */
+  routes?: readonly Route[];
+}
+
+export interface HttpApp {
+  /** The node:http request listener. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  routes: readonly Route[];
+  services: HttpServices;
+  scheduler: Scheduler;
+  /** First readiness probe, scheduler, sweep of events left `stored` by a previous process. */
+  start(): Promise<void>;
+  /** Stop background work, commit pending webhook rows. Does not close the runtime. */
+  close(): Promise<void>;
+}
+
+const CORRELATION_ID = /^[\w.:-]{1,128}$/;
+
+function isWebhookStore(value: unknown): value is WebhookStore {
+  return (
+    port<WebhookStore>(value, ['insert']) !== undefined && typeof (value as WebhookStore).list === 'function'
+  );
+}
+
+export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}): HttpApp {
+  const { config } = runtime;
+  const logger = options.logger;
+  const now = options.now ?? Date.now;
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const ownStore = !isWebhookStore(runtime.webhooks);
+  const webhooks = isWebhookStore(runtime.webhooks)
+    ? runtime.webhooks
+    : createWebhookStore(runtime.db, { now });
+
+  const state = statePort(runtime.state);
+  const queue = port<QueuePort>(runtime.queue, ['list', 'metrics', 'suppressAddress', 'recordExternalSend']);
+  const leads = port<LeadsPort>(runtime.leads, ['upsertLead']);
+  const traceWriter = port<TracesPort>(runtime.traces, ['withCorrelationId']);
+  // Retention prunes the trace file itself (services/traces.ts), with or without a trace writer.
+  const traces: TracesPort = {
+    ...(traceWriter?.withCorrelationId
+      ? { withCorrelationId: traceWriter.withCorrelationId.bind(traceWriter) }
+      : {}),
+    prune: (days?: number) => pruneTraces(traceFilePath(config), days ?? config.TRACE_RETENTION_DAYS, now()),
+  };
+  const replay = port<ReplayPort>(runtime.replay, ['runGate', 'last']);
+
+  // Deliveries go to Inngest when events can be sent, else to the processor's in-process worker.
+  // (The processor needs the Inngest sender, the Inngest functions need the processor.)
+  const sender: { send?: ((id: number) => Promise<void>) | undefined } = {};
+  const processor = createWebhookProcessor({
+    store: webhooks,
+    queue,
+    leads,
+    logger,
+    dispatch: canSendEvents(config)
+      ? (id) => sender.send?.(id) ?? Promise.reject(new Error('Inngest is not ready'))
+      : undefined,
+  });
+  const jobDeps = { config, processor, queue, traces, replay };
+  const inngest = createInngestRuntime(config, jobDeps, logger);
+  sender.send = inngest.sendWebhookReceived;
+
+  const readiness = createReadiness({
+    config,
+    state,
+    inngest: { mode: inngest.mode, functionCount: inngest.functionCount },
+    now,
+    ...(options.readinessIntervalMs ? { intervalMs: options.readinessIntervalMs } : {}),
+  });
+
+  const services: HttpServices = {
+    config,
+    version: options.version ?? VERSION,
+    startedAt: now(),
+    now,
+    readiness,
+    webhookSecrets: Object.fromEntries(
+      WEBHOOK_SOURCES.flatMap((source) => {
+        const secret = config[SECRET_VARIABLE[source]];
+        return secret && !isStandardWebhooksSecret(secret) ? [[source, secretMatcher(secret)]] : [];
+      }),
+    ),
+    webhooks,
+    processor,
+    inngest,
+    state,
+    queue,
+    leads,
+    gatekeeper: port<GatekeeperPort>(runtime.gatekeeper, ['list', 'preview', 'execute']),
+    operator: port<OperatorPort>(runtime.operator, ['status', 'trigger']),
+    scorecard: port<ScorecardPort>(runtime.scorecard, ['weekly']),
+    traces,
+    replay,
+  };
+
+  const sweep: ScheduledJob = {
+    name: 'webhook-sweep',
+    cron: '* * * * *',
+    quiet: true,
+    run: () => processor.processPending(),
+  };
+  const scheduler = createScheduler({
+    jobs: inngest.mode === 'embedded' ? [...cronJobs(jobDeps), sweep] : [sweep],
+    logger,
+    now,
+  });
+
+  const routes = options.routes ?? ROUTES;
+  const router = createRouter(routes);
+  const cors = createCors(config);
+  const guard = createAuthGuard({
+    config,
+    state,
+    now,
+    ...(options.authFailureLimit ? { failureLimit: options.authFailureLimit } : {}),
+    ...(options.authFailureWindowSeconds ? { windowSeconds: options.authFailureWindowSeconds } : {}),
+  });
+
+  const errorReply = (error: unknown, correlationId: string): JsonReply => {
+    if (error instanceof HttpError) {
+      return {
+        status: error.status,
+        body: { code: error.code, message: error.message },
+        headers: error.headers,
+      };
+    }
+    if (error instanceof ZodError) {
+      const issue = error.issues[0];
+      const where = issue?.path.length ? `${issue.path.map(String).join('.')}: ` : '';
+      return {
+        status: 400,
+        body: { code: 'invalid_request', message: `${where}${issue?.message ?? 'invalid input'}` },
+      };
+    }
+    if (isUserError(error)) {
+      const status = /not_found$/.test(error.code) ? 404 : error.exitCode === 1 ? 409 : 400;
+      const message = error.nextStep ? `${error.message}. ${error.nextStep}` : error.message;
+      return { status, body: { code: error.code, message } };
+    }
+    logger?.error({ correlation_id: correlationId, err: errorMessage(error) }, 'request failed');
+    return {
+      status: 500,
+      body: { code: 'internal_error', message: `internal error (correlation id ${correlationId})` },
+    };
+  };
+
+  const dispatch = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = req.url ?? '/';
+    const mark = url.indexOf('?');
+    const pathname = mark === -1 ? url : url.slice(0, mark);
+    const query = new URLSearchParams(mark === -1 ? '' : url.slice(mark + 1));
+    const given = header(req, 'x-correlation-id');
+    const correlationId = given && CORRELATION_ID.test(given) ? given : randomUUID();
+    res.setHeader('x-correlation-id', correlationId);
+    const origin = header(req, 'origin');
+    const method = req.method ?? 'GET';
+    try {
+      const match = router.match(method === 'OPTIONS' ? 'GET' : method, pathname);
+      if (match.kind === 'none')
+        throw new HttpError(404, 'not_found', `no route for ${method} ${pathname.slice(0, 200)}`);
+      if (method === 'OPTIONS') {
+        res.writeHead(204, cors.preflight(origin));
+        res.end();
+        return;
+      }
+      for (const [name, value] of Object.entries(cors.headers(origin))) res.setHeader(name, value);
+      if (match.kind === 'method') {
+        throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${pathname}`, {
+          allow: match.allowed.join(', '),
+        });
+      }
+      const { route } = match;
+      const params: Record<string, string> = {};
+      for (const [name, raw] of Object.entries(match.params)) {
+        try {
+          params[name] = decodeURIComponent(raw);
+        } catch {
+          throw new HttpError(400, 'invalid_request', `the path parameter ${name} is not valid URL encoding`);
+        }
+      }
+      if (route.auth === 'token') {
+        const checked = guard.check(req, query);
+        const decision = checked instanceof Promise ? await checked : checked;
+        if (!decision.ok) {
+          const headers: Record<string, string> = {};
+          if (decision.retryAfterSeconds) headers['retry-after'] = String(decision.retryAfterSeconds);
+          if (decision.status === 401) headers['www-authenticate'] = 'Bearer';
+          throw new HttpError(decision.status, decision.code, decision.message, headers);
+        }
+      }
+      let body: Promise<Buffer> | undefined;
+      const rawBody = () => (body ??= readBody(req, bodyLimit));
+      const ctx: RouteContext = {
+        req,
+        res,
+        params,
+        query,
+        services,
+        correlationId,
+        rawBody,
+        jsonBody: async () => parseJson(await rawBody()),
+      };
+      const run = () => route.handler(ctx);
+      const reply = await (traces?.withCorrelationId ? traces.withCorrelationId(correlationId, run) : run());
+      if (reply) sendJson(res, reply.status, reply.body, reply.headers);
+    } catch (error) {
+      const reply = errorReply(error, correlationId);
+      sendJson(res, reply.status, reply.body, reply.headers);
+    }
+  };
+
+  let started = false;
+  return {
+    handle(req, res) {
+      void dispatch(req, res);
+    },
+    routes,
+    services,
+    scheduler,
+    async start() {
+      if (started) return;
+      started = true;
+      await readiness.start();
+      if (options.background !== false) {
+        scheduler.start();
+        void scheduler.runNow('webhook-sweep');
+      }
+    },
+    async close() {
+      readiness.stop();
+      await scheduler.stop();
+      await webhooks.flush();
+      await processor.close();
+      if (ownStore) await webhooks.close();
+    },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Dashboard-token auth (SPEC 6.1). The token comes from `Authorization: Bearer`, `X-Dashboard-Token`
+ * or `?token=`, and is compared in constant time (SHA-256 of both sides, so a length mismatch cannot
+ * throw or leak). Strict mode, or no token configured outside development, fails closed. Wrong
+ * tokens are counted per client address; past the limit the address gets 429 (even with the right
+ * token) until the window ends. The counter lives in the state store (`consume`, shared by every
+ * runtime process on Redis); if there is none, or it fails, an in-memory window per process is used.
+ * The presented token is never logged or echoed.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Config } from '../runtime/config.js';
+import { secretMatcher } from '../runtime/domain/webhooks/signatures.js';
+import type { StatePort } from './ports.js';
+import { header } from './http.js';
+
+export type AuthDecision =
+  { ok: true } | { ok: false; status: 401 | 429; code: string; message: string; retryAfterSeconds?: number };
+
+export interface AuthGuardOptions {
+  config: Config;
+  state?: StatePort | undefined;
+  now?: () => number;
+  /** Wrong tokens allowed per address per window (default 20). */
+  failureLimit?: number;
+  /** Window in seconds (default 60). */
+  windowSeconds?: number;
+}
+
+export interface AuthGuard {
+  /** Synchronous on the success path (no extra promise per request); a failure may await the store. */
+  check(req: IncomingMessage, query: URLSearchParams): AuthDecision | Promise<AuthDecision>;
+}
+
+const MAX_TRACKED = 10_000;
+const OK: AuthDecision = { ok: true };
+
+export function presentedToken(req: IncomingMessage, query: URLSearchParams): string | undefined {
+  const authorization = header(req, 'authorization');
+  if (authorization) {
+    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    if (match?.[1]) return match[1].trim();
+  }
+  const direct = header(req, 'x-dashboard-token');
+  if (direct) return direct.trim();
+  const fromQuery = query.get('token');
+  return fromQuery ? fromQuery : undefined;
+}
+
+export function clientAddress(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+export function createAuthGuard(options: AuthGuardOptions): AuthGuard {
+  const { config } = options;
+  const now = options.now ?? Date.now;
+  const limit = options.failureLimit ?? 20;
+  const windowSeconds = options.windowSeconds ?? 60;
+  const token = config.DASHBOARD_AUTH_TOKEN;
+  const matches = token ? secretMatcher(token) : () => false;
+  const failClosed = config.DASHBOARD_AUTH_STRICT || config.mode !== 'development';
+  const blockedUntil = new Map<string, number>();
+  const memory = new Map<string, { count: number; resetAt: number }>();
+
+  const prune = (map: Map<string, unknown>, expired: (value: never) => boolean) => {
+    if (map.size < MAX_TRACKED) return;
+    for (const [key, value] of map) if (expired(value as never)) map.delete(key);
+    if (map.size >= MAX_TRACKED) map.clear();
+  };
+
+  const consumeInMemory = (address: string) => {
+    const at = now();
+    let entry = memory.get(address);
+    if (!entry || entry.resetAt <= at) {
+      prune(memory, (value: { resetAt: number }) => value.resetAt <= at);
+      entry = { count: 0, resetAt: at + windowSeconds * 1000 };
+      memory.set(address, entry);
+    }
+    entry.count += 1;
+    return { allowed: entry.count <= limit, resetMs: entry.resetAt - at };
+  };
+
+  const recordFailure = async (address: string): Promise<{ allowed: boolean; resetMs: number }> => {
+    if (options.state) {
+      try {
+        return await options.state.consume(`auth-fail:${address}`, limit, windowSeconds);
+      } catch {
+        // Store unavailable: fall through to the per-process window.
+      }
+    }
+    return consumeInMemory(address);
+  };
+
+  const limited = (resetMs: number): AuthDecision => ({
+    ok: false,
+    status: 429,
+    code: 'rate_limited',
+    message: 'too many failed authentication attempts from this address; try again later',
+    retryAfterSeconds: Math.max(1, Math.ceil(resetMs / 1000)),
+  });
+
+  const refuse = async (address: string): Promise<AuthDecision> => {
+    const { allowed, resetMs } = await recordFailure(address);
+    if (!allowed) {
+      prune(blockedUntil, (value: number) => value <= now());
+      blockedUntil.set(address, now() + resetMs);
+      return limited(resetMs);
+    }
+    return { ok: false, status: 401, code: 'unauthorized', message: 'the token is not valid' };
+  };
+
+  return {
+    check(req, query) {
+      if (!token) {
+        if (!failClosed) return OK;
+        return {
+          ok: false,
+          status: 401,
+          code: 'auth_not_configured',
+          message: 'DASHBOARD_AUTH_TOKEN is not configured: protected routes are closed',
+        };
+      }
+      const address = clientAddress(req);
+      const until = blockedUntil.size > 0 ? blockedUntil.get(address) : undefined;
+      if (until !== undefined) {
+        if (until > now()) return limited(until - now());
+        blockedUntil.delete(address);
+      }
+      const given = presentedToken(req, query);
+      if (given === undefined) {
+        return {
+          ok: false,
+          status: 401,
+          code: 'unauthorized',
+          message: 'a token is required: Authorization: Bearer <token>, X-Dashboard-Token or ?token=',
+        };
+      }
+      return matches(given) ? OK : refuse(address);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Operator routes. Status is the one-shot overview of `caio status` (services/status.ts) plus the
+ * Gatekeeper batch list; trigger starts one operator action and returns its result. An operator
+ * service on the runtime (`runtime.operator`), when one exists, takes precedence for both.
+ */
+import { z } from 'zod';
+import { collectStatus, type StatusSources } from '../../runtime/services/status.js';
+import { HttpError } from '../http.js';
+import { json, type Route } from '../types.js';
+import { requireMethod } from './unavailable.js';
+
+const triggerBody = z.discriminatedUnion('action', [
+  z.object({
+    action: z.literal('outbound_dry_run'),
+    motion: z.enum(['outbound', 'inbound', 'all']).default('all'),
+  }),
+  z.object({ action: z.literal('replay_gate') }),
+  z.object({ action: z.literal('aging_watch') }),
+  z.object({ action: z.literal('webhook_sweep') }),
+]);
+
+export const operatorRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/api/operator/status',
+    auth: 'token',
+    summary: 'queue, capacity, aging, ramp, batches, last replay',
+    async handler({ services }) {
+      if (services.operator?.status) return json(200, await services.operator.status());
+      const report = await collectStatus({
+        config: services.config,
+        version: services.version,
+        now: services.now,
+        state: services.state,
+        readiness: services.readiness,
+        queue: services.queue as StatusSources['queue'],
+        replay: services.replay?.last ? (services.replay as StatusSources['replay']) : undefined,
+      });
+      let batches: unknown = null;
+      if (services.gatekeeper?.list) batches = await services.gatekeeper.list();
+      return json(200, { ...report, batches });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/operator/trigger',
+    auth: 'token',
+    summary: 'start an operator action: outbound_dry_run, replay_gate, aging_watch, webhook_sweep',
+    async handler({ services, jsonBody }) {
+      if (services.operator?.trigger)
+        return json(200, await services.operator.trigger(await jsonBody(), 'api'));
+      const parsed = triggerBody.safeParse(await jsonBody());
+      if (!parsed.success) {
+        throw new HttpError(
+          400,
+          'invalid_request',
+          'a body {"action": "outbound_dry_run" (with "motion"?), "replay_gate", "aging_watch" or "webhook_sweep"} is required',
+        );
+      }
+      const input = parsed.data;
+      switch (input.action) {
+        case 'outbound_dry_run': {
+          const preview = requireMethod(services.gatekeeper, 'preview', 'the Gatekeeper dry run');
+          const batch = await preview({ motion: input.motion }, 'api', {
+            persist: false,
+            triggeredBy: 'api',
+          });
+          return json(200, { action: input.action, dry_run: true, result: batch });
+        }
+        case 'replay_gate': {
+          const runGate = requireMethod(services.replay, 'runGate', 'the replay gate');
+          return json(200, { action: input.action, result: await runGate() });
+        }
+        case 'aging_watch': {
+          const escalate = requireMethod(services.queue, 'escalateBreaches', 'the aging watch');
+          return json(200, { action: input.action, result: await escalate('api') });
+        }
+        case 'webhook_sweep':
+          return json(200, { action: input.action, result: await services.processor.processPending() });
+      }
+    },
+  },
+];

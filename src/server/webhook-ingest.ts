@@ -1,0 +1,127 @@
+/**
+ * One webhook delivery (SPEC 6.2): verify the source secret, derive the idempotency key, validate the
+ * payload, store it durably (group commit), answer, then hand it to processing. Invalid payloads are
+ * stored as `quarantined` and answered 400 (202 for RB2B, which disconnects on any 4xx).
+ */
+import type { Config } from '../runtime/config.js';
+import { idempotencyKey } from '../runtime/domain/webhooks/idempotency.js';
+import {
+  constantTimeEqual,
+  isStandardWebhooksSecret,
+  verifyStandardWebhook,
+} from '../runtime/domain/webhooks/signatures.js';
+import {
+  SECRET_VARIABLE,
+  parseWebhookPayload,
+  quarantineStatus,
+  type WebhookSource,
+} from '../runtime/domain/webhooks/sources.js';
+import { errorMessage } from '../runtime/errors.js';
+import { HttpError, header } from './http.js';
+import { json, type JsonReply, type RouteContext } from './types.js';
+
+function presentedSecret(ctx: RouteContext, source: WebhookSource): string | undefined {
+  const { req, query } = ctx;
+  const direct =
+    header(req, `x-${source}-webhook-secret`) ??
+    header(req, `x-${source}-webhook-auth`) ??
+    header(req, 'x-webhook-secret');
+  if (direct) return direct;
+  const authorization = header(req, 'authorization');
+  const bearer = authorization ? /^Bearer\s+(.+)$/i.exec(authorization.trim())?.[1] : undefined;
+  return bearer ?? query.get('secret') ?? undefined;
+}
+
+/** Throws 401/503 unless the delivery carries the source's credential. Returns the webhook-id if any. */
+function authenticate(
+  ctx: RouteContext,
+  config: Config,
+  source: WebhookSource,
+  body: Buffer,
+  nowMs: number,
+): string | undefined {
+  const variable = SECRET_VARIABLE[source];
+  const secret = config[variable];
+  if (!secret) {
+    if (config.mode === 'development' && !config.DASHBOARD_AUTH_STRICT) return undefined;
+    throw new HttpError(
+      503,
+      'webhook_not_configured',
+      `${variable} is not set: deliveries are refused until it is`,
+    );
+  }
+  if (isStandardWebhooksSecret(secret)) {
+    const id = header(ctx.req, 'webhook-id');
+    const verdict = verifyStandardWebhook(
+      secret,
+      {
+        id,
+        timestamp: header(ctx.req, 'webhook-timestamp'),
+        signature: header(ctx.req, 'webhook-signature'),
+      },
+      body,
+      Math.floor(nowMs / 1000),
+    );
+    if (!verdict.ok) throw new HttpError(401, 'invalid_signature', verdict.reason);
+    return id;
+  }
+  const given = presentedSecret(ctx, source);
+  const matches =
+    ctx.services.webhookSecrets[source] ?? ((value: string) => constantTimeEqual(value, secret));
+  if (given === undefined || !matches(given)) {
+    throw new HttpError(401, 'invalid_secret', `missing or wrong ${source} webhook secret`);
+  }
+  return undefined;
+}
+
+export async function ingestWebhook(ctx: RouteContext, source: WebhookSource): Promise<JsonReply> {
+  const { services } = ctx;
+  const body = await ctx.rawBody();
+  const webhookId = authenticate(ctx, services.config, source, body, services.now());
+
+  let payload: unknown;
+  let parseError: string | undefined;
+  try {
+    payload = body.length === 0 ? undefined : JSON.parse(body.toString('utf8'));
+    if (payload === undefined) parseError = 'the body is empty; a JSON object is expected';
+  } catch {
+    parseError = 'the body is not valid JSON';
+  }
+  const verdict = parseError === undefined ? parseWebhookPayload(source, payload) : undefined;
+  const error = parseError ?? (verdict && !verdict.ok ? verdict.message : undefined);
+  const key = idempotencyKey({ webhookId, payload, body });
+
+  let stored;
+  try {
+    stored = await services.webhooks.insert({
+      source,
+      idempotencyKey: key,
+      payload: body,
+      status: error === undefined ? 'stored' : 'quarantined',
+      error,
+    });
+  } catch (storeError) {
+    throw new HttpError(
+      503,
+      'store_unavailable',
+      `the delivery could not be stored durably (${errorMessage(storeError)}); retry later`,
+    );
+  }
+
+  if (stored.status === 'quarantined') {
+    const message = error ?? 'this delivery was quarantined earlier';
+    if (quarantineStatus(source) === 202) {
+      return json(202, {
+        received: true,
+        id: stored.id,
+        status: 'quarantined',
+        duplicate: stored.duplicate,
+        message,
+      });
+    }
+    return json(400, { code: 'invalid_payload', message, id: stored.id, status: 'quarantined' });
+  }
+  if (!stored.duplicate && verdict?.ok)
+    services.processor.enqueue(stored.id, { source, effects: verdict.effects });
+  return json(200, { received: true, id: stored.id, status: stored.status, duplicate: stored.duplicate });
+}

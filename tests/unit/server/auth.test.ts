@@ -1,0 +1,98 @@
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/runtime/config.js';
+import { createAuthGuard, presentedToken } from '../../../src/server/auth.js';
+
+const TOKEN = 'tok_8f3a9c2b7d1e4f60a5b8c9d0e1f2a3b4c5d6';
+const request = (headers: Record<string, string> = {}, address = '10.0.0.1') =>
+  ({ headers, socket: { remoteAddress: address } }) as unknown as IncomingMessage;
+const none = new URLSearchParams();
+
+describe('dashboard token guard', () => {
+  it('reads the token from Bearer, X-Dashboard-Token or ?token=', () => {
+    expect(presentedToken(request({ authorization: 'Bearer abc' }), none)).toBe('abc');
+    expect(presentedToken(request({ authorization: 'bearer  abc ' }), none)).toBe('abc');
+    expect(presentedToken(request({ 'x-dashboard-token': 'def' }), none)).toBe('def');
+    expect(presentedToken(request(), new URLSearchParams('token=ghi'))).toBe('ghi');
+    expect(presentedToken(request({ authorization: 'Basic xyz' }), none)).toBeUndefined();
+  });
+
+  it('accepts the right token and refuses a wrong one of any length', async () => {
+    const guard = createAuthGuard({ config: parseConfig({ DASHBOARD_AUTH_TOKEN: TOKEN }) });
+    expect(await guard.check(request({ 'x-dashboard-token': TOKEN }), none)).toEqual({ ok: true });
+    for (const wrong of ['x', TOKEN.slice(0, -1), `${TOKEN}x`, 'y'.repeat(5000)]) {
+      expect(await guard.check(request({ 'x-dashboard-token': wrong }), none)).toMatchObject({
+        ok: false,
+        status: 401,
+      });
+    }
+    expect(await guard.check(request(), none)).toMatchObject({
+      ok: false,
+      status: 401,
+      code: 'unauthorized',
+    });
+  });
+
+  it('fails closed without a token in strict mode or outside development, open only in plain development', async () => {
+    const strict = createAuthGuard({ config: parseConfig({ DASHBOARD_AUTH_STRICT: 'true' }) });
+    expect(await strict.check(request(), none)).toMatchObject({
+      ok: false,
+      status: 401,
+      code: 'auth_not_configured',
+    });
+    const staging = createAuthGuard({ config: parseConfig({ CAIO_MODE: 'staging' }) });
+    expect(await staging.check(request({ 'x-dashboard-token': 'anything' }), none)).toMatchObject({
+      ok: false,
+      status: 401,
+    });
+    const dev = createAuthGuard({ config: parseConfig({}) });
+    expect(await dev.check(request(), none)).toEqual({ ok: true });
+  });
+
+  it('rate limits failed attempts per address, then refuses even the right token until the window ends', async () => {
+    let now = 1_000_000;
+    const guard = createAuthGuard({
+      config: parseConfig({ DASHBOARD_AUTH_TOKEN: TOKEN }),
+      failureLimit: 3,
+      windowSeconds: 60,
+      now: () => now,
+    });
+    const wrong = request({ 'x-dashboard-token': 'wrong' });
+    for (let i = 0; i < 3; i++) expect(await guard.check(wrong, none)).toMatchObject({ status: 401 });
+    expect(await guard.check(wrong, none)).toMatchObject({
+      status: 429,
+      code: 'rate_limited',
+      retryAfterSeconds: 60,
+    });
+    expect(await guard.check(request({ 'x-dashboard-token': TOKEN }), none)).toMatchObject({ status: 429 });
+    // Another address is not affected.
+    expect(await guard.check(request({ 'x-dashboard-token': TOKEN }, '10.0.0.2'), none)).toEqual({
+      ok: true,
+    });
+    now += 61_000;
+    expect(await guard.check(request({ 'x-dashboard-token': TOKEN }), none)).toEqual({ ok: true });
+  });
+
+  it('counts failures in the state store when there is one', async () => {
+    const keys: string[] = [];
+    const state = {
+      health: async () => ({
+        kind: 'redis' as const,
+        healthy: true,
+        degraded: false,
+        latencyMs: 1,
+        error: undefined,
+      }),
+      consume: async (key: string) => {
+        keys.push(key);
+        return { allowed: keys.length < 2, remaining: 0, resetMs: 5000 };
+      },
+    };
+    const guard = createAuthGuard({ config: parseConfig({ DASHBOARD_AUTH_TOKEN: TOKEN }), state });
+    const wrong = request({ authorization: 'Bearer nope' });
+    expect(await guard.check(wrong, none)).toMatchObject({ status: 401 });
+    expect(await guard.check(wrong, none)).toMatchObject({ status: 429, retryAfterSeconds: 5 });
+    expect(keys).toEqual(['auth-fail:10.0.0.1', 'auth-fail:10.0.0.1']);
+    expect(keys.join()).not.toContain('nope');
+  });
+});
