@@ -5,6 +5,11 @@
  * side and are measured in alternating rounds (median kept), so load drift on a shared machine does
  * not land on one side. Goal: overhead <= 10%.
  *
+ * Two figures: requests/s, and the server's own CPU time per request. On this 2-core machine the
+ * load generator shares the cores and usually caps requests/s (the server idles ~20%), so the
+ * requests/s ratio swings from run to run; CPU per request charges the server alone and is the
+ * figure the goal is judged on.
+ *
  *   node bench/http-auth.mjs [--duration 5] [--connections 50] [--rounds 3]
  */
 import { parseArgs } from 'node:util';
@@ -25,7 +30,11 @@ const servers = { open: await spawnServer('caio-open'), authed: await spawnServe
 const measure = async (server, headers) => {
   const options = { url: `${server.url}/api/runtime/dependencies`, connections, pipelining: 1, headers };
   await cannon({ ...options, duration: 1 });
-  return summary(await cannon({ ...options, duration }));
+  const before = await server.cpu();
+  const result = await cannon({ ...options, duration });
+  const cpuUs = (await server.cpu()) - before;
+  const stats = summary(result);
+  return { ...stats, cpuPerRequest: cpuUs / Math.max(1, result.requests.total) };
 };
 const authHeaders = { authorization: `Bearer ${BENCH_TOKEN}`, origin: 'https://ops.acme.io' };
 const results = await alternate(
@@ -40,6 +49,7 @@ servers.authed.stop();
 const open = results.get('open');
 const authed = results.get('authed');
 const overhead = (open.rps - authed.rps) / open.rps;
+const cpuOverhead = (authed.cpuPerRequest - open.cpuPerRequest) / open.cpuPerRequest;
 console.log(
   `protected GET, ${connections} connections, ${rounds} alternating rounds of ${duration}s (median)`,
 );
@@ -49,4 +59,8 @@ console.log(
 console.log(
   `  token + CORS                : ${authed.rps} req/s (p99 ${authed.p99} ms; runs ${authed.runs.join(', ')})`,
 );
-console.log(`  overhead                    : ${(overhead * 100).toFixed(1)}% (goal <= 10%)`);
+console.log(`  throughput overhead         : ${(overhead * 100).toFixed(1)}% (client-bound; informative)`);
+console.log(
+  `  server CPU per request      : open ${open.cpuPerRequest.toFixed(1)} µs, token + CORS ${authed.cpuPerRequest.toFixed(1)} µs`,
+);
+console.log(`  CPU overhead                : ${(cpuOverhead * 100).toFixed(1)}% (goal <= 10%)`);

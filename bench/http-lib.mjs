@@ -15,9 +15,27 @@ export function spawnServer(kind) {
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
+      const line = out.split('\n').find((l) => l.startsWith('{"port"'));
       if (line)
-        resolve({ url: `http://127.0.0.1:${JSON.parse(line).port}`, stop: () => child.kill('SIGKILL') });
+        resolve({
+          url: `http://127.0.0.1:${JSON.parse(line).port}`,
+          stop: () => child.kill('SIGKILL'),
+          /** The server's own CPU time (user + system, µs) so far. */
+          cpu: () =>
+            new Promise((done) => {
+              const onData = (chunk) => {
+                const found = chunk
+                  .toString()
+                  .split('\n')
+                  .find((l) => l.startsWith('{"cpu_us"'));
+                if (!found) return;
+                child.stdout.off('data', onData);
+                done(JSON.parse(found).cpu_us);
+              };
+              child.stdout.on('data', onData);
+              child.kill('SIGUSR2');
+            }),
+        });
     });
     child.once('exit', (code) => reject(new Error(`bench server ${kind} exited ${code}`)));
   });
