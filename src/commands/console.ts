@@ -1,0 +1,123 @@
+/**
+ * `caio` / `caio console`: the interactive console over an in-process runtime and the same HTTP
+ * server as `caio serve`. The terminal is left as it was found: the alternate screen is entered and
+ * left, the cursor restored, the server stopped and the stores closed, whatever way the console ends.
+ */
+import { createElement } from 'react';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from '../cli/args.js';
+import type { CommandContext } from '../cli/command.js';
+import { writeLine } from '../cli/output.js';
+import { MODES } from '../runtime/config.js';
+import { UserError, errorMessage, type ExitCode } from '../runtime/errors.js';
+import { loadConfig } from '../runtime/services/load-env.js';
+import { createRuntime } from '../runtime/services/runtime.js';
+import { SCREENS, type ScreenId } from '../screens/keymap.js';
+import { projectRoot } from './project-root.js';
+
+const HELP = `Usage: caio [console] [--readonly] [--env-file F] [--mode M] [--port N] [--screen S]
+
+The interactive console: live Redis/Inngest health, the approval queue, Gatekeeper batches, the
+release checklist, traces, webhooks and the scorecard, over the same runtime and HTTP server as
+\`caio serve\` (port from PORT; when it is taken the console says so and serves on a free port).
+
+Keys: 1-7 or Tab switch screens, : command palette, / filter (! inverts), j/k move, space marks,
+a approve, r reject (then a category key), u undo, A approve marked, ? help, q quit.
+
+Flags:
+  --readonly      disable every mutating action (the keys say why)
+  --env-file F    env file (its values override the environment; default ./.env if present)
+  --mode M        development | staging | production (default: CAIO_MODE)
+  --port N        HTTP port (default: PORT, 8080; 0 = any free port)
+  --screen S      open on ${SCREENS.join(' | ')} (default: overview)
+
+Needs an interactive terminal; for scripts use \`caio status\` (--json).
+Exit codes: 0 quit normally, 2 configuration error or no terminal.`;
+
+const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H';
+const LEAVE_ALT_SCREEN = '\u001b[?1049l';
+const SHOW_CURSOR = '\u001b[?25h';
+
+export async function run(ctx: CommandContext): Promise<ExitCode> {
+  const { flags } = parseArgs(
+    ctx.argv,
+    {
+      readonly: { type: 'boolean' },
+      envFile: { type: 'string' },
+      mode: { type: 'string', choices: MODES },
+      port: { type: 'number' },
+      screen: { type: 'string', choices: SCREENS },
+    },
+    'console',
+  );
+  if (flags.help) {
+    writeLine(ctx.stdout, HELP);
+    return 0;
+  }
+  const stdout = ctx.stdout as NodeJS.WriteStream;
+  const stdin = process.stdin;
+  if (!stdout.isTTY || !stdin.isTTY) {
+    throw new UserError('caio console needs an interactive terminal (stdin and stdout must be a TTY)', {
+      nextStep: 'Run it in a terminal, or use `caio status` (--json) for a one-shot report.',
+      code: 'no_tty',
+    });
+  }
+  const { config, loaded } = loadConfig({
+    cwd: ctx.cwd,
+    processEnv: ctx.env,
+    envFile: flags.envFile,
+    mode: flags.mode,
+  });
+  // Load Ink and the screens only now: `caio --help` and the one-shot commands never pay for them.
+  const [{ render }, { App }, { startConsoleRuntime }] = await Promise.all([
+    import('ink'),
+    import('../app.js'),
+    import('../screens/console-runtime.js'),
+  ]);
+  const runtime = await createRuntime(config);
+  const samples = join(projectRoot(), 'samples', 'drafts.jsonl');
+  const started = await startConsoleRuntime(runtime, {
+    actor: `console:${ctx.env.USER ?? ctx.env.LOGNAME ?? 'operator'}`,
+    port: flags.port ?? config.PORT,
+    host: config.HOST,
+    samplesFile: existsSync(samples) ? samples : undefined,
+    cwd: ctx.cwd,
+    projectRoot: projectRoot(),
+    rawEnv: loaded.env,
+  }).catch(async (error: unknown) => {
+    await runtime.close();
+    throw error;
+  });
+
+  stdout.write(ENTER_ALT_SCREEN);
+  try {
+    const instance = render(
+      createElement(App, {
+        services: started.services,
+        readonly: flags.readonly,
+        colors: ctx.env.NO_COLOR === undefined && ctx.env.FORCE_COLOR !== '0',
+        ...(flags.screen ? { initialScreen: flags.screen as ScreenId } : {}),
+      }),
+      { stdout, stdin, stderr: ctx.stderr as NodeJS.WriteStream, exitOnCtrlC: false, patchConsole: true },
+    );
+    const stop = () => instance.unmount();
+    ctx.stopSignal.addEventListener('abort', stop, { once: true });
+    try {
+      await instance.waitUntilExit();
+    } finally {
+      ctx.stopSignal.removeEventListener('abort', stop);
+      instance.cleanup();
+    }
+  } finally {
+    stdout.write(LEAVE_ALT_SCREEN + SHOW_CURSOR);
+    stdin.setRawMode?.(false);
+    stdin.pause();
+    await started.close().catch((error: unknown) => {
+      writeLine(ctx.stderr, `Warning: stopping the HTTP server failed: ${errorMessage(error)}`);
+    });
+    await runtime.close();
+  }
+  if (started.notice) writeLine(ctx.stdout, started.notice);
+  return 0;
+}

@@ -1,0 +1,121 @@
+/**
+ * The frame around the screens: tab bar, the active screen (or the palette / help overlay), the
+ * status line and the help bar. Its one key handler feeds the shell reducer, which edits the open
+ * overlay or runs the global command; a screen that holds the keys (filter, category, hash) pauses it.
+ */
+import { Box, Text, useApp, useInput } from 'ink';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { CommandPalette } from '../components/CommandPalette.js';
+import { HelpBar } from '../components/HelpBar.js';
+import { HelpOverlay } from '../components/HelpOverlay.js';
+import { TabBar } from '../components/TabBar.js';
+import { fit } from '../components/table-layout.js';
+import { useTheme } from '../components/theme.js';
+import { ConsoleProvider, type ConsoleContextValue, type Tone } from './console-context.js';
+import { SCREENS, SCREEN_TITLES, barHints, helpEntries, paletteMatches, type ScreenId } from './keymap.js';
+import { SCREEN_COMPONENTS, SCREEN_SCOPES } from './registry.js';
+import type { KeyHandler, ScreenKeys } from './screen-props.js';
+import { splitChunk } from './text-input.js';
+import type { ConsoleServices } from './services.js';
+import { initialShellState, shellReducer } from './shell-state.js';
+import { useSyncReducer } from './use-sync-reducer.js';
+
+const TABS = SCREENS.map((id) => ({ id, title: SCREEN_TITLES[id] }));
+/** Tab bar, status line, help bar, and one spare line so Ink never switches to clearing the screen. */
+export const CHROME_LINES = 4;
+
+export interface ShellProps {
+  services: ConsoleServices;
+  readonly: boolean;
+  width: number;
+  height: number;
+  intervals: ConsoleContextValue['intervals'];
+  initialScreen?: ScreenId;
+  onQuit?: () => void;
+}
+
+export function Shell({ services, readonly, width, height, intervals, initialScreen, onQuit }: ShellProps) {
+  const theme = useTheme();
+  const { exit } = useApp();
+  const [state, dispatch, ref] = useSyncReducer(shellReducer, () => initialShellState(initialScreen));
+  const screenHandler = useRef<KeyHandler | undefined>(undefined);
+  const notify = useCallback(
+    (text: string, tone?: Tone) => dispatch({ type: 'notify', text, tone }),
+    [dispatch],
+  );
+  const context = useMemo<ConsoleContextValue>(
+    () => ({ services, readonly, intervals, refreshToken: state.refreshToken, notify }),
+    [services, readonly, intervals, state.refreshToken, notify],
+  );
+  const keys = useMemo<ScreenKeys>(
+    () => ({
+      attach: (handler) => {
+        screenHandler.current = handler;
+        return () => {
+          if (screenHandler.current === handler) screenHandler.current = undefined;
+        };
+      },
+    }),
+    [],
+  );
+
+  useEffect(() => {
+    if (!state.quitting) return;
+    onQuit?.();
+    exit();
+  }, [state.quitting, exit, onQuit]);
+
+  // The only stdin listener: each key goes to the shown screen first, then to the shell reducer.
+  useInput((input, key) => {
+    for (const [char, k] of splitChunk(input, key)) {
+      if (ref.current.overlay === 'none' && screenHandler.current?.(char, k)) continue;
+      dispatch({ type: 'key', input: char, key: k });
+    }
+  });
+
+  const bodyHeight = Math.max(4, height - CHROME_LINES);
+  const Screen = SCREEN_COMPONENTS[state.screen];
+  const message = state.message;
+  return (
+    <ConsoleProvider value={context}>
+      <Box flexDirection="column" width={width}>
+        <TabBar tabs={TABS} active={state.screen} width={width} />
+        <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+          {state.overlay === 'palette' ? (
+            <CommandPalette
+              query={state.paletteQuery}
+              items={paletteMatches(state.paletteQuery)}
+              selected={state.paletteIndex}
+              width={width}
+            />
+          ) : null}
+          {state.overlay === 'help' ? (
+            <HelpOverlay
+              query={state.helpQuery}
+              rows={helpEntries(state.helpQuery, { readonly })}
+              width={width}
+              height={bodyHeight}
+            />
+          ) : null}
+          <Box display={state.overlay === 'none' ? 'flex' : 'none'} flexDirection="column">
+            <Screen
+              key={state.screen}
+              width={width}
+              height={bodyHeight}
+              focused={state.overlay === 'none'}
+              keys={keys}
+            />
+          </Box>
+        </Box>
+        <Text color={message?.tone ? theme.color(message.tone) : undefined} wrap="truncate">
+          {fit(message?.text ?? ' ', width)}
+        </Text>
+        <HelpBar
+          hints={barHints([...SCREEN_SCOPES[state.screen], 'global'])}
+          readonly={readonly}
+          width={width}
+        />
+      </Box>
+    </ConsoleProvider>
+  );
+}

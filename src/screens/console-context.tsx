@@ -1,0 +1,29 @@
+/**
+ * What every screen reads from above: the services, the read-only flag, the terminal size, how often
+ * to poll, the refresh token (bumped by `R` / `:refresh`) and `notify` for the status line.
+ */
+import { createContext, useContext, type ReactNode } from 'react';
+import type { ConsoleServices } from './services.js';
+
+export type Tone = 'green' | 'red' | 'yellow' | undefined;
+
+export interface ConsoleContextValue {
+  services: ConsoleServices;
+  readonly: boolean;
+  /** Health polling and data polling periods (ms). */
+  intervals: { health: number; data: number; clock: number };
+  refreshToken: number;
+  notify(text: string, tone?: Tone): void;
+}
+
+const Context = createContext<ConsoleContextValue | undefined>(undefined);
+
+export function ConsoleProvider({ value, children }: { value: ConsoleContextValue; children: ReactNode }) {
+  return <Context.Provider value={value}>{children}</Context.Provider>;
+}
+
+export function useConsole(): ConsoleContextValue {
+  const value = useContext(Context);
+  if (!value) throw new Error('useConsole() outside <ConsoleProvider>');
+  return value;
+}

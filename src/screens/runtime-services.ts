@@ -1,0 +1,302 @@
+/**
+ * The console's ports over the real runtime: each screen's narrow interface (services.ts) built from
+ * the runtime container, the in-process HTTP server's readiness loop and the release service. Every
+ * call is async and runs off the render path (hooks poll it); row shapes are mapped to view shapes here
+ * so screens never see store records.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { traceFilePath } from '../runtime/config.js';
+import type { Draft } from '../runtime/domain/queue/draft.js';
+import type { Batch } from '../runtime/domain/gatekeeper/batch.js';
+import type { Readiness } from '../runtime/services/readiness.js';
+import type { Runtime } from '../runtime/services/runtime.js';
+import { tailTraces } from '../runtime/services/traces.js';
+import type {
+  BatchView,
+  ConsoleServices,
+  DraftView,
+  HealthView,
+  OverviewView,
+  ReleasePort,
+  TraceView,
+  WebhookView,
+} from './services.js';
+
+export interface RuntimeServicesOptions {
+  actor: string;
+  /** The in-process server's readiness loop (absent when the server did not start). */
+  readiness?: Readiness | undefined;
+  server: { url: string | undefined; note: string | undefined };
+  /** The shipped sample drafts (samples/drafts.jsonl), when present. */
+  samplesFile?: string | undefined;
+  release?: ReleasePort | undefined;
+  now?: () => number;
+}
+
+export function draftView(d: Draft): DraftView {
+  const name = [d.lead.first_name, d.lead.last_name].filter(Boolean).join(' ');
+  return {
+    id: d.id,
+    status: d.status,
+    email: d.lead.email,
+    name,
+    company: d.lead.company ?? '',
+    title: d.lead.title ?? '',
+    segment: d.lead.segment ?? '',
+    subject: d.subject,
+    body: d.body,
+    context: d.context,
+    findings: d.findings,
+    createdAt: d.created_at,
+    decidedBy: d.decided_by ?? undefined,
+    rejection: d.rejection
+      ? `${d.rejection.category}${d.rejection.note ? ` (${d.rejection.note})` : ''}`
+      : undefined,
+  };
+}
+
+export function batchView(b: Batch, status: string): BatchView {
+  return {
+    id: b.id,
+    hash: b.hash,
+    status,
+    mode: b.mode,
+    createdAt: b.created_at,
+    expiresAt: Date.parse(b.expires_at),
+    previewedBy: b.previewed_by,
+    items: b.items.map((i) => ({ draftId: i.draft_id, email: i.email, subject: i.subject })),
+    excluded: b.excluded.map((x) => ({
+      draftId: x.draft_id,
+      reason: x.detail ? `${x.reason}: ${x.detail}` : x.reason,
+    })),
+  };
+}
+
+/** Batches shown in full (items + exclusions); older ones are listed by `caio batch list`. */
+const BATCH_DETAIL_LIMIT = 50;
+
+export function createRuntimeServices(runtime: Runtime, options: RuntimeServicesOptions): ConsoleServices {
+  const now = options.now ?? Date.now;
+  const { actor } = options;
+  const { queue, gatekeeper, config } = runtime;
+
+  async function health(): Promise<HealthView> {
+    if (options.readiness) {
+      const r = await options.readiness.refresh();
+      const reasons = [
+        ...(r.redis.healthy ? [] : [`redis: ${r.redis.error ?? 'unhealthy'}`]),
+        ...(r.inngest.healthy ? [] : [`inngest: ${r.inngest.error ?? 'unhealthy'}`]),
+        ...(r.webhooks.healthy
+          ? []
+          : [`webhooks: ${r.webhooks.error ?? `no secret for ${r.webhooks.missing_secrets.join(', ')}`}`]),
+      ];
+      return {
+        redis: {
+          mode: r.redis.mode,
+          required: r.redis.required,
+          healthy: r.redis.healthy,
+          degraded: r.redis.degraded,
+          latencyMs: r.redis.latency_ms ?? undefined,
+          error: r.redis.error ?? undefined,
+        },
+        inngest: {
+          mode: r.inngest.mode,
+          required: r.inngest.required,
+          healthy: r.inngest.healthy,
+          degraded: false,
+          latencyMs: undefined,
+          error: r.inngest.error ?? undefined,
+          detail: `${r.inngest.function_count} functions`,
+        },
+        ready: r.ready,
+        reasons,
+      };
+    }
+    const started = now();
+    const h = await runtime.state.health();
+    return {
+      redis: {
+        mode: h.kind === 'redis' ? 'redis' : h.degraded ? 'embedded-fallback' : 'embedded',
+        required: config.REDIS_REQUIRED,
+        healthy: h.healthy,
+        degraded: h.degraded,
+        latencyMs: h.latencyMs ?? now() - started,
+        error: h.error,
+      },
+      inngest: {
+        mode: 'unknown',
+        required: config.INNGEST_REQUIRED,
+        healthy: !config.INNGEST_REQUIRED,
+        degraded: false,
+        latencyMs: undefined,
+        error: 'the HTTP server did not start, so /inngest is not served',
+      },
+      ready: false,
+      reasons: [options.server.note ?? 'the HTTP server is not running'],
+    };
+  }
+
+  async function overview(): Promise<OverviewView> {
+    const [metrics, ramp] = await Promise.all([queue.metrics(), runtime.ramp.status()]);
+    const replay = runtime.replays.latest();
+    const mine = metrics.capacity.reviewers.find((r) => r.reviewer === actor);
+    return {
+      mode: config.mode,
+      counts: metrics.counts,
+      agingP95Minutes: metrics.aging.pending > 0 ? metrics.aging.p95_minutes : undefined,
+      slaBreaches: metrics.sla.breaches,
+      approvalsUsed: mine?.used ?? 0,
+      approvalsCapacity: config.DAILY_APPROVAL_CAPACITY,
+      rampTier: `tier ${ramp.tier}: ${ramp.sent_today} of ${ramp.daily_limit} sent today, ${ramp.clean_days}/${ramp.required_clean_days} clean days`,
+      sendMode: `email ${config.EMAIL_SEND_MODE}, crm ${config.GHL_MODE}, calendar ${config.CALENDAR_MODE}`,
+      lastReplay: replay
+        ? `${Math.round(replay.pass_rate * 100)}% (threshold ${Math.round(replay.threshold * 100)}%), block_build=${replay.block_build}, ${replay.ran_at}`
+        : undefined,
+    };
+  }
+
+  const samplesFile = options.samplesFile;
+  const queuePort: ConsoleServices['queue'] = {
+    taxonomy: queue.taxonomy,
+    async list() {
+      return (await queue.list()).map(draftView);
+    },
+    async approve(id) {
+      await queue.approve(id, actor);
+    },
+    async reject(id, category, note) {
+      await queue.reject(id, actor, category, note ?? null);
+    },
+    async undo(id) {
+      await queue.undo(id, actor);
+    },
+    async approveMany(ids) {
+      const results = await queue.approveMany(ids, actor);
+      return {
+        approved: results.filter((r) => r.ok).length,
+        refused: results
+          .filter((r) => !r.ok)
+          .map((r) => ({ id: r.id, reason: r.message ?? r.code ?? 'refused' })),
+      };
+    },
+    ...(samplesFile
+      ? {
+          async loadSamples() {
+            const report = await queue.importLines(await readFile(samplesFile, 'utf8'), 'import');
+            return {
+              imported: report.imported,
+              rejected: report.errors.length,
+              file: `samples/${basename(samplesFile)}`,
+            };
+          },
+        }
+      : {}),
+  };
+
+  const batchesPort: ConsoleServices['batches'] = {
+    async list() {
+      const summaries = await gatekeeper.list();
+      return Promise.all(
+        summaries.map(async (s, i): Promise<BatchView> => {
+          if (i < BATCH_DETAIL_LIMIT) {
+            const full = await gatekeeper.get(s.id);
+            return batchView(full.batch, full.status);
+          }
+          return {
+            id: s.id,
+            hash: s.hash,
+            status: s.status,
+            mode: s.mode,
+            createdAt: s.created_at,
+            expiresAt: Date.parse(s.expires_at),
+            previewedBy: s.previewed_by,
+            items: [],
+            excluded: [],
+          };
+        }),
+      );
+    },
+    async preview() {
+      const batch = await gatekeeper.preview({ motion: 'all' }, actor);
+      return batchView(batch, 'previewed');
+    },
+    async execute(id, hash) {
+      const result = await gatekeeper.execute(id, hash, actor);
+      return { sent: result.counts.sent, failed: result.counts.failed };
+    },
+  };
+
+  const traceFile = traceFilePath(config);
+  return {
+    actor,
+    now,
+    server: options.server,
+    health,
+    overview,
+    queue: queuePort,
+    batches: batchesPort,
+    release: options.release,
+    traces: {
+      async recent(limit) {
+        const { envelopes } = await tailTraces(traceFile, { limit });
+        return envelopes.reverse().map((e): TraceView => ({
+          ts: e.ts,
+          correlationId: e.correlation_id,
+          tool: e.tool_name,
+          agent: e.agent ?? '',
+          status: e.status,
+          durationMs: e.duration_ms ?? undefined,
+          error: e.error_message ?? undefined,
+        }));
+      },
+    },
+    webhooks: {
+      async recent({ limit, status }) {
+        const page = runtime.webhooks.list({
+          limit,
+          ...(status === 'quarantined' || status === 'processed' || status === 'stored' ? { status } : {}),
+        });
+        return page.events.map((e): WebhookView => ({
+          id: String(e.id),
+          source: e.source,
+          status: e.status,
+          receivedAt: e.received_at,
+          idempotencyKey: e.idempotency_key,
+          error: e.error ?? undefined,
+        }));
+      },
+    },
+    scorecard: scorecardPort(runtime),
+  };
+}
+
+/** A scorecard service, when the runtime carries one (`weekly(week?)`, as the HTTP route uses it). */
+function scorecardPort(runtime: Runtime): ConsoleServices['scorecard'] {
+  const service = (runtime as { scorecard?: { weekly?: (week?: string) => Promise<unknown> } }).scorecard;
+  const weekly = service?.weekly?.bind(service);
+  if (!weekly) return undefined;
+  return {
+    async current() {
+      const card = await weekly();
+      const record = card && typeof card === 'object' ? (card as Record<string, unknown>) : {};
+      return { week: String(record.week ?? 'this week'), rows: flattenRows(record) };
+    },
+  };
+}
+
+/** Label/value rows from a JSON object, one level of nesting ("approval_rate.day"). */
+export function flattenRows(
+  record: Record<string, unknown>,
+  prefix = '',
+): { label: string; value: string }[] {
+  return Object.entries(record).flatMap(([key, value]) => {
+    if (prefix === '' && key === 'week') return [];
+    const label = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && prefix === '') {
+      return flattenRows(value as Record<string, unknown>, label);
+    }
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return [{ label: label.replace(/_/g, ' '), value: text ?? '—' }];
+  });
+}

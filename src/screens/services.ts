@@ -1,0 +1,187 @@
+/**
+ * What the console needs from the runtime, and nothing more: one narrow port per screen, in view
+ * shapes the screens render directly. `runtime-services.ts` adapts the real runtime to this; tests
+ * hand in an in-memory implementation. A port that is `undefined` means its service is not in this
+ * build: the screen says so instead of failing.
+ *
+ * Every method may throw; a `UserError` message (and its next step) is shown to the operator as is.
+ */
+
+export interface DependencyView {
+  /** `redis`, `sqlite (embedded)`, `cloud`, `dev`, `in-process`, … */
+  mode: string;
+  required: boolean;
+  healthy: boolean;
+  /** Configured but unreachable and not required: running on a fallback. */
+  degraded: boolean;
+  latencyMs: number | undefined;
+  error: string | undefined;
+  detail?: string;
+}
+
+export interface HealthView {
+  redis: DependencyView;
+  inngest: DependencyView;
+  ready: boolean;
+  /** Why not ready (empty when ready). */
+  reasons: readonly string[];
+}
+
+export interface OverviewView {
+  mode: string;
+  counts: Readonly<Record<string, number>>;
+  agingP95Minutes: number | undefined;
+  slaBreaches: number;
+  approvalsUsed: number;
+  approvalsCapacity: number;
+  rampTier: string;
+  sendMode: string;
+  lastReplay: string | undefined;
+}
+
+export interface FindingView {
+  rule: string;
+  category: string;
+  severity: string;
+  message: string;
+}
+
+export interface DraftView {
+  id: string;
+  status: string;
+  email: string;
+  name: string;
+  company: string;
+  title: string;
+  segment: string;
+  subject: string;
+  body: string;
+  context: readonly { ref: string; text: string }[];
+  findings: readonly FindingView[];
+  createdAt: string;
+  decidedBy: string | undefined;
+  rejection: string | undefined;
+}
+
+export interface QueuePort {
+  list(): Promise<readonly DraftView[]>;
+  approve(id: string): Promise<void>;
+  reject(id: string, category: string, note?: string): Promise<void>;
+  /** Undo the last decision on this draft (refused after the grace period). */
+  undo(id: string): Promise<void>;
+  approveMany(
+    ids: readonly string[],
+  ): Promise<{ approved: number; refused: readonly { id: string; reason: string }[] }>;
+  /** Import the shipped sample drafts; undefined when the build ships none. */
+  loadSamples?: () => Promise<{ imported: number; rejected: number; file: string }>;
+  /** The rejection taxonomy, in key order (1..9). */
+  taxonomy: readonly string[];
+}
+
+export interface BatchItemView {
+  draftId: string;
+  email: string;
+  subject: string;
+}
+
+export interface BatchView {
+  id: string;
+  hash: string;
+  status: string;
+  mode: string;
+  createdAt: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  previewedBy: string;
+  items: readonly BatchItemView[];
+  excluded: readonly { draftId: string; reason: string }[];
+}
+
+export interface BatchesPort {
+  list(): Promise<readonly BatchView[]>;
+  /** Preview a batch of every approved draft. */
+  preview(): Promise<BatchView>;
+  execute(id: string, hash: string): Promise<{ sent: number; failed: number }>;
+}
+
+export interface ReleaseStepView {
+  id: string;
+  title: string;
+  kind: 'auto' | 'manual';
+  required: boolean;
+  status: string;
+  evidence: string;
+  by: string | undefined;
+  at: string | undefined;
+}
+
+export interface ReleaseView {
+  environment: string;
+  decision: string;
+  steps: readonly ReleaseStepView[];
+  pending: readonly string[];
+}
+
+/** One check finished while a run is still going (the checklist updates live). */
+export type StepProgress = (step: { id: string; status: string; evidence: string }) => void;
+
+export interface ReleasePort {
+  checklist(): Promise<ReleaseView>;
+  rerun(stepId: string, onStep?: StepProgress): Promise<void>;
+  runAll(onStep?: StepProgress): Promise<void>;
+  tick(stepId: string): Promise<void>;
+  /** Writes the completion report; returns where. */
+  exportReport(): Promise<{ file: string }>;
+}
+
+export interface TraceView {
+  ts: string;
+  correlationId: string;
+  tool: string;
+  agent: string;
+  status: string;
+  durationMs: number | undefined;
+  error: string | undefined;
+}
+
+export interface TracesPort {
+  recent(limit: number): Promise<readonly TraceView[]>;
+}
+
+export interface WebhookView {
+  id: string;
+  source: string;
+  status: string;
+  receivedAt: string;
+  idempotencyKey: string;
+  error: string | undefined;
+}
+
+export interface WebhooksPort {
+  recent(options: { limit: number; status?: string }): Promise<readonly WebhookView[]>;
+}
+
+export interface ScorecardView {
+  week: string;
+  rows: readonly { label: string; value: string }[];
+}
+
+export interface ScorecardPort {
+  current(): Promise<ScorecardView>;
+}
+
+export interface ConsoleServices {
+  /** Who acts (audit rows, capacity per reviewer). */
+  actor: string;
+  now(): number;
+  /** Where the in-process HTTP server listens, or why it does not. */
+  server: { url: string | undefined; note: string | undefined };
+  health(): Promise<HealthView>;
+  overview(): Promise<OverviewView>;
+  queue: QueuePort | undefined;
+  batches: BatchesPort | undefined;
+  release: ReleasePort | undefined;
+  traces: TracesPort | undefined;
+  webhooks: WebhooksPort | undefined;
+  scorecard: ScorecardPort | undefined;
+}

@@ -1,0 +1,149 @@
+import { cleanup } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KEYS, waitFor, waitForFrame } from './helpers.js';
+import { mount } from './mount.js';
+
+afterEach(() => cleanup());
+
+const body = (frame: string) => frame.split('\n').slice(1, 10).join('\n');
+
+describe('Queue screen', () => {
+  it('lists drafts in a table with a detail pane: draft, rubric findings, context refs', async () => {
+    const { frame, press } = mount({ drafts: 5 }, { initialScreen: 'queue' });
+    await waitForFrame(frame, 'STATUS');
+    await press('j', 'j');
+    const f = await waitForFrame(frame, 'Rubric minor tone');
+    expect(f.split('\n').at(-1)).toBe(
+      '/ filter  a approve  r reject  u undo  A bulk approve  : palette  ? help  q quit',
+    );
+    expect(f.split('\n').slice(0, 16)).toEqual([
+      ' 1 Overview  2 Queue  3 Batches  4 Release  5 Traces  6 Webhooks  7 Scorecard',
+      '5 rows',
+      '  STATUS    LEAD           COMPANY SUBJECT                              RUB  AGE',
+      '  pending   lead1@acme1.io Acme 1  Quick idea for Acme 1                 ok   2m',
+      '  pending   lead2@acme2.io Acme 2  Quick idea for Acme 2                 ok   3m',
+      '  pending   lead3@acme3.io Acme 3  Quick idea for Acme 3                  1   4m',
+      '  pending   lead4@acme4.io Acme 4  Quick idea for Acme 4                 ok   5m',
+      '  pending   lead5@acme5.io Acme 5  Quick idea for Acme 5                 ok   6m',
+      '',
+      '',
+      '',
+      '────────────────────────────────────────────────────────────────────────────────',
+      'Quick idea for Acme 3',
+      'To: Lead 3 <lead3@acme3.io> · VP Sales · Acme 3 · saas',
+      'Status: pending   id d00003',
+      'Rubric minor tone: Body is long (length.max)',
+    ]);
+  });
+
+  it('a approves the draft under the cursor, u undoes it', async () => {
+    const { frame, press, calls, drafts } = mount({ drafts: 3 }, { initialScreen: 'queue' });
+    await waitForFrame(frame, 'STATUS');
+    await press('a');
+    await waitForFrame(frame, 'Approved lead1@acme1.io (u undoes)');
+    await waitForFrame(frame, '  approved  lead1@acme1.io');
+    expect(calls).toContain('approve d00001');
+    expect(drafts[0]?.status).toBe('approved');
+    await press('u');
+    await waitForFrame(frame, 'Undone: d00001 is pending again');
+    expect(drafts[0]?.status).toBe('pending');
+  });
+
+  it('r then a category key rejects with that category; Esc cancels', async () => {
+    const { frame, press, drafts } = mount({ drafts: 3 }, { initialScreen: 'queue' });
+    await waitForFrame(frame, 'STATUS');
+    await press('r');
+    await waitForFrame(frame, 'Reject as: 1 tone  2 personalization  3 accuracy  4 compliance  5 targeting');
+    await press(KEYS.escape);
+    await waitForFrame(frame, 'Reject cancelled.');
+    await press('r', '2');
+    await waitForFrame(frame, 'Rejected lead1@acme1.io as personalization');
+    expect(drafts[0]).toMatchObject({ status: 'rejected', rejection: 'personalization' });
+  });
+
+  it('a digit while picking a category never switches screens', async () => {
+    const { ui, frame, drafts } = mount({ drafts: 3 }, { initialScreen: 'queue' });
+    await waitForFrame(frame, 'STATUS');
+    ui.stdin.write('r3');
+    await waitFor(() => drafts[0]?.status === 'rejected', 'the reject');
+    expect(drafts[0]?.rejection).toBe('accuracy');
+    expect(frame()).toContain('STATUS');
+  });
+
+  it('space marks rows and A approves the marked ones, reporting refusals', async () => {
+    const { frame, press, calls } = mount({ drafts: 4, capacity: 1 }, { initialScreen: 'queue' });
+    await waitForFrame(frame, 'STATUS');
+    await press(' ', ' ');
+    await waitForFrame(frame, '● pending   lead2@acme2.io');
+    await press('A');
+    await waitForFrame(frame, 'Approved 1; refused 1 (Daily approval capacity reached (1))');
+    expect(calls).toContain('approveMany d00001,d00002');
+    expect(frame()).not.toContain('●');
+  });
+
+  it('A without marks says how to mark', async () => {
+    const { frame, press } = mount({ drafts: 2 }, { initialScreen: 'queue' });
+    await waitForFrame(frame, 'STATUS');
+    await press('A');
+    await waitForFrame(frame, 'Mark drafts with space first, then press A.');
+  });
+
+  it('/ filters as you type, ! inverts, Esc clears', async () => {
+    const { frame, press } = mount({ drafts: 12 }, { initialScreen: 'queue' });
+    await waitForFrame(frame, '12 rows');
+    await press('/', 'a', 'c', 'm', 'e', '3');
+    await waitForFrame(frame, '/acme3█  2 of 12');
+    expect(body(frame())).toContain('lead10@acme3.io');
+    await press(KEYS.enter);
+    await waitForFrame(frame, 'filter: acme3  2 of 12');
+    await press(
+      '/',
+      KEYS.backspace,
+      KEYS.backspace,
+      KEYS.backspace,
+      KEYS.backspace,
+      KEYS.backspace,
+      KEYS.backspace,
+    );
+    await press('!', 'a', 'c', 'm', 'e', '3', KEYS.enter);
+    await waitForFrame(frame, 'filter: !acme3  10 of 12');
+    await press('/', KEYS.escape);
+    await waitForFrame(frame, '12 rows');
+  });
+
+  it('g and G jump to the ends of a long list, rendering only the visible window', async () => {
+    const { frame, press } = mount({ drafts: 2000 }, { initialScreen: 'queue' });
+    await waitForFrame(frame, '2000 rows');
+    await press('G');
+    const f = await waitForFrame(frame, 'lead2000@');
+    expect(f).not.toContain('lead1@');
+    expect(f.split('\n').filter((l) => l.includes('@acme')).length).toBeLessThanOrEqual(9);
+    await press('g');
+    await waitForFrame(frame, 'lead1@acme1.io');
+  });
+
+  it('--readonly refuses a, r, u and A and says why; nothing changes', async () => {
+    const { frame, press, calls, drafts } = mount({ drafts: 2 }, { initialScreen: 'queue', readonly: true });
+    await waitForFrame(frame, 'STATUS');
+    expect(frame()).toContain('[read-only] / filter  a approve (off)');
+    await press('a');
+    await waitForFrame(frame, 'Read-only: a (approve) is disabled; restart without --readonly to act');
+    await press('r');
+    await waitForFrame(frame, 'Read-only: r (reject) is disabled; restart without --readonly to act');
+    expect(frame()).not.toContain('Reject as:');
+    expect(calls.filter((c) => !c.startsWith('health'))).toEqual([]);
+    expect(drafts.every((d) => d.status === 'pending')).toBe(true);
+  });
+
+  it('teaches on an empty queue and loads the shipped samples with L', async () => {
+    const { frame, press, calls } = mount({ drafts: 0, withSamples: true }, { initialScreen: 'queue' });
+    const f = await waitForFrame(frame, 'The approval queue is empty.');
+    expect(f).toContain('caio queue import FILE.jsonl');
+    expect(f).toContain('http://127.0.0.1:8080/api/queue');
+    expect(f).toContain('Press L to load the sample drafts shipped in samples/drafts.jsonl.');
+    await press('L');
+    await waitForFrame(frame, 'Loaded 3 sample drafts from samples/drafts.jsonl');
+    await waitForFrame(frame, '3 rows');
+    expect(calls).toContain('loadSamples');
+  });
+});
