@@ -3,34 +3,31 @@
  * `caio validate` does not pay for Ink or the HTTP server.
  */
 import type { CommandEntry } from '../cli/command.js';
-import { notAvailable } from './not-available.js';
-
-const later = (name: string) => async () => notAvailable(name);
 
 export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'console',
     summary: 'interactive console (TUI); --readonly disables mutating actions',
     usage: 'caio [console] [--readonly]',
-    load: later('console'),
+    load: () => import('./console.js'),
   },
   {
     name: 'serve',
     summary: 'headless runtime: HTTP server, Inngest functions, schedulers',
     usage: 'caio serve',
-    load: later('serve'),
+    load: () => import('./serve.js'),
   },
   {
     name: 'status',
     summary: 'one-shot status as text, JSON or Markdown',
     usage: 'caio status [--json] [--format text|markdown]',
-    load: later('status'),
+    load: () => import('./status.js'),
   },
   {
     name: 'report',
     summary: 'the completion report',
     usage: 'caio report [--format text|json|markdown]',
-    load: later('report'),
+    load: () => import('./report.js'),
   },
   {
     name: 'validate',
@@ -49,81 +46,83 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'smoke',
     summary: 'endpoint auth smoke against a base URL',
     usage: 'caio smoke --base-url URL --token T',
-    load: later('smoke'),
+    load: () => import('./smoke.js'),
   },
   {
     name: 'migrate',
     summary: 'copy embedded state into Redis; prints a JSON summary',
     usage: 'caio migrate --hive-dir D [--dry-run]',
-    load: later('migrate'),
+    load: () => import('./migrate.js'),
   },
   {
     name: 'replay',
     summary: 'replay gate over the golden set',
     usage: 'caio replay [--golden-set DIR] [--min-pass-rate 0.95] [--json]',
-    load: later('replay'),
+    load: () => import('./replay.js'),
   },
   {
     name: 'golden',
     summary: 'golden-set maintenance',
-    usage: 'caio golden add --from-queue ID',
-    load: later('golden'),
+    usage: 'caio golden add --from-queue ID [--golden-set DIR] [--id CASE_ID]',
+    load: () => import('./golden.js'),
   },
   {
     name: 'queue',
     summary: 'approval queue: import, list, approve, reject',
     usage:
-      'caio queue import FILE.jsonl | list [--status S] [--json] | approve ID | reject ID --category C [--note N]',
-    load: later('queue'),
+      'caio queue import FILE.jsonl | list [--status S] [--json] | approve ID... [--by NAME] | reject ID --category C [--note N] | undo ID | stats',
+    load: () => import('./queue.js'),
   },
   {
     name: 'batch',
     summary: 'Gatekeeper batches: preview, execute, list',
-    usage: 'caio batch preview [--motion M] [--ids ...] | execute ID --hash H | list',
-    load: later('batch'),
+    usage:
+      'caio batch preview [--motion M] [--ids a,b] [--json] | execute ID --hash H [--resume] | list | show ID | ramp [--graduate --confirm]',
+    load: () => import('./batch.js'),
   },
   {
     name: 'outbound',
     summary: 'outbound run: dry-run or create a Gatekeeper batch',
     usage: 'caio outbound --motion outbound|inbound|all (--dry-run|--live) [--json]',
-    load: later('outbound'),
+    load: () => import('./outbound.js'),
   },
   {
     name: 'release',
     summary: 'release ritual: GO/NO-GO check and manual sign-offs',
     usage:
       'caio release check [--env staging|production] [--base-url URL --token T] [--json] | confirm STEP|all --by NAME [--note N]',
-    load: later('release'),
+    load: () => import('./release.js'),
   },
   {
     name: 'selftest',
     summary: 'runtime self-test against the configured stores',
     usage: 'caio selftest [--json]',
-    load: later('selftest'),
+    load: () => import('./selftest.js'),
   },
   {
     name: 'webhooks',
     summary: 'stored webhook events',
     usage: 'caio webhooks list [--status quarantined] [--json]',
-    load: later('webhooks'),
+    load: () => import('./webhooks.js'),
   },
   {
     name: 'scorecard',
     summary: 'weekly scorecard',
     usage: 'caio scorecard [--week YYYY-Www] [--format text|json|markdown]',
-    load: later('scorecard'),
+    load: () => import('./scorecard.js'),
   },
   {
     name: 'traces',
     summary: 'trace envelopes: tail, prune, stats',
-    usage: 'caio traces tail|prune|stats',
-    load: later('traces'),
+    usage:
+      'caio traces tail [-n N] [--status S] [--correlation-id ID] | prune [--days N] [--dry-run] | stats',
+    load: () => import('./traces.js'),
   },
   {
     name: 'audit',
     summary: 'audit trail: verify the hash chain, tail',
-    usage: 'caio audit verify|tail',
-    load: later('audit'),
+    usage: 'caio audit verify | tail [-n N]',
+    load: () => import('./audit.js'),
   },
 ];
 

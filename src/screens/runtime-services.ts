@@ -273,16 +273,24 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
 
 /** A scorecard service, when the runtime carries one (`weekly(week?)`, as the HTTP route uses it). */
 function scorecardPort(runtime: Runtime): ConsoleServices['scorecard'] {
-  const service = (runtime as { scorecard?: { weekly?: (week?: string) => Promise<unknown> } }).scorecard;
-  const weekly = service?.weekly?.bind(service);
-  if (!weekly) return undefined;
+  const service = runtime.scorecard;
   return {
     async current() {
-      const card = await weekly();
-      const record = card && typeof card === 'object' ? (card as Record<string, unknown>) : {};
-      return { week: String(record.week ?? 'this week'), rows: flattenRows(record) };
+      const card = (await service.weekly()) as unknown as Record<string, unknown>;
+      return { week: String(card.week ?? 'this week'), rows: flattenRows(unwrapMetrics(card)) };
     },
   };
+}
+
+/** Scorecard metrics are `{status: 'ok', value}` or `{status: 'unavailable', reason}`: show the value or why not. */
+export function unwrapMetrics(card: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(card).map(([key, metric]) => {
+      if (metric === null || typeof metric !== 'object' || !('status' in metric)) return [key, metric];
+      const { status, value, reason } = metric as { status: string; value?: unknown; reason?: string };
+      return [key, status === 'ok' ? (value ?? '—') : `unavailable (${reason ?? 'no data'})`];
+    }),
+  );
 }
 
 /** Label/value rows from a JSON object, one level of nesting ("approval_rate.day"). */
