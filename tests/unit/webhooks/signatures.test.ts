@@ -69,4 +69,15 @@ describe('constantTimeEqual', () => {
     expect(constantTimeEqual('', 'secret-value')).toBe(false);
     expect(constantTimeEqual('x'.repeat(10_000), 'secret-value')).toBe(false);
   });
+
+  it('tells apart values that differ only past the end, in padding, or beyond the compare width', () => {
+    const long = 'k'.repeat(300);
+    expect(constantTimeEqual(long, long)).toBe(true);
+    expect(constantTimeEqual(`${long.slice(0, 299)}K`, long)).toBe(false);
+    expect(constantTimeEqual('secret-value\u0000', 'secret-value')).toBe(false);
+    expect(constantTimeEqual('secret-valu', 'secret-value')).toBe(false);
+    expect(constantTimeEqual(`secret-value${'x'.repeat(300)}`, 'secret-value')).toBe(false);
+    expect(constantTimeEqual('sécret-välue', 'sécret-välue')).toBe(true);
+    expect(constantTimeEqual('', '')).toBe(true);
+  });
 });
