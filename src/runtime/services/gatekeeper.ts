@@ -272,6 +272,23 @@ export function createGatekeeper(deps: GatekeeperDeps) {
     }
   }
 
+  /**
+   * The ramp is checked again under the dispatch lock: a preview keeps within the allowance it saw,
+   * but two batches previewed the same day would together exceed it. Log-only dispatches send
+   * nothing and do not count.
+   */
+  function checkAllowance(batch: Batch, toSend: number): void {
+    if (mode === 'log-only' || toSend === 0) return;
+    const status = ramp();
+    if (toSend > status.remaining_today) {
+      refuse(
+        'ramp_limit',
+        `Batch ${batch.id} would send ${toSend} email(s) but the ramp allows ${status.remaining_today} more today (${status.sent_today} of ${status.daily_limit} sent); nothing was sent`,
+        'Preview again (the new batch keeps within what is left today), or graduate the ramp when it is eligible: caio batch ramp.',
+      );
+    }
+  }
+
   async function executeLocked(
     batch: Batch,
     actor: string,
@@ -303,6 +320,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
           'Preview again to get a batch of what is approved now.',
         );
       }
+      checkAllowance(batch, batch.items.length);
       const claim = await state.claimOnce(CLAIM_NAMESPACE, batch.id, `${actor}:${lock.fence}`);
       if (!claim.claimed)
         refuse(
@@ -332,6 +350,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
           'Use `caio batch list` to see its status.',
         );
       }
+      checkAllowance(batch, batch.items.filter((item) => sentLog.get(item.draft_id) === undefined).length);
       const resumed = await state.compareAndSet(BATCH_RUNS, batch.id, runRecord.version, {
         ...runRecord.value,
         resumes: runRecord.value.resumes + 1,

@@ -187,6 +187,33 @@ describeStores('gatekeeper', (make) => {
     expect((await world.queue.get('d00050'))?.status).toBe('duplicate');
   });
 
+  it('checks the ramp again at execute: two batches previewed the same day cannot exceed it', async () => {
+    const world = await make({
+      env: {
+        EMAIL_SEND_MODE: 'whitelist',
+        EMAIL_WHITELIST: '@company0.example,@company1.example,@company2.example,@company3.example',
+        INSTANTLY_API_KEY: 'inst_test_key_0123456789abcdef',
+        INSTANTLY_BASE_URL: stub.url,
+        RAMP_START_DAILY_LIMIT: '2',
+      },
+    });
+    await approvedDrafts(world, 4);
+    const first = await world.gatekeeper.preview({ ids: ['d00000', 'd00001'] }, 'maria');
+    const second = await world.gatekeeper.preview({ ids: ['d00002', 'd00003'] }, 'maria');
+    expect(first.items).toHaveLength(2);
+    expect(second.items).toHaveLength(2);
+    const before = stub.requests.length;
+    expect((await world.gatekeeper.execute(first.id, first.hash, 'maria')).counts.sent).toBe(2);
+    await expect(world.gatekeeper.execute(second.id, second.hash, 'maria')).rejects.toMatchObject({
+      code: 'ramp_limit',
+      message: expect.stringContaining('the ramp allows 0 more today (2 of 2 sent)'),
+    });
+    expect(stub.requests.length - before).toBe(2);
+    expect(world.gatekeeper.ramp().sent_today).toBe(2);
+    // Nothing was claimed: the batch can still run on a day with allowance left.
+    expect((await world.gatekeeper.list()).find((b) => b.id === second.id)).toBeDefined();
+  });
+
   it('records a failed live send as failed, and a day with a failure is not clean', async () => {
     const world = await make({
       env: {
