@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { UserError } from './errors.js';
+import { maskUrl } from './mask.js';
 
 export const MODES = ['development', 'staging', 'production'] as const;
 export type Mode = (typeof MODES)[number];
@@ -419,7 +420,9 @@ export function parseVariable(
   const spec = VARIABLES[name] as VarSpec<z.ZodType>;
   const result = spec.schema.safeParse(raw);
   if (result.success) return { ok: true, value: result.data };
-  const shown = spec.secret ? '' : ` (got "${raw.length > 60 ? `${raw.slice(0, 60)}…` : raw}")`;
+  // URLs may carry a password (redis://:pw@host): show them masked, and secrets not at all.
+  const visible = name.endsWith('_URL') ? maskUrl(raw) : raw;
+  const shown = spec.secret ? '' : ` (got "${visible.length > 60 ? `${visible.slice(0, 60)}…` : visible}")`;
   return { ok: false, problem: { name, message: `${name} must be ${spec.expect}${shown}` } };
 }
 
@@ -463,9 +466,21 @@ export function parseConfig(env: RawEnv, modeOverride?: string): Config {
 
 /** Every secret value in the configuration, for redacting free text. */
 export function secretValues(config: Config): string[] {
-  return VARIABLE_NAMES.filter((name) => VARIABLES[name].secret)
+  const secrets = VARIABLE_NAMES.filter((name) => VARIABLES[name].secret)
     .map((name) => config[name])
     .filter((value): value is string => typeof value === 'string');
+  // Passwords inside URLs (REDIS_URL=rediss://:pw@host) are secrets too.
+  for (const name of VARIABLE_NAMES) {
+    const value = config[name];
+    if (!name.endsWith('_URL') || typeof value !== 'string') continue;
+    try {
+      const password = decodeURIComponent(new URL(value).password);
+      if (password) secrets.push(password);
+    } catch {
+      // Not a URL: nothing to extract.
+    }
+  }
+  return secrets;
 }
 
 /** Where trace envelopes go: TRACE_ENVELOPE_FILE, else inside HIVE_DIR so one folder holds all state. */

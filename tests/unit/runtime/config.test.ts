@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, traceFilePath } from '../../../src/runtime/config.js';
+import { parseConfig, secretValues, traceFilePath } from '../../../src/runtime/config.js';
 import { maskSecret, maskUrl, redact } from '../../../src/runtime/mask.js';
 
 describe('config', () => {
@@ -42,6 +42,16 @@ describe('config', () => {
     expect(run).toThrowError(/REDIS_REQUIRED must be true or false/);
     expect(run).toThrowError(/INNGEST_SIGNING_KEY must be signkey-<env>-<hex>/);
     expect(run).not.toThrowError(/supersecretvalue/);
+  });
+
+  it('masks the password of a malformed URL in the error, and lists URL passwords as secrets', () => {
+    const run = () => parseConfig({ REDIS_URL: 'http://default:s3cretpassword@redis.acme.io:6379' });
+    expect(run).toThrowError(
+      /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL \(got "http:\/\/default:\*\*\*@redis\.acme\.io:6379\/"\)/,
+    );
+    expect(run).not.toThrowError(/s3cretpassword/);
+    const config = parseConfig({ REDIS_URL: 'rediss://default:p%40ss-w0rd-long@redis.acme.io:6380' });
+    expect(secretValues(config)).toContain('p@ss-w0rd-long');
   });
 
   it('refuses an unknown mode', () => {
