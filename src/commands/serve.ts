@@ -9,7 +9,9 @@ import { writeLine } from '../cli/output.js';
 import { MODES, secretValues } from '../runtime/config.js';
 import { UsageError, errorMessage, type ExitCode } from '../runtime/errors.js';
 import { redact } from '../runtime/mask.js';
-import { loadConfig } from '../runtime/services/load-env.js';
+import { validateEnv } from '../runtime/domain/env-rules.js';
+import { exampleValues, loadConfig } from '../runtime/services/load-env.js';
+import { projectRoot } from './project-root.js';
 import { createRuntime } from '../runtime/services/runtime.js';
 import { startServer } from '../server/start.js';
 
@@ -88,13 +90,27 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   if (flags.port !== undefined && (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535)) {
     throw new UsageError('--port must be an integer from 0 to 65535', 'See `caio serve --help`.');
   }
-  const { config } = loadConfig({
+  const { config, loaded } = loadConfig({
     cwd: ctx.cwd,
     processEnv: ctx.env,
     envFile: flags.envFile,
     mode: flags.mode,
   });
   const logger = createLogger(ctx.stdout, secretValues(config), flags.logLevel ?? 'info');
+  if (config.mode !== 'development') {
+    // Serve anyway (readiness and the guards fail closed on what matters), but say what validate says.
+    const checks = validateEnv({
+      env: loaded.env,
+      mode: config.mode,
+      exampleValues: exampleValues(projectRoot()),
+    });
+    for (const check of checks.filter((c) => c.status === 'FAIL')) {
+      logger.error(
+        { check: check.name, reason: check.reason, fix: check.fix },
+        'configuration fails validation',
+      );
+    }
+  }
   const runtime = await createRuntime(config);
   let server;
   try {

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { VERSION } from '../cli/version.js';
 import { traceFilePath } from '../runtime/config.js';
+import { credentialProblem } from '../runtime/domain/env-rules.js';
 import { isStandardWebhooksSecret, secretMatcher } from '../runtime/domain/webhooks/signatures.js';
 import { SECRET_VARIABLE, WEBHOOK_SOURCES } from '../runtime/domain/webhooks/sources.js';
 import { errorMessage, isUserError } from '../runtime/errors.js';
@@ -136,6 +137,13 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     startedAt: now(),
     now,
     readiness,
+    webhookSecretProblems: Object.fromEntries(
+      WEBHOOK_SOURCES.flatMap((source) => {
+        const secret = config[SECRET_VARIABLE[source]];
+        const problem = secret ? credentialProblem(SECRET_VARIABLE[source], secret) : undefined;
+        return problem ? [[source, problem]] : [];
+      }),
+    ),
     webhookSecrets: Object.fromEntries(
       WEBHOOK_SOURCES.flatMap((source) => {
         const secret = config[SECRET_VARIABLE[source]];

@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Config } from '../runtime/config.js';
+import { credentialProblem } from '../runtime/domain/env-rules.js';
 import { secretMatcher } from '../runtime/domain/webhooks/signatures.js';
 import type { StatePort } from './ports.js';
 import { header } from './http.js';
@@ -55,9 +56,14 @@ export function createAuthGuard(options: AuthGuardOptions): AuthGuard {
   const now = options.now ?? Date.now;
   const limit = options.failureLimit ?? 20;
   const windowSeconds = options.windowSeconds ?? 60;
-  const token = config.DASHBOARD_AUTH_TOKEN;
-  const matches = token ? secretMatcher(token) : () => false;
   const failClosed = config.DASHBOARD_AUTH_STRICT || config.mode !== 'development';
+  // Outside development a short or placeholder token counts as no token: closed, never open.
+  const unfit =
+    config.DASHBOARD_AUTH_TOKEN !== undefined && config.mode !== 'development'
+      ? credentialProblem('DASHBOARD_AUTH_TOKEN', config.DASHBOARD_AUTH_TOKEN)
+      : undefined;
+  const token = unfit ? undefined : config.DASHBOARD_AUTH_TOKEN;
+  const matches = token ? secretMatcher(token) : () => false;
   const blockedUntil = new Map<string, number>();
   const memory = new Map<string, { count: number; resetAt: number }>();
 
@@ -116,7 +122,9 @@ export function createAuthGuard(options: AuthGuardOptions): AuthGuard {
           ok: false,
           status: 401,
           code: 'auth_not_configured',
-          message: 'DASHBOARD_AUTH_TOKEN is not configured: protected routes are closed',
+          message: unfit
+            ? `${unfit}: protected routes are closed until a real token is set (caio bootstrap --rotate-token)`
+            : 'DASHBOARD_AUTH_TOKEN is not configured: protected routes are closed',
         };
       }
       const address = clientAddress(req);

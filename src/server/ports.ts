@@ -106,6 +106,8 @@ export interface HttpServices {
   readiness: Readiness;
   /** Constant-time matchers of the plain (non-`whsec_`) webhook secrets, digests computed once. */
   webhookSecrets: Partial<Record<WebhookSource, (given: string) => boolean>>;
+  /** Why a configured webhook secret is unfit (placeholder, too short, empty whsec_ key), per source. */
+  webhookSecretProblems: Partial<Record<WebhookSource, string>>;
   webhooks: WebhookStore;
   processor: WebhookProcessor;
   inngest: InngestRuntime;

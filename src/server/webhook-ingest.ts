@@ -50,6 +50,11 @@ function authenticate(
       `${variable} is not set: deliveries are refused until it is`,
     );
   }
+  // A whsec_ key too short to sign with (or a placeholder) would let anyone forge deliveries.
+  const unfit = ctx.services.webhookSecretProblems[source];
+  if (unfit) {
+    throw new HttpError(503, 'webhook_not_configured', `${unfit}: deliveries are refused until it is fixed`);
+  }
   if (isStandardWebhooksSecret(secret)) {
     const id = header(ctx.req, 'webhook-id');
     const verdict = verifyStandardWebhook(

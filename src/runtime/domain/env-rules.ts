@@ -28,7 +28,7 @@ const warn = (name: string, reason: string, fix: string): Check => ({ status: 'W
 const fail = (name: string, reason: string, fix: string): Check => ({ status: 'FAIL', name, reason, fix });
 
 const INNGEST_KEYS = ['INNGEST_SIGNING_KEY', 'INNGEST_EVENT_KEY', 'INNGEST_WEBHOOK_URL'] as const;
-const WEBHOOK_SECRETS = [
+export const WEBHOOK_SECRETS = [
   'INSTANTLY_WEBHOOK_SECRET',
   'HEYREACH_WEBHOOK_SECRET',
   'CLAY_WEBHOOK_SECRET',
@@ -74,6 +74,23 @@ const PLACEHOLDER_PATTERNS: readonly RegExp[] = [
 
 export function looksLikePlaceholder(value: string, exampleValues: ReadonlySet<string>): boolean {
   return exampleValues.has(value) || PLACEHOLDER_PATTERNS.some((pattern) => pattern.test(value));
+}
+
+/**
+ * Why a configured credential must not be used at runtime (the same rules `caio validate` applies),
+ * or undefined when it is fit: the auth guard and the webhook endpoints treat an unfit value as not
+ * configured, so a placeholder copied from .env.example can never open the API.
+ */
+export function credentialProblem(
+  name: 'DASHBOARD_AUTH_TOKEN' | (typeof WEBHOOK_SECRETS)[number],
+  value: string,
+): string | undefined {
+  if (looksLikePlaceholder(value, new Set())) return `${name} holds a placeholder value`;
+  const check =
+    name === 'DASHBOARD_AUTH_TOKEN'
+      ? specificRule(name, value, 'production')
+      : webhookSecretRule(name, value);
+  return check?.status === 'FAIL' ? `${name} is ${check.reason}` : undefined;
 }
 
 export interface EnvRuleInput {

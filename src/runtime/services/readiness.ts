@@ -4,6 +4,7 @@
  * and recovery as soon as the store reconnects; requests read the cached snapshot and never wait on
  * Redis themselves.
  */
+import { credentialProblem } from '../domain/env-rules.js';
 import { SECRET_VARIABLE, WEBHOOK_SOURCES, type WebhookSource } from '../domain/webhooks/sources.js';
 import type { Config } from '../config.js';
 import { errorMessage } from '../errors.js';
@@ -79,12 +80,18 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
   };
 
   const webhooksPart = (): DependencySnapshot['webhooks'] => {
-    const missing = WEBHOOK_SOURCES.filter((source) => !config[SECRET_VARIABLE[source]]);
+    // An unfit secret (placeholder, too short) refuses deliveries exactly like a missing one.
+    const missing = WEBHOOK_SOURCES.filter((source) => {
+      const secret = config[SECRET_VARIABLE[source]];
+      return !secret || credentialProblem(SECRET_VARIABLE[source], secret) !== undefined;
+    });
     const healthy = !(strictProduction && missing.length > 0);
     return {
       healthy,
       missing_secrets: missing,
-      error: healthy ? null : `missing webhook secrets: ${missing.map((s) => SECRET_VARIABLE[s]).join(', ')}`,
+      error: healthy
+        ? null
+        : `missing or unusable webhook secrets: ${missing.map((s) => SECRET_VARIABLE[s]).join(', ')}`,
     };
   };
 

@@ -95,4 +95,19 @@ describe('dashboard token guard', () => {
     expect(keys).toEqual(['auth-fail:10.0.0.1', 'auth-fail:10.0.0.1']);
     expect(keys.join()).not.toContain('nope');
   });
+
+  it('outside development a placeholder or short token counts as no token: closed even to itself', async () => {
+    for (const weak of ['your-dashboard-token-at-least-32-chars', 'tok_short_1234']) {
+      const guard = createAuthGuard({
+        config: parseConfig({ CAIO_MODE: 'production', DASHBOARD_AUTH_TOKEN: weak }),
+      });
+      const decision = await guard.check(request({ 'x-dashboard-token': weak }), none);
+      expect(decision).toMatchObject({ ok: false, status: 401, code: 'auth_not_configured' });
+      expect(decision.ok === false && decision.message).toMatch(/caio bootstrap --rotate-token/);
+      expect(decision.ok === false && decision.message).not.toContain(weak);
+    }
+    // Development keeps whatever the developer set.
+    const dev = createAuthGuard({ config: parseConfig({ DASHBOARD_AUTH_TOKEN: 'tok_short_1234' }) });
+    expect(await dev.check(request({ 'x-dashboard-token': 'tok_short_1234' }), none)).toEqual({ ok: true });
+  });
 });
