@@ -34,7 +34,9 @@ export function createInstantlyEmail(options: InstantlyOptions): EmailAdapter {
   });
   return {
     mode: 'live',
-    safeToRepeat: true,
+    // Never rely on the provider to dedup: an intent row is committed before each call, and a call
+    // interrupted by a crash is marked `unknown` for a person to check, never sent again.
+    safeToRepeat: false,
     async send(message: OutboundEmail): Promise<SendResult> {
       try {
         const answer = (await http.postJson('/api/v2/leads', {

@@ -6,9 +6,10 @@
  *   outcome committed (with its audit row, one transaction);
  * - adapters for which a repeat could deliver twice (`safeToRepeat: false`) get an intent row
  *   committed BEFORE the call; a row stuck at `intent` after a crash is marked `unknown` for a
- *   person to check, never sent again. Adapters for which a repeat is harmless (log-only sends
- *   nothing; Instantly dedups a lead by address) skip the intent: a crash between the call and the
- *   outcome simply calls again on resume, and each item costs one commit instead of two.
+ *   person to check, never sent again. Live and whitelist sends (Instantly) always take this path:
+ *   the product promise is that no item is sent twice, not that the provider usually dedups.
+ *   Log-only, which sends nothing, skips the intent: a crash between the call and the outcome simply
+ *   records again on resume, and each item costs one commit instead of two.
  */
 import type { Adapters, OutboundEmail } from '../adapters/types.js';
 import type { ItemOutcome } from '../domain/gatekeeper/batch.js';

@@ -115,6 +115,8 @@ describeStores('execute across processes', (make, target) => {
   }, 120_000);
 
   it('a process killed mid-way through 200 items, then resumed: none sent twice, none lost', async () => {
+    // Live sends commit an intent before each call: the one item in flight at the kill (if any) is
+    // marked `unknown` for a person to check, and no address is ever asked twice.
     const domain = `crash-${target.kind}.example`;
     const { world, batch, job, requestsFor } = await setup(200, domain);
     const first = startWorker({ ...job, actor: 'maria', delayMs: 4, lockTtlMs: 1500 });
@@ -142,22 +144,24 @@ describeStores('execute across processes', (make, target) => {
       'the resume to get the dispatch lock',
       20_000,
     );
-    expect(resumed).toMatchObject({ ok: true, counts: { sent: 200, failed: 0, skipped: 0, unknown: 0 } });
+    expect(resumed).toMatchObject({ ok: true, counts: { failed: 0, skipped: 0 } });
+    const counts = (resumed as WorkerAnswer & { counts: { sent: number; unknown: number } }).counts;
+    expect(counts.unknown).toBeLessThanOrEqual(1);
+    expect(counts.sent + counts.unknown).toBe(200);
 
     const requests = requestsFor();
     const perAddress = new Map<string, number>();
     for (const r of requests)
       perAddress.set(String(r.body.email), (perAddress.get(String(r.body.email)) ?? 0) + 1);
-    expect(perAddress.size).toBe(200);
-    // At most the one in-flight item is asked again (Instantly dedups it by address); everything else exactly once.
-    expect(requests.length - 200).toBeLessThanOrEqual(1);
-    expect(
-      [...stub.created.entries()].filter(([email]) => email.endsWith(`@${domain}`)).every(([, n]) => n === 1),
-    ).toBe(true);
+    // Every address asked at most once: the in-flight one may or may not have reached the provider.
+    expect([...perAddress.values()].every((n) => n === 1)).toBe(true);
+    expect(perAddress.size).toBeGreaterThanOrEqual(counts.sent);
+    expect(perAddress.size).toBeLessThanOrEqual(200);
     const rows = world.sentLog.forBatch(batch.id);
     expect(rows).toHaveLength(200);
-    expect(rows.every((r) => r.status === 'sent')).toBe(true);
-    expect(await world.queue.list({ status: 'sent' })).toHaveLength(200);
+    expect(rows.filter((r) => r.status === 'sent')).toHaveLength(counts.sent);
+    expect(rows.filter((r) => r.status === 'unknown')).toHaveLength(counts.unknown);
+    expect(await world.queue.list({ status: 'sent' })).toHaveLength(counts.sent);
     expect((await world.gatekeeper.list())[0]).toMatchObject({ status: 'executed', run: { resumes: 1 } });
   }, 120_000);
 });
