@@ -4,7 +4,7 @@
  * stored as `quarantined` and answered 400 (202 for RB2B, which disconnects on any 4xx).
  */
 import type { Config } from '../runtime/config.js';
-import { idempotencyKey } from '../runtime/domain/webhooks/idempotency.js';
+import { idempotencyKey, quarantineKey } from '../runtime/domain/webhooks/idempotency.js';
 import {
   constantTimeEqual,
   isStandardWebhooksSecret,
@@ -94,7 +94,8 @@ export async function ingestWebhook(ctx: RouteContext, source: WebhookSource): P
   }
   const verdict = parseError === undefined ? parseWebhookPayload(source, payload) : undefined;
   const error = parseError ?? (verdict && !verdict.ok ? verdict.message : undefined);
-  const key = idempotencyKey({ webhookId, payload, body });
+  const delivery = idempotencyKey({ webhookId, payload, body });
+  const key = error === undefined ? delivery : quarantineKey(delivery, body);
 
   let stored;
   try {

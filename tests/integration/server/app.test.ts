@@ -133,6 +133,39 @@ describe('HTTP app (development, embedded)', () => {
     await waitFor(() => leads.includes('x@acme.io'), 5000, 'lead upsert');
   });
 
+  it('a corrected redelivery of a quarantined event is stored and processed, a bad retry is not stored twice', async () => {
+    const secret = { 'x-clay-webhook-secret': SECRETS.CLAY_WEBHOOK_SECRET };
+    const bad = JSON.stringify({ event_id: 'clay-evt-7' });
+    const first = await post('/webhooks/clay', bad, secret);
+    expect(first.status).toBe(400);
+    const again = (await (await post('/webhooks/clay', bad, secret)).json()) as { id: string };
+    expect(again.id).toBe(((await first.json()) as { id: string }).id);
+    const fixed = await post(
+      '/webhooks/clay',
+      JSON.stringify({ event_id: 'clay-evt-7', email: 'fixed@acme.io' }),
+      secret,
+    );
+    expect(fixed.status).toBe(200);
+    expect(((await fixed.json()) as { duplicate: boolean }).duplicate).toBe(false);
+    await waitFor(() => leads.includes('fixed@acme.io'), 5000, 'lead from the corrected delivery');
+  });
+
+  it('two deliveries about the same Clay row (same id, new data) are both kept', async () => {
+    const secret = { 'x-clay-webhook-secret': SECRETS.CLAY_WEBHOOK_SECRET };
+    const a = await post(
+      '/webhooks/clay',
+      JSON.stringify({ id: 'row-1', email: 'row1@acme.io', title: 'CTO' }),
+      secret,
+    );
+    const b = await post(
+      '/webhooks/clay',
+      JSON.stringify({ id: 'row-1', email: 'row1@acme.io', title: 'CEO' }),
+      secret,
+    );
+    expect(((await a.json()) as { duplicate: boolean }).duplicate).toBe(false);
+    expect(((await b.json()) as { duplicate: boolean }).duplicate).toBe(false);
+  });
+
   it('answers preflight 204 with CORS headers only for an allowed origin', async () => {
     const allowed = await fetch(`${server.url}/api/queue`, {
       method: 'OPTIONS',

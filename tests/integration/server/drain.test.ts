@@ -20,7 +20,7 @@ describe('server close', () => {
           method: 'POST',
           path: '/webhooks/clay',
           headers: { 'x-clay-webhook-secret': SECRETS.CLAY_WEBHOOK_SECRET },
-          body: JSON.stringify({ id: `d-${i}`, email: `d${i}@acme.io` }),
+          body: JSON.stringify({ event_id: `d-${i}`, email: `d${i}@acme.io` }),
         });
         await res.body.dump();
         first();

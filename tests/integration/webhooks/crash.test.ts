@@ -76,7 +76,7 @@ describe('webhooks survive kill -9', () => {
                 'content-type': 'application/json',
                 'x-clay-webhook-secret': SECRETS.CLAY_WEBHOOK_SECRET,
               },
-              body: JSON.stringify({ id: key, email: `${key}@acme.io` }),
+              body: JSON.stringify({ event_id: key, email: `${key}@acme.io` }),
             });
             const body = (await response.body.json()) as { duplicate?: boolean };
             if (response.statusCode === 200 && body.duplicate === false) {
@@ -114,7 +114,7 @@ describe('webhooks survive kill -9', () => {
             'content-type': 'application/json',
             'x-clay-webhook-secret': SECRETS.CLAY_WEBHOOK_SECRET,
           },
-          body: JSON.stringify({ id, email: `${id}@acme.io` }),
+          body: JSON.stringify({ event_id: id, email: `${id}@acme.io` }),
         });
         return ((await response.body.json()) as { duplicate?: boolean }).duplicate;
       }),

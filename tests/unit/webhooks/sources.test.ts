@@ -99,7 +99,11 @@ describe('idempotencyKey', () => {
   it('prefers the webhook-id, then a payload id, else the SHA-256 of the body', () => {
     expect(idempotencyKey({ webhookId: 'msg_1', payload: { id: 'x' }, body: '{}' })).toBe('id:msg_1');
     expect(idempotencyKey({ payload: { event_id: 'e-9' }, body: '{}' })).toBe('id:e-9');
-    expect(idempotencyKey({ payload: { id: 42 }, body: '{}' })).toBe('id:42');
+    // A record id is not an event id: two deliveries about the same Clay row are two deliveries.
+    const first = idempotencyKey({ payload: { id: 42, title: 'CTO' }, body: '{"id":42,"title":"CTO"}' });
+    const update = idempotencyKey({ payload: { id: 42, title: 'CEO' }, body: '{"id":42,"title":"CEO"}' });
+    expect(first).toMatch(/^sha256:/);
+    expect(update).not.toBe(first);
     const a = idempotencyKey({ payload: { x: 1 }, body: '{"x":1}' });
     expect(a).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(idempotencyKey({ payload: { x: 1 }, body: '{"x":1}' })).toBe(a);
