@@ -3,6 +3,7 @@
  * console's environment, checked against the console's own in-process server (or the configured
  * deployed URL), with the same release service, evidence and audit rows as `caio release`.
  */
+import { maskUrl } from '../runtime/mask.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VERSION } from '../cli/version.js';
@@ -54,8 +55,12 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
     env,
     baseUrl,
     token: config.DASHBOARD_AUTH_TOKEN,
-    label:
-      deployed ?? (options.serverUrl ? `in-process runtime (${options.serverUrl})` : 'in-process runtime'),
+    // The label lands on screen, in stored evidence and in audit rows: never a URL's credentials.
+    label: deployed
+      ? maskUrl(deployed)
+      : options.serverUrl
+        ? `in-process runtime (${options.serverUrl})`
+        : 'in-process runtime',
     rawEnv: options.rawEnv,
     config,
   };
