@@ -44,6 +44,12 @@ const positiveInt = () =>
     .regex(/^\s*\d+\s*$/)
     .transform(Number)
     .pipe(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER));
+const proxyHops = () =>
+  z
+    .string()
+    .regex(/^\s*\d+\s*$/)
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(10));
 const rate = () =>
   z
     .string()
@@ -226,6 +232,13 @@ export const VARIABLES = {
     'fail closed on auth (must be true in production)',
     'false',
     'true or false',
+  ),
+  TRUST_PROXY_HOPS: v(
+    proxyHops(),
+    '0',
+    'reverse proxies in front of the server; the client address is read from X-Forwarded-For only when > 0',
+    '0',
+    'a whole number from 0 to 10',
   ),
   CORS_ALLOWED_ORIGINS: v(
     list(),

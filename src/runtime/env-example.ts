@@ -33,3 +33,23 @@ export function renderEnvExample(mode: Mode): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** The README's configuration table (between `<!-- config-table:start/end -->`). */
+export function renderConfigTable(): string {
+  const rows = VARIABLE_NAMES.map((name) => {
+    const spec = VARIABLES[name];
+    const dev = defaultFor(name, 'development');
+    const prod = defaultFor(name, 'production');
+    const shown =
+      dev === undefined
+        ? '—'
+        : dev !== prod
+          ? `\`${dev}\` (dev), \`${prod}\` (prod)`
+          : dev === ''
+            ? 'empty'
+            : `\`${dev}\``;
+    const meaning = spec.description.replace(/\|/g, '\\|') + (spec.secret ? ' (secret, masked)' : '');
+    return `| \`${name}\` | ${shown} | ${meaning} |`;
+  });
+  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}

@@ -47,8 +47,22 @@ export function presentedToken(req: IncomingMessage, query: URLSearchParams): st
   return fromQuery ? fromQuery : undefined;
 }
 
-export function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+/**
+ * The client's address for the failed-auth limit. Behind `trustedHops` reverse proxies, the client is
+ * the entry that many places from the right of X-Forwarded-For (each proxy appends the address it saw;
+ * entries further left are whatever the client sent, so they are never trusted). With no proxy, or a
+ * header shorter than expected, the socket address is used.
+ */
+export function clientAddress(req: IncomingMessage, trustedHops = 0): string {
+  const socket = req.socket.remoteAddress ?? 'unknown';
+  if (trustedHops <= 0) return socket;
+  const forwarded = header(req, 'x-forwarded-for');
+  if (!forwarded) return socket;
+  const hops = forwarded
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return hops[hops.length - trustedHops] ?? socket;
 }
 
 export function createAuthGuard(options: AuthGuardOptions): AuthGuard {
@@ -127,7 +141,7 @@ export function createAuthGuard(options: AuthGuardOptions): AuthGuard {
             : 'DASHBOARD_AUTH_TOKEN is not configured: protected routes are closed',
         };
       }
-      const address = clientAddress(req);
+      const address = clientAddress(req, config.TRUST_PROXY_HOPS);
       const until = blockedUntil.size > 0 ? blockedUntil.get(address) : undefined;
       if (until !== undefined) {
         if (until > now()) return limited(until - now());

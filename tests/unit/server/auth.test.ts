@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/runtime/config.js';
-import { createAuthGuard, presentedToken } from '../../../src/server/auth.js';
+import { clientAddress, createAuthGuard, presentedToken } from '../../../src/server/auth.js';
 
 const TOKEN = 'tok_8f3a9c2b7d1e4f60a5b8c9d0e1f2a3b4c5d6';
 const request = (headers: Record<string, string> = {}, address = '10.0.0.1') =>
@@ -109,5 +109,31 @@ describe('dashboard token guard', () => {
     // Development keeps whatever the developer set.
     const dev = createAuthGuard({ config: parseConfig({ DASHBOARD_AUTH_TOKEN: 'tok_short_1234' }) });
     expect(await dev.check(request({ 'x-dashboard-token': 'tok_short_1234' }), none)).toEqual({ ok: true });
+  });
+
+  it('behind trusted proxies the limit is per client from X-Forwarded-For, never from spoofable entries', async () => {
+    const guard = createAuthGuard({
+      config: parseConfig({ DASHBOARD_AUTH_TOKEN: TOKEN, TRUST_PROXY_HOPS: '1' }),
+      failureLimit: 2,
+      windowSeconds: 60,
+    });
+    // Every request arrives from the load balancer's socket address 10.0.0.9.
+    const via = (client: string, token: string, spoofed = '') =>
+      request({ 'x-dashboard-token': token, 'x-forwarded-for': `${spoofed}${client}` }, '10.0.0.9');
+    for (let i = 0; i < 3; i++) await guard.check(via('203.0.113.7', 'wrong'), none);
+    expect(await guard.check(via('203.0.113.7', TOKEN), none)).toMatchObject({ status: 429 });
+    // A spoofed left-hand entry does not escape the limit: the proxy's own entry decides.
+    expect(await guard.check(via('203.0.113.7', TOKEN, '198.51.100.1, '), none)).toMatchObject({
+      status: 429,
+    });
+    // Another operator behind the same balancer is not locked out.
+    expect(await guard.check(via('198.51.100.20', TOKEN), none)).toEqual({ ok: true });
+  });
+
+  it('without trusted proxies X-Forwarded-For is ignored', () => {
+    const req = request({ 'x-forwarded-for': '203.0.113.7' }, '10.0.0.9');
+    expect(clientAddress(req)).toBe('10.0.0.9');
+    expect(clientAddress(req, 1)).toBe('203.0.113.7');
+    expect(clientAddress(request({}, '10.0.0.9'), 2)).toBe('10.0.0.9');
   });
 });
