@@ -5,6 +5,7 @@
  *
  * Values are JSON; a service validates what it reads back with zod before trusting it.
  */
+import { errorMessage } from '../errors.js';
 
 /** A JSON document in a collection, with a version that increases by one on every write. */
 export interface StoredRecord<T = unknown> {
@@ -87,4 +88,15 @@ export interface StateStore {
 
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
+}
+
+/** Time one round trip to a store: healthy with its latency, or unhealthy with the reason. */
+export async function probeHealth(kind: StoreHealth['kind'], roundTrip: () => unknown): Promise<StoreHealth> {
+  const started = performance.now();
+  try {
+    await roundTrip();
+    return { kind, healthy: true, degraded: false, latencyMs: performance.now() - started, error: undefined };
+  } catch (error) {
+    return { kind, healthy: false, degraded: false, latencyMs: undefined, error: errorMessage(error) };
+  }
 }

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { createConsume } from '../limiter.js';
 import type { StateRestoreTarget } from '../state-dump.js';
+import { probeHealth } from '../state-store.js';
 import type { CasResult, ClaimResult, Lock, StateStore, StoreHealth, StoredRecord } from '../state-store.js';
 import { encodeJson, requireInt, requireKey, requirePositiveInt } from '../validate-args.js';
 import { RedisUnavailableError, createRedisClient, isReplyError, waitReady } from './redis-client.js';
@@ -231,26 +232,8 @@ export function createRedisStateStore(
       return text === null ? 0 : intText.parse(text);
     },
 
-    async health(): Promise<StoreHealth> {
-      const started = performance.now();
-      try {
-        await run(() => client.ping());
-        return {
-          kind: 'redis',
-          healthy: true,
-          degraded: false,
-          latencyMs: performance.now() - started,
-          error: undefined,
-        };
-      } catch (error) {
-        return {
-          kind: 'redis',
-          healthy: false,
-          degraded: false,
-          latencyMs: undefined,
-          error: error instanceof Error ? error.message : String(error),
-        };
-      }
+    health(): Promise<StoreHealth> {
+      return probeHealth('redis', () => run(() => client.ping()));
     },
     async close() {
       if (client.status === 'end') return;

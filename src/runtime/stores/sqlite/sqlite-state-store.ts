@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { Config } from '../../config.js';
 import { createConsume } from '../limiter.js';
 import type { StateDumpSource, StateEntrySource } from '../state-dump.js';
+import { probeHealth } from '../state-store.js';
 import type { CasResult, ClaimResult, Lock, StateStore, StoreHealth, StoredRecord } from '../state-store.js';
 import { encodeJson, requireInt, requireKey, requirePositiveInt } from '../validate-args.js';
 import type { SqliteDatabase } from './database.js';
@@ -212,26 +213,8 @@ export function createSqliteStateStore(
       return row === undefined ? 0 : parse(counterRow.pick({ value: true }), row).value;
     },
 
-    async health(): Promise<StoreHealth> {
-      const started = performance.now();
-      try {
-        db.prepare('SELECT 1').get();
-        return {
-          kind: 'sqlite',
-          healthy: true,
-          degraded: false,
-          latencyMs: performance.now() - started,
-          error: undefined,
-        };
-      } catch (error) {
-        return {
-          kind: 'sqlite',
-          healthy: false,
-          degraded: false,
-          latencyMs: undefined,
-          error: error instanceof Error ? error.message : String(error),
-        };
-      }
+    health(): Promise<StoreHealth> {
+      return probeHealth('sqlite', () => db.prepare('SELECT 1').get());
     },
     async close() {
       // The runtime owns (and closes) `db`; only the limiter's own connection is closed here.
