@@ -1,9 +1,10 @@
 import { useCallback, useRef, useState } from 'react';
 import { useConsole } from './console-context.js';
-import { errorText, shortHash } from './format.js';
+import { shortHash } from './format.js';
 import type { BatchView } from './services.js';
 import type { ScreenKeys } from './screen-props.js';
 import { editText } from './text-input.js';
+import { reportAction } from './report-action.js';
 import { useListScreen } from './use-list-screen.js';
 import { useNow, usePoll } from './use-poll.js';
 
@@ -33,14 +34,7 @@ export function useBatchesScreen({ tableHeight, keys }: { tableHeight: number; k
   };
   const rows = poll.data ?? NONE;
 
-  const act = async (fn: () => Promise<string>) => {
-    try {
-      notify(await fn(), 'green');
-    } catch (error) {
-      notify(errorText(error), 'red');
-    }
-    poll.reload();
-  };
+  const act = (fn: () => Promise<string>) => reportAction(fn, notify, poll.reload);
 
   const list = useListScreen<BatchView>({
     rows,

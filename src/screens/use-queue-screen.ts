@@ -1,9 +1,9 @@
 import { useCallback, useRef, useState } from 'react';
 import { useConsole } from './console-context.js';
-import { errorText } from './format.js';
 import { draftText } from './queue-view.js';
 import type { ScreenKeys } from './screen-props.js';
 import type { DraftView } from './services.js';
+import { reportAction } from './report-action.js';
 import { useListScreen } from './use-list-screen.js';
 import { usePoll } from './use-poll.js';
 
@@ -27,14 +27,7 @@ export function useQueueScreen({ tableHeight, keys }: { tableHeight: number; key
     setRejectTarget(draft);
   };
 
-  const act = async (fn: () => Promise<string>) => {
-    try {
-      notify(await fn(), 'green');
-    } catch (error) {
-      notify(errorText(error), 'red');
-    }
-    poll.reload();
-  };
+  const act = (fn: () => Promise<string>) => reportAction(fn, notify, poll.reload);
 
   const list = useListScreen<DraftView>({
     rows,
