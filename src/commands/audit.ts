@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
+import { loadCommandConfig } from '../cli/config.js';
 import { makeColors, writeLine } from '../cli/output.js';
 import { MODES, secretValues } from '../runtime/config.js';
 import { UsageError, type ExitCode } from '../runtime/errors.js';
 import { redact } from '../runtime/mask.js';
 import { createAuditLog, type AuditRow, type VerifyResult } from '../runtime/services/audit.js';
-import { loadConfig } from '../runtime/services/load-env.js';
 import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
 
 const HELP = `Usage: caio audit verify [--expect-head SEQ:HASH] [--json]
@@ -61,12 +61,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   if (!Number.isInteger(lines) || lines < 1) throw new UsageError('-n must be a positive whole number');
 
   const expectHead = flags.expectHead === undefined ? undefined : parseHead(flags.expectHead);
-  const { config } = loadConfig({
-    cwd: ctx.cwd,
-    processEnv: ctx.env,
-    envFile: flags.envFile,
-    mode: flags.mode,
-  });
+  const { config } = loadCommandConfig(ctx, flags);
   const path = databasePath(resolve(ctx.cwd, flags.hiveDir ?? config.HIVE_DIR));
   const secrets = secretValues(config);
   const out = (text: string) => writeLine(ctx.stdout, redact(text, secrets));

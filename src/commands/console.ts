@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
+import { loadCommandConfig } from '../cli/config.js';
 import { writeLine } from '../cli/output.js';
 import { MODES } from '../runtime/config.js';
 import { UserError, errorMessage, type ExitCode } from '../runtime/errors.js';
-import { loadConfig } from '../runtime/services/load-env.js';
 import { createRuntime } from '../runtime/services/runtime.js';
 import { SCREENS, type ScreenId } from '../screens/keymap.js';
 import { projectRoot } from './project-root.js';
@@ -63,12 +63,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       code: 'no_tty',
     });
   }
-  const { config, loaded } = loadConfig({
-    cwd: ctx.cwd,
-    processEnv: ctx.env,
-    envFile: flags.envFile,
-    mode: flags.mode,
-  });
+  const { config, loaded } = loadCommandConfig(ctx, flags);
   // Load Ink and the screens only now: `caio --help` and the one-shot commands never pay for them.
   const [{ render }, { App }, { startConsoleRuntime }] = await Promise.all([
     import('ink'),

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
+import { loadCommandConfig } from '../cli/config.js';
 import { writeLine } from '../cli/output.js';
 import { MODES, secretValues, type Config } from '../runtime/config.js';
 import type { ExitCode } from '../runtime/errors.js';
 import { redact } from '../runtime/mask.js';
-import { loadConfig } from '../runtime/services/load-env.js';
 import { runMigrate } from '../runtime/services/migrate.js';
 
 const HELP = `Usage: caio migrate [--hive-dir D] [--dry-run] [--mode M] [--env-file F]
@@ -38,12 +38,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     writeLine(ctx.stdout, HELP);
     return 0;
   }
-  const { config } = loadConfig({
-    cwd: ctx.cwd,
-    processEnv: ctx.env,
-    envFile: flags.envFile,
-    mode: flags.mode,
-  });
+  const { config } = loadCommandConfig(ctx, flags);
   const summary = await runMigrate({
     config,
     hiveDir: resolve(ctx.cwd, flags.hiveDir ?? config.HIVE_DIR),

@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs, requireFlag } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
+import { loadCommandConfig } from '../cli/config.js';
 import { writeJson, writeLine } from '../cli/output.js';
 import { MODES } from '../runtime/config.js';
 import { UsageError, UserError, errorMessage, type ExitCode } from '../runtime/errors.js';
@@ -13,7 +14,6 @@ import {
   type DraftStatus,
   type Motion,
 } from '../runtime/domain/queue/draft.js';
-import { loadConfig } from '../runtime/services/load-env.js';
 import { createRuntime, type Runtime } from '../runtime/services/runtime.js';
 
 const HELP = `Usage: caio queue <subcommand> [flags]
@@ -69,12 +69,7 @@ export async function openRuntime(
   ctx: CommandContext,
   flags: { envFile?: string | undefined; mode?: string | undefined },
 ): Promise<Runtime> {
-  const { config } = loadConfig({
-    cwd: ctx.cwd,
-    processEnv: ctx.env,
-    envFile: flags.envFile,
-    mode: flags.mode,
-  });
+  const { config } = loadCommandConfig(ctx, flags);
   return createRuntime(config);
 }
 

@@ -1,9 +1,9 @@
 import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
+import { loadCommandConfig } from '../cli/config.js';
 import { writeJson, writeLine } from '../cli/output.js';
 import { MODES } from '../runtime/config.js';
 import { UsageError, errorMessage, type ExitCode } from '../runtime/errors.js';
-import { loadConfig } from '../runtime/services/load-env.js';
 import { createReplayStore } from '../runtime/services/replay-store.js';
 import { defaultGoldenSetDir } from '../runtime/services/rubric-config.js';
 import { createRuntime, type Runtime } from '../runtime/services/runtime.js';
@@ -58,12 +58,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   if (!flags.signOff && (flags.by || flags.note)) {
     throw new UsageError('--by and --note go with --sign-off', 'See `caio scorecard --help`.');
   }
-  const { config } = loadConfig({
-    cwd: ctx.cwd,
-    processEnv: ctx.env,
-    envFile: flags.envFile,
-    mode: flags.mode,
-  });
+  const { config } = loadCommandConfig(ctx, flags);
 
   let runtime: Runtime | undefined;
   let db: SqliteDatabase | undefined;

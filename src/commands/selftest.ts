@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
+import { loadCommandConfig } from '../cli/config.js';
 import { makeColors, statusColor, writeLine } from '../cli/output.js';
 import { MODES, secretValues } from '../runtime/config.js';
 import { errorMessage, type ExitCode } from '../runtime/errors.js';
 import { maskUrl, redact } from '../runtime/mask.js';
-import { loadConfig } from '../runtime/services/load-env.js';
 import { runSelftest, type SelftestResult } from '../runtime/services/selftest.js';
 import { createStateStore } from '../runtime/stores/select-store.js';
 import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
@@ -35,12 +35,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     writeLine(ctx.stdout, HELP);
     return 0;
   }
-  const { config } = loadConfig({
-    cwd: ctx.cwd,
-    processEnv: ctx.env,
-    envFile: flags.envFile,
-    mode: flags.mode,
-  });
+  const { config } = loadCommandConfig(ctx, flags);
   const db = openDatabase(databasePath(resolve(ctx.cwd, config.HIVE_DIR)));
   let result: SelftestResult;
   try {

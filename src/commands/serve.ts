@@ -5,12 +5,13 @@
 import pino, { type Logger } from 'pino';
 import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
+import { loadCommandConfig } from '../cli/config.js';
 import { writeLine } from '../cli/output.js';
 import { MODES, secretValues } from '../runtime/config.js';
 import { UsageError, errorMessage, type ExitCode } from '../runtime/errors.js';
 import { redact } from '../runtime/mask.js';
 import { validateEnv } from '../runtime/domain/env-rules.js';
-import { exampleValues, loadConfig } from '../runtime/services/load-env.js';
+import { exampleValues } from '../runtime/services/load-env.js';
 import { projectRoot } from './project-root.js';
 import { createRuntime } from '../runtime/services/runtime.js';
 import { startServer } from '../server/start.js';
@@ -90,12 +91,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   if (flags.port !== undefined && (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535)) {
     throw new UsageError('--port must be an integer from 0 to 65535', 'See `caio serve --help`.');
   }
-  const { config, loaded } = loadConfig({
-    cwd: ctx.cwd,
-    processEnv: ctx.env,
-    envFile: flags.envFile,
-    mode: flags.mode,
-  });
+  const { config, loaded } = loadCommandConfig(ctx, flags);
   const logger = createLogger(ctx.stdout, secretValues(config), flags.logLevel ?? 'info');
   if (config.mode !== 'development') {
     // Serve anyway (readiness and the guards fail closed on what matters), but say what validate says.

@@ -1,10 +1,10 @@
 import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
+import { loadCommandConfig } from '../cli/config.js';
 import { writeJson, writeLine } from '../cli/output.js';
 import { VERSION } from '../cli/version.js';
 import { MODES } from '../runtime/config.js';
 import { errorMessage, type ExitCode } from '../runtime/errors.js';
-import { loadConfig } from '../runtime/services/load-env.js';
 import { inngestMode } from '../runtime/services/inngest/client.js';
 import { createReadiness } from '../runtime/services/readiness.js';
 import { createReleaseService } from '../runtime/services/release.js';
@@ -47,12 +47,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     writeLine(ctx.stdout, HELP);
     return 0;
   }
-  const { config } = loadConfig({
-    cwd: ctx.cwd,
-    processEnv: ctx.env,
-    envFile: flags.envFile,
-    mode: flags.mode,
-  });
+  const { config } = loadCommandConfig(ctx, flags);
 
   let runtime: Runtime | undefined;
   let unavailableReason: string | undefined;

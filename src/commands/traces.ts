@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
+import { loadCommandConfig } from '../cli/config.js';
 import { writeLine } from '../cli/output.js';
 import { MODES, secretValues, traceFilePath } from '../runtime/config.js';
 import { UsageError, UserError, errorMessage, isUserError, type ExitCode } from '../runtime/errors.js';
 import { redact } from '../runtime/mask.js';
-import { loadConfig } from '../runtime/services/load-env.js';
 import {
   pruneTraces,
   tailTraces,
@@ -74,12 +74,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     throw new UsageError('--days must be a positive whole number');
   }
 
-  const { config } = loadConfig({
-    cwd: ctx.cwd,
-    processEnv: ctx.env,
-    envFile: flags.envFile,
-    mode: flags.mode,
-  });
+  const { config } = loadCommandConfig(ctx, flags);
   const file = resolve(ctx.cwd, flags.file ?? traceFilePath(config));
   const secrets = secretValues(config);
   const out = (text: string) => writeLine(ctx.stdout, redact(text, secrets));

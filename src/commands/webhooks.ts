@@ -2,11 +2,11 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
+import { loadCommandConfig } from '../cli/config.js';
 import { writeJson, writeLine } from '../cli/output.js';
 import { MODES } from '../runtime/config.js';
 import { UsageError, type ExitCode } from '../runtime/errors.js';
 import { WEBHOOK_SOURCES } from '../runtime/domain/webhooks/sources.js';
-import { loadConfig } from '../runtime/services/load-env.js';
 import { WEBHOOK_STATUSES, createWebhookStore, type WebhookPage } from '../runtime/services/webhook-store.js';
 import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
 
@@ -55,12 +55,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   if (flags.limit !== undefined && (!Number.isInteger(flags.limit) || flags.limit < 1 || flags.limit > 500)) {
     throw new UsageError('--limit must be an integer from 1 to 500', 'See `caio webhooks --help`.');
   }
-  const { config } = loadConfig({
-    cwd: ctx.cwd,
-    processEnv: ctx.env,
-    envFile: flags.envFile,
-    mode: flags.mode,
-  });
+  const { config } = loadCommandConfig(ctx, flags);
   const path = databasePath(config.HIVE_DIR);
   let page: WebhookPage = { events: [], next: null };
   if (existsSync(path)) {
