@@ -6,8 +6,14 @@
  * Each subsystem adds its service here (field + one construction line) and registers its cleanup.
  */
 import { secretValues, traceFilePath, type Config } from '../config.js';
+import { createRecordStore, type RecordStore } from '../stores/record/record.js';
 import { createStateStore } from '../stores/select-store.js';
-import { databasePath, openDatabase, type SqliteDatabase } from '../stores/sqlite/database.js';
+import {
+  coordinationPath,
+  databasePath,
+  openDatabase,
+  type SqliteDatabase,
+} from '../stores/sqlite/database.js';
 import type { StateStore } from '../stores/state-store.js';
 import { createAuditLog, type AuditLog } from './audit.js';
 import type { Gatekeeper } from './gatekeeper.js';
@@ -24,6 +30,8 @@ import { createWebhookStore, type WebhookStore } from './webhook-store.js';
 
 export interface Runtime {
   config: Config;
+  /** The record (SPEC 5): SQLite in HIVE_DIR/caio.db, or PostgreSQL at DATABASE_URL. Everything durable. */
+  record: RecordStore;
   /** The embedded SQLite database (HIVE_DIR/caio.db): audit, webhooks, sent log, embedded state. */
   db: SqliteDatabase;
   /** Hash-chained audit trail in `db`; `append` is synchronous (use inside `db.transaction(...).immediate()`). */
@@ -62,15 +70,26 @@ export interface RuntimeOptions {
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const cleanups: (() => Promise<void> | void)[] = [];
-  const db = openDatabase(databasePath(config.HIVE_DIR));
+  const record = await createRecordStore(config, options.now ? { now: options.now } : {});
+  cleanups.push(() => record.close());
+  // Transition: code not yet on the record shares the record's SQLite connection (or, with
+  // PostgreSQL, keeps its legacy tables in HIVE_DIR/caio.db).
+  const shared = record.db.sqlite;
+  const db = shared ?? openDatabase(databasePath(config.HIVE_DIR));
+  if (!shared)
+    cleanups.push(() => {
+      db.close();
+    });
+  // Embedded coordination (no REDIS_URL) has its own file: it is never the only copy of anything.
+  const coordinationDb = openDatabase(coordinationPath(config.HIVE_DIR));
   cleanups.push(() => {
-    db.close();
+    coordinationDb.close();
   });
   const audit = createAuditLog(db, options.now ? { now: options.now } : {});
   const webhooks = createWebhookStore(db, options.now ? { now: options.now } : {});
   cleanups.push(() => webhooks.close());
-  const state = await createStateStore(config, { db }).catch((error: unknown) => {
-    db.close();
+  const state = await createStateStore(config, { db: coordinationDb }).catch(async (error: unknown) => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
     throw error;
   });
   cleanups.push(() => state.close());
@@ -95,6 +114,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   let closed = false;
   return {
     config,
+    record,
     db,
     audit,
     state,

@@ -10,7 +10,7 @@ import pg from 'pg';
 import type { Config } from '../../config.js';
 import { UserError, errorMessage } from '../../errors.js';
 import { maskUrl } from '../../mask.js';
-import { databasePath, openDatabase } from '../sqlite/database.js';
+import { databasePath, openDatabase, type SqliteDatabase } from '../sqlite/database.js';
 import type { RecordDialect } from './context.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import type { RecordSchema } from './schema.js';
@@ -30,6 +30,11 @@ export interface RecordDb {
   readonly id: string;
   /** Where it is, without secrets: a file path or `postgres://host:port/db`. */
   readonly location: string;
+  /**
+   * SQLite only: the record's one connection, for code that still runs synchronous statements on
+   * caio.db (never open a second connection on the file in this process). Undefined on PostgreSQL.
+   */
+  readonly sqlite: SqliteDatabase | undefined;
   health(): Promise<RecordHealth>;
   close(): Promise<void>;
 }
@@ -176,6 +181,7 @@ async function openSqliteOnce(path: string): Promise<RecordDb> {
       kysely,
       id,
       location: path,
+      sqlite: database,
       health: () => probe(kysely),
       close: () => kysely.destroy(),
     };
@@ -217,6 +223,7 @@ async function openPostgres(url: string, options: OpenRecordOptions): Promise<Re
       kysely,
       id,
       location,
+      sqlite: undefined,
       health: () => probe(kysely),
       close: () => kysely.destroy(),
     };
