@@ -1,87 +1,132 @@
 /**
  * A rubric compiled once from its configuration (every phrase list becomes one regular expression),
- * and a draft prepared once for all rules (sentences, calls to action, what the sources support).
+ * and a draft prepared once for all rules (sentences, calls to action, the signature, what the
+ * sources support).
  */
 import type { RubricConfig, SegmentStandard } from './config.js';
 import { numberMentions, type NumberMention } from './numbers.js';
+import { compilePatterns, createNormalizer, type Normalizer } from './patterns.js';
+import { RULE_CATALOG, type RuleDefinition, type RuleEffect } from './rules/catalog.js';
+import { splitSignature } from './signature.js';
+import { leadFacts, type LeadFacts } from './lead-facts.js';
 import { normalize, phraseMatcher, sentences, stripLinks, wordKey, words, hasPhrase } from './text.js';
 import type { RubricInput } from './types.js';
 
 export interface CompiledSegment {
   key: string;
   standard: SegmentStandard;
+  /** Titles of the segment's persona families and its own personas (normalised-text matcher). */
   personas: RegExp | undefined;
   avoid: RegExp | undefined;
 }
 
 export interface CompiledRubric {
   config: RubricConfig;
+  normalizer: Normalizer;
+  /** Each rule's effect after rubric.json `rules`, by rule id. */
+  effects: ReadonlyMap<string, { definition: RuleDefinition; effect: RuleEffect }>;
+  // Pattern families, matched on normalised text.
   pressure: RegExp | undefined;
   guarantees: RegExp | undefined;
   banned: RegExp | undefined;
+  claims: RegExp | undefined;
+  nonBuyers: RegExp | undefined;
+  // Literal phrase lists, matched on the text as written.
   greetings: RegExp | undefined;
   callToAction: RegExp | undefined;
   askNouns: RegExp | undefined;
-  claims: RegExp | undefined;
+  signOffs: ReadonlySet<string>;
   tokens: RegExp[];
   /** Word keys of the sender's own names and generic business vocabulary. */
   knownWords: ReadonlySet<string>;
   ignoreWords: ReadonlySet<string>;
   timeUnits: ReadonlySet<string>;
   companySuffixes: ReadonlySet<string>;
+  senderRefPrefixes: readonly string[];
   segments: ReadonlyMap<string, CompiledSegment>;
 }
 
 export function compileRubric(config: RubricConfig): CompiledRubric {
   const keys = (list: readonly string[]) => new Set(list.flatMap((term) => words(term).map(wordKey)));
+  const normalizer = createNormalizer(config.spelling_variants);
+  const patterns = (list: readonly string[]) => compilePatterns(list, normalizer);
   return {
     config,
-    pressure: phraseMatcher(config.tone.pressure_phrases),
-    guarantees: phraseMatcher(config.negative_constraints.guarantee_phrases),
-    banned: phraseMatcher(config.negative_constraints.banned_phrases),
+    normalizer,
+    effects: new Map(
+      RULE_CATALOG.map((definition) => [
+        definition.id,
+        {
+          definition,
+          effect: definition.locked ? definition.effect : (config.rules[definition.id] ?? definition.effect),
+        },
+      ]),
+    ),
+    pressure: patterns(config.tone.pressure_phrases),
+    guarantees: patterns(config.negative_constraints.guarantee_phrases),
+    banned: patterns(config.negative_constraints.banned_phrases),
+    claims: patterns(config.groundedness.claim_phrases),
+    nonBuyers: patterns(config.non_buyer_titles),
     greetings: phraseMatcher(config.personalization.generic_greetings),
     callToAction: phraseMatcher(config.call_to_action.phrases),
     askNouns: phraseMatcher(config.call_to_action.ask_nouns),
-    claims: phraseMatcher(config.groundedness.claim_phrases),
+    signOffs: new Set(config.groundedness.sign_offs.map((phrase) => normalizer.text(phrase))),
     tokens: config.personalization.token_patterns.map((source) => new RegExp(source, 'g')),
     knownWords: keys(config.groundedness.known_terms),
     ignoreWords: keys(config.groundedness.ignore_words),
     timeUnits: new Set(config.groundedness.cta_time_units.map((unit) => unit.toLowerCase())),
     companySuffixes: new Set(config.personalization.company_suffixes.map(wordKey)),
+    senderRefPrefixes: config.personalization.sender_ref_prefixes.map((prefix) => prefix.toLowerCase()),
     segments: new Map(
       Object.entries(config.segments).map(([key, standard]) => [
         key,
         {
           key,
           standard,
-          personas: phraseMatcher(standard.personas),
-          avoid: phraseMatcher(standard.avoid_phrases),
+          personas: patterns([
+            ...standard.persona_families.flatMap((family) => config.persona_families[family]?.titles ?? []),
+            ...standard.personas,
+          ]),
+          avoid: patterns(standard.avoid_phrases),
         },
       ]),
     ),
   };
 }
 
+export interface PreparedSentence {
+  text: string;
+  callToAction: boolean;
+}
+
 export interface PreparedDraft {
   input: RubricInput;
   subject: string;
   body: string;
+  /** The body without its signature block (the sender's name and role are not claims). */
+  content: string;
   /** Subject and body, for rules that read both. */
   text: string;
+  /** Subject and body content (no signature), normalised for pattern families. */
+  normalized: string;
   /** `text` without its unresolved template tokens (they are reported once, by their own rule). */
   prose: string;
   /** The body's word keys, space-separated and space-padded, for whole-word lookups. */
   bodyKeys: string;
   /** The same for subject and body. */
   textKeys: string;
-  /** Sentences of the subject and the body, links and addresses removed (for names and numbers). */
-  plainSentences: { text: string; callToAction: boolean }[];
+  /** Sentences of the subject and the body content, links and addresses removed (for names and numbers). */
+  plainSentences: PreparedSentence[];
   /** Sentences of the body that ask for something. */
   callsToAction: string[];
   /** Everything the lead record and the context refs say, normalised. */
   sourceText: string;
+  /** The same, normalised for pattern families. */
+  sourceNormalized: string;
   sourceWords: ReadonlySet<string>;
   sourceNumbers: NumberMention[];
+  /** What the context refs about the lead (not the sender) say, for personalisation. */
+  facts: LeadFacts;
   /** The segment the draft is judged against: `input.segment`, else `lead.segment`. */
   segment: string | undefined;
 }
@@ -101,6 +146,7 @@ export function prepareDraft(input: RubricInput, rubric: CompiledRubric): Prepar
     ...input.context.map((ref) => ref.text),
   ].filter((value): value is string => typeof value === 'string' && value !== '');
   const sourceRaw = sources.join('\n');
+  const { content } = splitSignature(body, rubric.signOffs, rubric.normalizer);
 
   const withoutTokens = (value: string) =>
     rubric.tokens.reduce((out, pattern) => out.replace(pattern, ' '), value);
@@ -115,28 +161,33 @@ export function prepareDraft(input: RubricInput, rubric: CompiledRubric): Prepar
     }
     return ask;
   };
-  const callsToAction = sentences(body).filter(isAsk);
+  const callsToAction = sentences(content).filter(isAsk);
   const proseSubject = withoutTokens(subject);
-  const proseBody = withoutTokens(body);
-  const plainSentences = [...sentences(proseSubject), ...sentences(proseBody)].map((sentence) => ({
+  const proseContent = withoutTokens(content);
+  const plainSentences = [...sentences(proseSubject), ...sentences(proseContent)].map((sentence) => ({
     text: stripLinks(sentence),
     callToAction: isAsk(sentence),
   }));
   const bodyKeys = words(body).map(wordKey).join(' ');
+  const sourceNumbers = numberMentions(sourceRaw, rubric.timeUnits);
 
   return {
     input,
     subject,
     body,
+    content,
     text: `${subject}\n${body}`,
-    prose: `${proseSubject}\n${proseBody}`,
+    normalized: rubric.normalizer.text(`${subject}\n${content}`),
+    prose: `${proseSubject}\n${withoutTokens(body)}`,
     bodyKeys: ` ${bodyKeys} `,
     textKeys: ` ${words(subject).map(wordKey).join(' ')} ${bodyKeys} `,
     plainSentences,
     callsToAction,
     sourceText: normalize(sourceRaw),
+    sourceNormalized: rubric.normalizer.text(sourceRaw),
     sourceWords: new Set(words(sourceRaw).map(wordKey)),
-    sourceNumbers: numberMentions(sourceRaw, rubric.timeUnits),
+    sourceNumbers,
+    facts: leadFacts(input, rubric),
     segment: nonEmpty(input.segment) ?? nonEmpty(lead.segment),
   };
 }

@@ -1,18 +1,35 @@
 /**
- * Groundedness (-> accuracy): every number, named company, product or place, and every marketing
- * claim in the draft must be supported by the lead record or a context ref. A duration or clock time
- * inside the call to action ("a 20-minute call", "Tuesday at 2pm") is an ask, not a claim.
+ * Groundedness (-> accuracy): every claim in the draft must be supported by the lead record or a
+ * context ref: money, percentages, counts and multipliers, names of customers, companies, products
+ * and places, marketing claims. Logistics are not claims: the length, day, date or time of the
+ * proposed call ("a 15-minute call", "Tuesday at 2pm", "the 14th"), and the sender's signature.
  */
-import type { CompiledRubric, PreparedDraft } from '../compile.js';
-import { isSupported, numberMentions } from '../numbers.js';
-import { findPhrases, quoteList, wordKey, words } from '../text.js';
-import type { Finding } from '../types.js';
+import type { CompiledRubric, PreparedDraft, PreparedSentence } from '../compile.js';
+import { isSupported, numberMentions, type NumberMention } from '../numbers.js';
+import { findMatches } from '../patterns.js';
+import { hasPhrase, quoteList, wordKey, words } from '../text.js';
+import type { Hit } from './hit.js';
 
-export function checkNumbers(draft: PreparedDraft, rubric: CompiledRubric): Finding[] {
+const SCHEDULING =
+  /\b(?:next|this|coming)\s+(?:week|month)\b|\btomorrow\b|\b(?:mon|tues|wednes|thurs|fri)day\b/i;
+
+/** A duration, clock time or date about the proposed call, not a claim. */
+function isLogistics(mention: NumberMention, sentence: PreparedSentence, rubric: CompiledRubric): boolean {
+  if (mention.kind !== 'time') return false;
+  if (sentence.callToAction || SCHEDULING.test(sentence.text)) return true;
+  // "a 20-minute intro call": the duration names the meeting it measures.
+  const after = sentence.text.slice(
+    mention.index + mention.text.length,
+    mention.index + mention.text.length + 40,
+  );
+  return hasPhrase(rubric.askNouns, words(after).slice(0, 2).join(' '));
+}
+
+export function checkNumbers(draft: PreparedDraft, rubric: CompiledRubric): Hit[] {
   const unsupported: string[] = [];
   for (const sentence of draft.plainSentences) {
     for (const mention of numberMentions(sentence.text, rubric.timeUnits)) {
-      if (mention.kind === 'time' && sentence.callToAction) continue;
+      if (isLogistics(mention, sentence, rubric)) continue;
       if (isSupported(mention, draft.sourceNumbers)) continue;
       if (!unsupported.includes(mention.text)) unsupported.push(mention.text);
     }
@@ -21,8 +38,6 @@ export function checkNumbers(draft: PreparedDraft, rubric: CompiledRubric): Find
   return [
     {
       rule: 'groundedness.number',
-      category: 'accuracy',
-      severity: 'critical',
       message: `Unsupported number${unsupported.length > 1 ? 's' : ''} ${quoteList(unsupported)}: not in the lead record or any context ref`,
     },
   ];
@@ -36,9 +51,9 @@ const DIGIT = /\p{N}/u;
 /**
  * Capitalised words are names. The first word of a sentence is capitalised anyway, so it counts only
  * when it looks like a name on its own (inner capital or digit: "HubSpot", "G2"). All-capitals words
- * are left to the shouting rule; single letters are ignored.
+ * are left to the shouting rule; single letters are ignored; the signature is not read.
  */
-export function checkNames(draft: PreparedDraft, rubric: CompiledRubric): Finding[] {
+export function checkNames(draft: PreparedDraft, rubric: CompiledRubric): Hit[] {
   const unsupported: string[] = [];
   for (const sentence of draft.plainSentences) {
     let run: string[] = [];
@@ -70,23 +85,19 @@ export function checkNames(draft: PreparedDraft, rubric: CompiledRubric): Findin
   return [
     {
       rule: 'groundedness.name',
-      category: 'accuracy',
-      severity: 'critical',
       message: `Unsupported name${unsupported.length > 1 ? 's' : ''} ${quoteList(unsupported)}: not in the lead record or any context ref`,
     },
   ];
 }
 
-export function checkClaims(draft: PreparedDraft, rubric: CompiledRubric): Finding[] {
-  const unsupported = findPhrases(rubric.claims, draft.text).filter(
-    (phrase) => !draft.sourceText.includes(phrase),
+export function checkClaims(draft: PreparedDraft, rubric: CompiledRubric): Hit[] {
+  const unsupported = findMatches(rubric.claims, draft.normalized).filter(
+    (phrase) => !draft.sourceNormalized.includes(phrase),
   );
   if (unsupported.length === 0) return [];
   return [
     {
       rule: 'groundedness.claim',
-      category: 'accuracy',
-      severity: 'critical',
       message: `Unsupported claim${unsupported.length > 1 ? 's' : ''} ${quoteList(unsupported)}: no context ref backs it`,
     },
   ];
