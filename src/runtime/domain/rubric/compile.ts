@@ -156,7 +156,7 @@ export function prepareDraft(input: RubricInput, rubric: CompiledRubric): Prepar
     if (ask === undefined) {
       ask =
         hasPhrase(rubric.callToAction, sentence) ||
-        (sentence.endsWith('?') && hasPhrase(rubric.askNouns, sentence));
+        (sentence.endsWith('?') && (hasPhrase(rubric.askNouns, sentence) || proposesTime(sentence, rubric)));
       asks.set(sentence, ask);
     }
     return ask;
@@ -190,6 +190,21 @@ export function prepareDraft(input: RubricInput, rubric: CompiledRubric): Prepar
     facts: leadFacts(input, rubric),
     segment: nonEmpty(input.segment) ?? nonEmpty(lead.segment),
   };
+}
+
+const SCHEDULING =
+  /\b(?:next|this|coming)\s+(?:week|month)\b|\btomorrow\b|\b(?:mon|tues|wednes|thurs|fri)day\b/i;
+
+/** A question that names a time for the prospect ("Worth a 30-minute look next week?") is an ask. */
+function proposesTime(sentence: string, rubric: CompiledRubric): boolean {
+  return (
+    SCHEDULING.test(sentence) || numberMentions(sentence, rubric.timeUnits).some((m) => m.kind === 'time')
+  );
+}
+
+/** A question or statement names the day or week of the proposed call ("next week", "on Tuesday"). */
+export function mentionsScheduling(sentence: string): boolean {
+  return SCHEDULING.test(sentence);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -4,7 +4,12 @@
  * and places, marketing claims. Logistics are not claims: the length, day, date or time of the
  * proposed call ("a 15-minute call", "Tuesday at 2pm", "the 14th"), and the sender's signature.
  */
-import type { CompiledRubric, PreparedDraft, PreparedSentence } from '../compile.js';
+import {
+  mentionsScheduling,
+  type CompiledRubric,
+  type PreparedDraft,
+  type PreparedSentence,
+} from '../compile.js';
 import { isSupported, numberMentions, type NumberMention } from '../numbers.js';
 import { findMatches } from '../patterns.js';
 import { hasPhrase, quoteList, wordKey, words } from '../text.js';
@@ -16,7 +21,7 @@ const SCHEDULING =
 /** A duration, clock time or date about the proposed call, not a claim. */
 function isLogistics(mention: NumberMention, sentence: PreparedSentence, rubric: CompiledRubric): boolean {
   if (mention.kind !== 'time') return false;
-  if (sentence.callToAction || SCHEDULING.test(sentence.text)) return true;
+  if (sentence.callToAction || mentionsScheduling(sentence.text)) return true;
   // "a 20-minute intro call": the duration names the meeting it measures.
   const after = sentence.text.slice(
     mention.index + mention.text.length,
@@ -67,12 +72,15 @@ export function checkNames(draft: PreparedDraft, rubric: CompiledRubric): Hit[] 
       const isName =
         UPPER_FIRST.test(word) && LOWER.test(word) && word.length > 1 && (index > 0 || distinctive);
       const key = wordKey(word);
+      const singular = key.length > 3 && key.endsWith('s') ? key.slice(0, -1) : key;
       if (
         !isName ||
         rubric.ignoreWords.has(key) ||
         rubric.ignoreWords.has(key.split("'")[0] ?? key) ||
         rubric.knownWords.has(key) ||
-        draft.sourceWords.has(key)
+        rubric.knownWords.has(singular) ||
+        draft.sourceWords.has(key) ||
+        draft.sourceWords.has(singular)
       ) {
         flush();
         return;
