@@ -22,3 +22,5 @@ export { CRITICAL_CATEGORIES, formatPercent, judgeCase, replayCases, summarizeRe
 export type { CaseJudgement, CriticalFailure, Outcome, ReplayFailure, ReplaySummary } from './replay.js';
 export { RULE_CATALOG, RULE_EFFECTS, RULE_IDS, ruleDefinition } from './rules/catalog.js';
 export type { RuleDefinition, RuleEffect } from './rules/catalog.js';
+export { measureAgreement } from './agreement.js';
+export type { Agreement, CategoryAgreement, Judged, RuleAgreement } from './agreement.js';

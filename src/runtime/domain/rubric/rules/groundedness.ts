@@ -15,9 +15,6 @@ import { findMatches } from '../patterns.js';
 import { hasPhrase, quoteList, wordKey, words } from '../text.js';
 import type { Hit } from './hit.js';
 
-const SCHEDULING =
-  /\b(?:next|this|coming)\s+(?:week|month)\b|\btomorrow\b|\b(?:mon|tues|wednes|thurs|fri)day\b/i;
-
 /** A duration, clock time or date about the proposed call, not a claim. */
 function isLogistics(mention: NumberMention, sentence: PreparedSentence, rubric: CompiledRubric): boolean {
   if (mention.kind !== 'time') return false;
