@@ -88,8 +88,8 @@ describe('caio replay', () => {
       /^Held-out set \(holdout\/, never tuned on\): \d+\/\d+ agree, \d+(\.\d)?%; critical misses: 0$/m,
     );
     expect(promoted.stdout).toMatch(/^Agreement by category \(tuning \| held-out\):$/m);
-    expect(promoted.stdout).toMatch(/^  groundedness\.number\s+\d+\/\d+ \d+(\.\d)?% \|/m);
-    expect(promoted.stdout).toMatch(/^  tone\.body_length \(advice\)/m);
+    expect(promoted.stdout).toMatch(/^ {2}groundedness\.number\s+\d+\/\d+ \d+(\.\d)?% \|/m);
+    expect(promoted.stdout).toMatch(/^ {2}tone\.body_length \(advice\)/m);
     expect(promoted.stdout).toMatch(/^Promoted: this run \(#1\) is now the baseline \(by Priya \(PTO\)\)$/m);
 
     const next = await runCli(['replay', '--json'], { cwd });
@@ -109,7 +109,7 @@ describe('caio replay', () => {
       /^Baseline: run #1 \(\S+, promoted by Priya \(PTO\)\): tuning \d+(\.\d)?% -> \d+(\.\d)?% \(no change\)$/m,
     );
     expect(text.stdout).toMatch(
-      /^  since the baseline: cases same, held-out cases same, rubric\.json same$/m,
+      /^ {2}since the baseline: cases same, held-out cases same, rubric\.json same$/m,
     );
 
     const refused = await runCli(['replay', '--promote-baseline', '--golden-set', flippedGoldenSet()], {
