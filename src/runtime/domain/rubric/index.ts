@@ -24,3 +24,11 @@ export { RULE_CATALOG, RULE_EFFECTS, RULE_IDS, ruleDefinition } from './rules/ca
 export type { RuleDefinition, RuleEffect } from './rules/catalog.js';
 export { measureAgreement } from './agreement.js';
 export type { Agreement, CategoryAgreement, Judged, RuleAgreement } from './agreement.js';
+export { calibrate, decisionOf } from './calibrate.js';
+export type {
+  CalibrationReport,
+  Decision,
+  DraftDisagreement,
+  QueueDecisionRecord,
+  RuleCalibration,
+} from './calibrate.js';
