@@ -9,7 +9,7 @@ import { compilePatterns, createNormalizer, type Normalizer } from './patterns.j
 import { RULE_CATALOG, type RuleDefinition, type RuleEffect } from './rules/catalog.js';
 import { splitSignature } from './signature.js';
 import { leadFacts, type LeadFacts } from './lead-facts.js';
-import { normalize, phraseMatcher, sentences, stripLinks, wordKey, words, hasPhrase } from './text.js';
+import { phraseMatcher, sentences, stripLinks, wordKey, words, hasPhrase } from './text.js';
 import type { RubricInput } from './types.js';
 
 export interface CompiledSegment {
@@ -37,6 +37,8 @@ export interface CompiledRubric {
   askNouns: RegExp | undefined;
   signOffs: ReadonlySet<string>;
   tokens: RegExp[];
+  /** When every token pattern opens with "{", "[", "<" or "%": a text without them has no token. */
+  tokenPrefilter: RegExp | undefined;
   /** Word keys of the sender's own names and generic business vocabulary. */
   knownWords: ReadonlySet<string>;
   ignoreWords: ReadonlySet<string>;
@@ -72,6 +74,9 @@ export function compileRubric(config: RubricConfig): CompiledRubric {
     askNouns: phraseMatcher(config.call_to_action.ask_nouns),
     signOffs: new Set(config.groundedness.sign_offs.map((phrase) => normalizer.text(phrase))),
     tokens: config.personalization.token_patterns.map((source) => new RegExp(source, 'g')),
+    tokenPrefilter: config.personalization.token_patterns.every((source) => /^(?:\\[{[]|[<%])/.test(source))
+      ? MAY_HAVE_TOKEN
+      : undefined,
     knownWords: keys(config.groundedness.known_terms),
     ignoreWords: keys(config.groundedness.ignore_words),
     timeUnits: new Set(config.groundedness.cta_time_units.map((unit) => unit.toLowerCase())),
@@ -119,14 +124,15 @@ export interface PreparedDraft {
   plainSentences: PreparedSentence[];
   /** Sentences of the body that ask for something. */
   callsToAction: string[];
-  /** Everything the lead record and the context refs say, normalised. */
-  sourceText: string;
-  /** The same, normalised for pattern families. */
-  sourceNormalized: string;
-  sourceWords: ReadonlySet<string>;
-  sourceNumbers: NumberMention[];
-  /** What the context refs about the lead (not the sender) say, for personalisation. */
-  facts: LeadFacts;
+  /** Everything the lead record and the context refs say, normalised for pattern families (computed on first use). */
+  readonly sourceNormalized: string;
+  /** Word keys and numbers of the lead record and context refs (computed on first use). */
+  readonly sourceWords: ReadonlySet<string>;
+  readonly sourceNumbers: NumberMention[];
+  /** What the context refs about the lead (not the sender) say, for personalisation (computed on first use). */
+  readonly facts: LeadFacts;
+  /** Number of words of the body. */
+  bodyWordCount: number;
   /** The segment the draft is judged against: `input.segment`, else `lead.segment`. */
   segment: string | undefined;
 }
@@ -149,7 +155,9 @@ export function prepareDraft(input: RubricInput, rubric: CompiledRubric): Prepar
   const { content } = splitSignature(body, rubric.signOffs, rubric.normalizer);
 
   const withoutTokens = (value: string) =>
-    rubric.tokens.reduce((out, pattern) => out.replace(pattern, ' '), value);
+    rubric.tokenPrefilter && !rubric.tokenPrefilter.test(value)
+      ? value
+      : rubric.tokens.reduce((out, pattern) => out.replace(pattern, ' '), value);
   const asks = new Map<string, boolean>();
   const isAsk = (sentence: string) => {
     let ask = asks.get(sentence);
@@ -165,11 +173,15 @@ export function prepareDraft(input: RubricInput, rubric: CompiledRubric): Prepar
   const proseSubject = withoutTokens(subject);
   const proseContent = withoutTokens(content);
   const plainSentences = [...sentences(proseSubject), ...sentences(proseContent)].map((sentence) => ({
-    text: stripLinks(sentence),
+    text: MAY_HAVE_LINK.test(sentence) ? stripLinks(sentence) : sentence,
     callToAction: isAsk(sentence),
   }));
-  const bodyKeys = words(body).map(wordKey).join(' ');
-  const sourceNumbers = numberMentions(sourceRaw, rubric.timeUnits);
+  const bodyWords = words(body);
+  const bodyKeys = bodyWords.map(wordKey).join(' ');
+  let sourceNumbers: NumberMention[] | undefined;
+  let sourceWords: ReadonlySet<string> | undefined;
+  let sourceNormalized: string | undefined;
+  let facts: LeadFacts | undefined;
 
   return {
     input,
@@ -183,14 +195,32 @@ export function prepareDraft(input: RubricInput, rubric: CompiledRubric): Prepar
     textKeys: ` ${words(subject).map(wordKey).join(' ')} ${bodyKeys} `,
     plainSentences,
     callsToAction,
-    sourceText: normalize(sourceRaw),
-    sourceNormalized: rubric.normalizer.text(sourceRaw),
-    sourceWords: new Set(words(sourceRaw).map(wordKey)),
-    sourceNumbers,
-    facts: leadFacts(input, rubric),
+    get sourceNormalized() {
+      sourceNormalized ??= rubric.normalizer.text(sourceRaw);
+      return sourceNormalized;
+    },
+    get sourceWords() {
+      sourceWords ??= new Set(words(sourceRaw).map(wordKey));
+      return sourceWords;
+    },
+    get sourceNumbers() {
+      sourceNumbers ??= numberMentions(sourceRaw, rubric.timeUnits);
+      return sourceNumbers;
+    },
+    get facts() {
+      facts ??= leadFacts(input, rubric);
+      return facts;
+    },
+    bodyWordCount: bodyWords.length,
     segment: nonEmpty(input.segment) ?? nonEmpty(lead.segment),
   };
 }
+
+/** A cheap test before the token patterns: every default token opens with one of these. */
+const MAY_HAVE_TOKEN = /[{[<%]/;
+
+/** A cheap test before the link regex: an address or a domain-like word. */
+const MAY_HAVE_LINK = /[@/]|www\.|\.[a-z]{2,}/i;
 
 const SCHEDULING =
   /\b(?:next|this|coming)\s+(?:week|month)\b|\btomorrow\b|\b(?:mon|tues|wednes|thurs|fri)day\b/i;

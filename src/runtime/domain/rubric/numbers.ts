@@ -46,11 +46,14 @@ const SCALES: Record<string, number> = {
 const NUMBER =
   /(?<![\p{L}\p{N}.,#/:-])([$€£])?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s?(%|percent|pct|x|×|k|thousand|mm|m|million|bn|b|billion)(?![\p{L}\p{N}]))?(?:\s?(usd|dollars|eur|euros|gbp|pounds)(?![\p{L}\p{N}]))?(?:[\s-]?(minutes?|mins?|hours?|hrs?|am|pm|days?|weeks?|months?|years?)(?![\p{L}\p{N}]))?/giu;
 
+const DIGIT = /\d/;
+
 /** Every number in the text. `timeUnits` lists the units that make it a duration or clock time. */
 export function numberMentions(text: string, timeUnits: ReadonlySet<string>): NumberMention[] {
   const out: NumberMention[] = [];
+  if (!DIGIT.test(text)) return out;
   let rest = text;
-  if (/\d/.test(text)) {
+  {
     for (const match of text.matchAll(CLOCK_OR_DATE)) {
       const digits = match[0].match(/\d+/)?.[0] ?? '0';
       out.push({ text: match[0].trim(), value: Number(digits), kind: 'time', index: match.index });

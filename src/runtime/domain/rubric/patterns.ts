@@ -43,6 +43,7 @@ const ENDINGS: readonly [RegExp, string][] = [
 ];
 
 const TOKEN = /[\p{L}\p{N}]+|[%$#&€£]/gu;
+const APOSTROPHE = /['’‘ʼ`]/;
 
 export interface Normalizer {
   /** Normalised words of a text, joined by single spaces (no leading or trailing space). */
@@ -73,8 +74,11 @@ export function createNormalizer(variants: Readonly<Record<string, string>> = {}
   return {
     word,
     text(value) {
-      let lowered = value.toLowerCase().replace(/[’‘ʼ`]/g, "'");
-      for (const [pattern, replacement] of CONTRACTIONS) lowered = lowered.replace(pattern, replacement);
+      let lowered = value.toLowerCase();
+      if (APOSTROPHE.test(lowered)) {
+        lowered = lowered.replace(/[’‘ʼ`]/g, "'");
+        for (const [pattern, replacement] of CONTRACTIONS) lowered = lowered.replace(pattern, replacement);
+      }
       const tokens = lowered.match(TOKEN) ?? [];
       return tokens.map(word).join(' ');
     },

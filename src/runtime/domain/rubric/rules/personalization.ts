@@ -13,6 +13,7 @@ export function checkTokens(draft: PreparedDraft, rubric: CompiledRubric): Hit[]
   const found: string[] = [];
   // Each pattern reads what the earlier ones left, so "{{first_name}}" is not reported twice.
   let rest = draft.text;
+  if (rubric.tokenPrefilter && !rubric.tokenPrefilter.test(rest)) return [];
   for (const pattern of rubric.tokens) {
     for (const match of rest.matchAll(pattern)) {
       if (!found.includes(match[0])) found.push(match[0]);

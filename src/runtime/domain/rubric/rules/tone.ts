@@ -3,7 +3,7 @@
  * call to action (one clear ask; zero leaves the reader nothing to do, two dilute both).
  */
 import type { CompiledRubric, PreparedDraft } from '../compile.js';
-import { countWords, quoteList, wordKey, words } from '../text.js';
+import { quoteList, wordKey, words } from '../text.js';
 import { findMatches } from '../patterns.js';
 import type { Hit } from './hit.js';
 
@@ -21,7 +21,7 @@ export function checkLength(draft: PreparedDraft, rubric: CompiledRubric): Hit[]
   }
   const segmentMax = draft.segment ? rubric.segments.get(draft.segment)?.standard.body_max_words : undefined;
   const max = Math.min(segmentMax ?? length.body_max_words, length.body_hard_max_words);
-  const count = countWords(draft.body);
+  const count = draft.bodyWordCount;
   if (count < length.body_hard_min_words || count > length.body_hard_max_words) {
     hits.push({
       rule: 'tone.body_length_extreme',
@@ -36,13 +36,15 @@ export function checkLength(draft: PreparedDraft, rubric: CompiledRubric): Hit[]
   return hits;
 }
 
+/** No two capitals in a row: nothing can be shouted. */
+const TWO_CAPITALS = /\p{Lu}\p{Lu}/u;
 const ALL_CAPS = /^[\p{Lu}\p{N}'’&]+$/u;
 const LETTER = /\p{L}/gu;
 
 export function checkShouting(draft: PreparedDraft, rubric: CompiledRubric): Hit[] {
   const { tone } = rubric.config;
   const shouted: string[] = [];
-  for (const word of words(draft.prose)) {
+  for (const word of TWO_CAPITALS.test(draft.prose) ? words(draft.prose) : []) {
     if (word.length < tone.shouting_min_letters || !ALL_CAPS.test(word)) continue;
     if ((word.match(LETTER)?.length ?? 0) < tone.shouting_min_letters) continue;
     const key = wordKey(word);
