@@ -46,6 +46,7 @@ export function checkNumbers(draft: PreparedDraft, rubric: CompiledRubric): Hit[
 }
 
 const UPPER_FIRST = /^\p{Lu}/u;
+const HAS_UPPER = /\p{Lu}/u;
 const INNER_UPPER = /^.+\p{Lu}/u;
 const LOWER = /\p{Ll}/u;
 const DIGIT = /\p{N}/u;
@@ -64,10 +65,14 @@ export function checkNames(draft: PreparedDraft, rubric: CompiledRubric): Hit[] 
       if (name !== '' && !unsupported.includes(name)) unsupported.push(name);
       run = [];
     };
+    if (!HAS_UPPER.test(sentence.text)) continue;
     words(sentence.text).forEach((word, index) => {
+      if (!UPPER_FIRST.test(word) || word.length < 2) {
+        flush();
+        return;
+      }
       const distinctive = (INNER_UPPER.test(word) && LOWER.test(word)) || DIGIT.test(word);
-      const isName =
-        UPPER_FIRST.test(word) && LOWER.test(word) && word.length > 1 && (index > 0 || distinctive);
+      const isName = LOWER.test(word) && (index > 0 || distinctive);
       const key = wordKey(word);
       const singular = key.length > 3 && key.endsWith('s') ? key.slice(0, -1) : key;
       if (
