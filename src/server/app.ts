@@ -29,6 +29,7 @@ import { createReadiness } from '../runtime/services/readiness.js';
 import { createWebhookProcessor } from '../runtime/services/webhook-processor.js';
 import { createWebhookStore, type WebhookStore } from '../runtime/services/webhook-store.js';
 import { createAuthGuard } from './auth.js';
+import { createBodyGate, type BodyGateOptions } from './body-gate.js';
 import { createCors } from './cors.js';
 import { DEFAULT_BODY_LIMIT_BYTES, HttpError, header, parseJson, readBody, sendJson } from './http.js';
 import {
@@ -52,8 +53,10 @@ export interface HttpAppOptions {
   logger?: Logger | undefined;
   now?: () => number;
   version?: string;
-  /** Largest accepted request body (default 1 MiB): 413 beyond. */
+  /** Largest accepted request body (default 1 MiB; a route may set its own): 413 beyond. */
   bodyLimitBytes?: number;
+  /** Request bodies read at the same time, and the bytes they may hold together: 503 beyond. */
+  bodyGate?: BodyGateOptions;
   /** Failed-auth rate limit per client address. */
   authFailureLimit?: number;
   authFailureWindowSeconds?: number;
@@ -89,6 +92,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
   const logger = options.logger;
   const now = options.now ?? Date.now;
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const bodyGate = createBodyGate(options.bodyGate);
   const ownStore = !isWebhookStore(runtime.webhooks);
   const webhooks = isWebhookStore(runtime.webhooks)
     ? runtime.webhooks
@@ -225,7 +229,8 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     const origin = header(req, 'origin');
     const method = req.method ?? 'GET';
     try {
-      const match = router.match(method === 'OPTIONS' ? 'GET' : method, pathname);
+      // OPTIONS is answered for any route; HEAD is GET without the body (node drops it for HEAD).
+      const match = router.match(method === 'OPTIONS' || method === 'HEAD' ? 'GET' : method, pathname);
       if (match.kind === 'none')
         throw new HttpError(404, 'not_found', `no route for ${method} ${pathname.slice(0, 200)}`);
       if (method === 'OPTIONS') {
@@ -235,8 +240,9 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       }
       for (const [name, value] of Object.entries(cors.headers(origin))) res.setHeader(name, value);
       if (match.kind === 'method') {
+        const allowed = match.allowed.includes('GET') ? [...match.allowed, 'HEAD'] : match.allowed;
         throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${pathname}`, {
-          allow: match.allowed.join(', '),
+          allow: allowed.join(', '),
         });
       }
       const { route } = match;
@@ -259,7 +265,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
         }
       }
       let body: Promise<Buffer> | undefined;
-      const rawBody = () => (body ??= readBody(req, bodyLimit));
+      const rawBody = () => (body ??= readBody(req, route.bodyLimitBytes ?? bodyLimit, bodyGate));
       const ctx: RouteContext = {
         req,
         res,
@@ -275,7 +281,14 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       if (reply) sendJson(res, reply.status, reply.body, reply.headers);
     } catch (error) {
       const reply = errorReply(error, correlationId);
-      sendJson(res, reply.status, reply.body, reply.headers);
+      // Refused before its body was read: close rather than drain what the client is still sending.
+      const unread = !req.complete && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+      sendJson(
+        res,
+        reply.status,
+        reply.body,
+        unread ? { ...reply.headers, connection: 'close' } : reply.headers,
+      );
     }
   };
 
