@@ -470,7 +470,7 @@ export function parseConfig(env: RawEnv, modeOverride?: string): Config {
     const first = problems.slice(0, 5).map((p) => p.message);
     const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
     throw new UserError(`Invalid configuration: ${first.join('; ')}${more}`, {
-      nextStep: 'Fix the value in your env file or environment, then run `caio validate` to check the rest.',
+      nextStep: 'Fix the value in your env file or environment, then validate the configuration again.',
       code: 'config_invalid',
     });
   }

@@ -10,13 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { ZodError } from 'zod';
 import { VERSION } from '../cli/version.js';
 import { traceFilePath } from '../runtime/config.js';
 import { credentialProblem } from '../runtime/domain/env-rules.js';
 import { isStandardWebhooksSecret, secretMatcher } from '../runtime/domain/webhooks/signatures.js';
 import { SECRET_VARIABLE, WEBHOOK_SOURCES } from '../runtime/domain/webhooks/sources.js';
-import { errorMessage, isUserError } from '../runtime/errors.js';
 import { pruneTraces } from '../runtime/services/traces.js';
 import { canSendEvents, createInngestRuntime } from '../runtime/services/inngest/client.js';
 import {
@@ -31,6 +29,7 @@ import { createWebhookStore, type WebhookStore } from '../runtime/services/webho
 import { createAuthGuard } from './auth.js';
 import { createBodyGate, type BodyGateOptions } from './body-gate.js';
 import { createCors } from './cors.js';
+import { errorReply } from './error-reply.js';
 import { DEFAULT_BODY_LIMIT_BYTES, HttpError, header, parseJson, readBody, sendJson } from './http.js';
 import {
   port,
@@ -47,7 +46,7 @@ import {
 } from './ports.js';
 import { createRouter } from './router.js';
 import { ROUTES } from './routes/index.js';
-import type { JsonReply, Route, RouteContext } from './types.js';
+import type { Route, RouteContext } from './types.js';
 
 export interface HttpAppOptions {
   logger?: Logger | undefined;
@@ -190,34 +189,6 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     ...(options.authFailureWindowSeconds ? { windowSeconds: options.authFailureWindowSeconds } : {}),
   });
 
-  const errorReply = (error: unknown, correlationId: string): JsonReply => {
-    if (error instanceof HttpError) {
-      return {
-        status: error.status,
-        body: { code: error.code, message: error.message },
-        headers: error.headers,
-      };
-    }
-    if (error instanceof ZodError) {
-      const issue = error.issues[0];
-      const where = issue?.path.length ? `${issue.path.map(String).join('.')}: ` : '';
-      return {
-        status: 400,
-        body: { code: 'invalid_request', message: `${where}${issue?.message ?? 'invalid input'}` },
-      };
-    }
-    if (isUserError(error)) {
-      const status = /not_found$/.test(error.code) ? 404 : error.exitCode === 1 ? 409 : 400;
-      const message = error.nextStep ? `${error.message}. ${error.nextStep}` : error.message;
-      return { status, body: { code: error.code, message } };
-    }
-    logger?.error({ correlation_id: correlationId, err: errorMessage(error) }, 'request failed');
-    return {
-      status: 500,
-      body: { code: 'internal_error', message: `internal error (correlation id ${correlationId})` },
-    };
-  };
-
   const dispatch = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = req.url ?? '/';
     const mark = url.indexOf('?');
@@ -280,7 +251,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       const reply = await (traces?.withCorrelationId ? traces.withCorrelationId(correlationId, run) : run());
       if (reply) sendJson(res, reply.status, reply.body, reply.headers);
     } catch (error) {
-      const reply = errorReply(error, correlationId);
+      const reply = errorReply(error, correlationId, logger);
       // Refused before its body was read: close rather than drain what the client is still sending.
       const unread = !req.complete && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
       sendJson(

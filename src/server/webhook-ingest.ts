@@ -17,7 +17,7 @@ import {
   quarantineStatus,
   type WebhookSource,
 } from '../runtime/domain/webhooks/sources.js';
-import { errorMessage } from '../runtime/errors.js';
+import { DependencyUnavailableError, errorMessage } from '../runtime/errors.js';
 import { HttpError, header } from './http.js';
 import { json, type JsonReply, type RouteContext } from './types.js';
 
@@ -112,10 +112,11 @@ export async function ingestWebhook(ctx: RouteContext, source: WebhookSource): P
       error,
     });
   } catch (storeError) {
-    throw new HttpError(
-      503,
-      'store_unavailable',
-      `the delivery could not be stored durably (${errorMessage(storeError)}); retry later`,
+    // Nothing acknowledged: the source retries. The cause is logged, not answered.
+    throw new DependencyUnavailableError(
+      'record',
+      `the delivery could not be stored durably: ${errorMessage(storeError)}`,
+      storeError,
     );
   }
 

@@ -179,7 +179,7 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
         const unknown = [...only].filter((id) => !steps.some((step) => step.id === id));
         if (unknown.length > 0) {
           throw new UserError(`Not an auto step in scope for ${target.env}: ${unknown.join(', ')}`, {
-            nextStep: 'See the step ids in `caio release check` output.',
+            nextStep: 'Use the step ids the release check lists.',
             code: 'usage',
           });
         }
