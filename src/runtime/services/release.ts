@@ -97,7 +97,7 @@ export interface ReleaseService {
 export interface ReleaseServiceDeps {
   db: SqliteDatabase;
   checks: CheckRegistry;
-  audit?: Pick<AuditLog, 'append'> | undefined;
+  audit?: (Pick<AuditLog, 'append'> & Partial<Pick<AuditLog, 'recordHead'>>) | undefined;
   now?: () => number;
 }
 
@@ -211,6 +211,8 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
             subject: `${releaseId}/${target.env}`,
             details: { decision: decided.decision, target: target.label, reasons: decided.reasons },
           });
+          // The head this decision saw (its own row): verify fails if the trail is later cut below it.
+          deps.audit?.recordHead?.(`release.decision ${releaseId}/${target.env}`);
           return runId;
         })
         .immediate();
