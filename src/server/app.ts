@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { VERSION } from '../cli/version.js';
 import { traceFilePath } from '../runtime/config.js';
@@ -24,7 +25,7 @@ import {
   type Scheduler,
 } from '../runtime/services/inngest/scheduler.js';
 import { createReadiness } from '../runtime/services/readiness.js';
-import { createWebhookProcessor } from '../runtime/services/webhook-processor.js';
+import { createWebhookProcessor, type ProcessorTraces } from '../runtime/services/webhook-processor.js';
 import { createWebhookStore, type WebhookStore } from '../runtime/services/webhook-store.js';
 import { createAuthGuard } from './auth.js';
 import { createBodyGate, type BodyGateOptions } from './body-gate.js';
@@ -46,7 +47,7 @@ import {
 } from './ports.js';
 import { createRouter } from './router.js';
 import { ROUTES } from './routes/index.js';
-import type { Route, RouteContext } from './types.js';
+import type { JsonReply, Route, RouteContext } from './types.js';
 
 export interface HttpAppOptions {
   logger?: Logger | undefined;
@@ -101,6 +102,10 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
   const queue = port<QueuePort>(runtime.queue, ['list', 'metrics', 'suppressAddress', 'recordExternalSend']);
   const leads = port<LeadsPort>(runtime.leads, ['upsertLead']);
   const traceWriter = port<TracesPort>(runtime.traces, ['withCorrelationId']);
+  const processorTraces =
+    traceWriter?.record && traceWriter.withCorrelationId && traceWriter.currentCorrelationId
+      ? (traceWriter as ProcessorTraces)
+      : undefined;
   // Retention prunes the trace file itself (services/traces.ts), with or without a trace writer.
   const traces: TracesPort = {
     ...(traceWriter?.withCorrelationId
@@ -112,14 +117,16 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
 
   // Deliveries go to Inngest when events can be sent, else to the processor's in-process worker.
   // (The processor needs the Inngest sender, the Inngest functions need the processor.)
-  const sender: { send?: ((id: number) => Promise<void>) | undefined } = {};
+  const sender: { send?: ((id: number, correlationId?: string) => Promise<void>) | undefined } = {};
   const processor = createWebhookProcessor({
     store: webhooks,
     queue,
     leads,
     logger,
+    traces: processorTraces,
     dispatch: canSendEvents(config)
-      ? (id) => sender.send?.(id) ?? Promise.reject(new Error('Inngest is not ready'))
+      ? (id, correlationId) =>
+          sender.send?.(id, correlationId) ?? Promise.reject(new Error('Inngest is not ready'))
       : undefined,
   });
   const jobDeps = { config, processor, queue, traces, replay };
@@ -189,6 +196,29 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     ...(options.authFailureWindowSeconds ? { windowSeconds: options.authFailureWindowSeconds } : {}),
   });
 
+  /** One envelope for a traced route (webhook intake): the answer's status decides success/blocked/error. */
+  const traceRoute = (
+    traced: { tool: string; started: number },
+    pathname: string,
+    correlationId: string,
+    reply: JsonReply,
+  ) => {
+    const body = (reply.body ?? {}) as { id?: unknown; code?: unknown; message?: unknown };
+    const failed = reply.status >= 400;
+    traceWriter?.record?.({
+      tool_name: traced.tool,
+      correlation_id: correlationId,
+      case_id: typeof body.id === 'number' || typeof body.id === 'string' ? String(body.id) : null,
+      status: reply.status >= 500 ? 'error' : failed ? 'blocked' : 'success',
+      input: { path: pathname },
+      output: { http_status: reply.status, ...(reply.body as object) },
+      duration_ms: performance.now() - traced.started,
+      ...(failed
+        ? { error_code: String(body.code ?? reply.status), error_message: String(body.message ?? '') }
+        : {}),
+    });
+  };
+
   const dispatch = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = req.url ?? '/';
     const mark = url.indexOf('?');
@@ -199,6 +229,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     res.setHeader('x-correlation-id', correlationId);
     const origin = header(req, 'origin');
     const method = req.method ?? 'GET';
+    let traced: { tool: string; started: number } | undefined;
     try {
       // OPTIONS is answered for any route; HEAD is GET without the body (node drops it for HEAD).
       const match = router.match(method === 'OPTIONS' || method === 'HEAD' ? 'GET' : method, pathname);
@@ -235,6 +266,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
           throw new HttpError(decision.status, decision.code, decision.message, headers);
         }
       }
+      if (route.trace) traced = { tool: route.trace, started: performance.now() };
       let body: Promise<Buffer> | undefined;
       const rawBody = () => (body ??= readBody(req, route.bodyLimitBytes ?? bodyLimit, bodyGate));
       const ctx: RouteContext = {
@@ -250,8 +282,10 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       const run = () => route.handler(ctx);
       const reply = await (traces?.withCorrelationId ? traces.withCorrelationId(correlationId, run) : run());
       if (reply) sendJson(res, reply.status, reply.body, reply.headers);
+      if (traced && reply) traceRoute(traced, pathname, correlationId, reply);
     } catch (error) {
       const reply = errorReply(error, correlationId, logger);
+      if (traced) traceRoute(traced, pathname, correlationId, reply);
       // Refused before its body was read: close rather than drain what the client is still sending.
       const unread = !req.complete && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
       sendJson(

@@ -45,6 +45,8 @@ export interface Route {
   summary: string;
   /** The handler hands the request on (the Inngest SDK), after reading the body through `rawBody`. */
   rawStream?: boolean;
+  /** Leave one trace envelope per request under this tool name (webhook intake). */
+  trace?: string;
   /** This route's body limit, if not the app's (413 beyond, checked before buffering). */
   bodyLimitBytes?: number;
   handler(ctx: RouteContext): Promise<JsonReply | undefined>;

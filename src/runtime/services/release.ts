@@ -24,6 +24,7 @@ import {
 import { UserError, errorMessage } from '../errors.js';
 import type { SqliteDatabase } from '../stores/sqlite/database.js';
 import type { AuditLog } from './audit.js';
+import type { TraceWriter } from './traces.js';
 import type { CheckRegistry, CheckTarget } from './release-checks.js';
 import { createReleaseStore, type ReleaseRunRecord } from './release-store.js';
 
@@ -98,6 +99,8 @@ export interface ReleaseServiceDeps {
   db: SqliteDatabase;
   checks: CheckRegistry;
   audit?: (Pick<AuditLog, 'append'> & Partial<Pick<AuditLog, 'recordHead'>>) | undefined;
+  /** Each release check leaves a trace envelope (case id: the step id). */
+  traces?: Pick<TraceWriter, 'record'> | undefined;
   now?: () => number;
 }
 
@@ -185,7 +188,16 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
         }
       }
       for (const step of steps) {
+        const started = performance.now();
         const result = await runStep(options, step);
+        deps.traces?.record({
+          tool_name: 'release.check',
+          case_id: `${releaseId}/${target.env}/${step.id}`,
+          status: result.outcome === 'pass' ? 'success' : result.outcome === 'fail' ? 'blocked' : 'skipped',
+          input: { step: step.id, check: step.check, target: target.label },
+          output: { outcome: result.outcome, summary: result.summary },
+          duration_ms: performance.now() - started,
+        });
         store.putResult(releaseId, target.env, result);
         options.onStep?.(result);
       }

@@ -22,7 +22,7 @@ export interface InngestRuntime {
   /** The SDK's serve handler for /inngest. */
   handler(req: IncomingMessage, res: ServerResponse): void;
   /** Send `caio/webhook.received`; undefined when events cannot be sent (no event key, embedded). */
-  sendWebhookReceived: ((id: number) => Promise<void>) | undefined;
+  sendWebhookReceived: ((id: number, correlationId?: string) => Promise<void>) | undefined;
 }
 
 export function inngestMode(config: Config): InngestMode {
@@ -69,8 +69,11 @@ export function createInngestRuntime(config: Config, deps: JobDeps, logger?: Log
     functions,
     handler,
     sendWebhookReceived: canSendEvents(config)
-      ? async (id) => {
-          await client.send({ name: WEBHOOK_EVENT, data: { id } });
+      ? async (id, correlationId) => {
+          await client.send({
+            name: WEBHOOK_EVENT,
+            data: correlationId ? { id, correlation_id: correlationId } : { id },
+          });
         }
       : undefined,
   };
