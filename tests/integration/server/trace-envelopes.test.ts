@@ -32,7 +32,7 @@ describe('trace envelopes over HTTP', () => {
     });
 
   const story = async (correlationId: string, tools: string[]): Promise<TraceEnvelope[]> =>
-    waitFor(
+    waitFor<TraceEnvelope[] | undefined>(
       async () => {
         server.runtime.traces.flush();
         const { envelopes } = await tailTraces(server.runtime.traces.file, { limit: 1000, correlationId });
@@ -41,7 +41,7 @@ describe('trace envelopes over HTTP', () => {
       },
       10_000,
       `envelopes ${tools.join(', ')} for ${correlationId}`,
-    );
+    ) as Promise<TraceEnvelope[]>;
 
   it('leaves an envelope with the correlation id for every approve, reject, preview, execute and dispatch', async () => {
     const ids: string[] = [];
