@@ -208,6 +208,20 @@ export const VARIABLES = {
     '',
     'a flag or URL',
   ),
+  INNGEST_BASE_URL: v(
+    url(['http', 'https']),
+    undefined,
+    "origin of Inngest's API and event API (default: Inngest cloud; e.g. a self-hosted server)",
+    '',
+    'an http(s) URL',
+  ),
+  INNGEST_EVENT_API_BASE_URL: v(
+    url(['http', 'https']),
+    undefined,
+    "origin of Inngest's event API only (POST /e/<event key>); overrides INNGEST_BASE_URL for sending",
+    '',
+    'an http(s) URL',
+  ),
   TRACE_ENVELOPE_FILE: v(
     text(),
     undefined,

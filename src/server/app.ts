@@ -63,6 +63,8 @@ export interface HttpAppOptions {
   readinessIntervalMs?: number;
   /** Run the in-process scheduler and the stored-webhook sweep (default true). */
   background?: boolean;
+  /** How accepted webhooks are batched to Inngest's event API (tests shorten the backoff). */
+  inngestBatching?: Parameters<typeof createInngestRuntime>[3];
   /** Replace the route table (tests). */
   routes?: readonly Route[];
 }
@@ -130,7 +132,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       : undefined,
   });
   const jobDeps = { config, processor, queue, traces, replay };
-  const inngest = createInngestRuntime(config, jobDeps, logger);
+  const inngest = createInngestRuntime(config, jobDeps, logger, options.inngestBatching);
   sender.send = inngest.sendWebhookReceived;
 
   const readiness = createReadiness({
@@ -319,6 +321,13 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       await scheduler.stop();
       await webhooks.flush();
       await processor.close();
+      // Events still unsent stay `stored`: the sweep of the next start processes them.
+      const unsent = await inngest.close(3000);
+      if (unsent > 0)
+        logger?.warn(
+          { events: unsent },
+          'Inngest events not sent before shutdown; the next start processes them',
+        );
       if (ownStore) await webhooks.close();
     },
   };
