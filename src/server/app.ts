@@ -27,7 +27,17 @@ import {
 import { createReadiness } from '../runtime/services/readiness.js';
 import { createWebhookProcessor, type ProcessorTraces } from '../runtime/services/webhook-processor.js';
 import { createWebhookStore, type WebhookStore } from '../runtime/services/webhook-store.js';
-import { createAuthGuard } from './auth.js';
+import { createAuthGuard, type OperatorResolver, type RequestIdentity } from './auth.js';
+import { forbiddenMessage, roleAllows, type Capability } from '../runtime/domain/operators.js';
+import type { RouteRole } from './types.js';
+
+const UNAUTHENTICATED: RequestIdentity = { via: 'open', name: 'api', role: 'viewer' };
+const ROLE_CAPABILITY: Record<RouteRole, Capability> = {
+  reviewer: 'decide',
+  approver: 'dispatch',
+  pto: 'release',
+  admin: 'admin',
+};
 import { createBodyGate, type BodyGateOptions } from './body-gate.js';
 import { createCors } from './cors.js';
 import { errorReply } from './error-reply.js';
@@ -193,6 +203,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
   const guard = createAuthGuard({
     config,
     state,
+    operators: port<OperatorResolver>(runtime.operators, ['cached', 'resolve']),
     now,
     ...(options.authFailureLimit ? { failureLimit: options.authFailureLimit } : {}),
     ...(options.authFailureWindowSeconds ? { windowSeconds: options.authFailureWindowSeconds } : {}),
@@ -258,6 +269,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
           throw new HttpError(400, 'invalid_request', `the path parameter ${name} is not valid URL encoding`);
         }
       }
+      let identity: RequestIdentity = UNAUTHENTICATED;
       if (route.auth === 'token') {
         const checked = guard.check(req, query);
         const decision = checked instanceof Promise ? await checked : checked;
@@ -266,6 +278,12 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
           if (decision.retryAfterSeconds) headers['retry-after'] = String(decision.retryAfterSeconds);
           if (decision.status === 401) headers['www-authenticate'] = 'Bearer';
           throw new HttpError(decision.status, decision.code, decision.message, headers);
+        }
+        identity = decision.identity;
+        if (route.role) {
+          const need = ROLE_CAPABILITY[route.role];
+          if (!roleAllows(identity.role, need))
+            throw new HttpError(403, 'forbidden', forbiddenMessage(identity.name, identity.role, need));
         }
       }
       if (route.trace) traced = { tool: route.trace, started: performance.now() };
@@ -278,6 +296,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
         query,
         services,
         correlationId,
+        identity,
         rawBody,
         jsonBody: async () => parseJson(await rawBody()),
       };

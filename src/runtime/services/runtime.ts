@@ -20,6 +20,7 @@ import type { Gatekeeper } from './gatekeeper.js';
 import type { LeadService } from './leads.js';
 import { createOutboundServices, type RampService } from './outbound-wiring.js';
 import type { QueueService } from './queue.js';
+import { createOperatorsService, type OperatorsService } from './operators.js';
 import { createReplayService, type ReplayService } from './replay.js';
 import { createReplayStore, type ReplayStore } from './replay-store.js';
 import { defaultGoldenSetDir } from './rubric-config.js';
@@ -60,6 +61,8 @@ export interface Runtime {
   replays: ReplayStore;
   /** Weekly scorecard (SPEC 9): `weekly(week?)`, `signOff({week, by, note})` (audited). */
   scorecard: ScorecardService;
+  /** Operators and roles (SPEC 12): add/list/revoke/rotate, and the token resolver of the HTTP layer. */
+  operators: OperatorsService;
   close(): Promise<void>;
 }
 
@@ -129,6 +132,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     traces,
     replay,
     replays,
+    operators: createOperatorsService({ record, ...(options.now ? { now: options.now } : {}) }),
     scorecard: createScorecardService({
       replays,
       goldenSet: defaultGoldenSetDir(),
