@@ -12,7 +12,7 @@ export const DEFAULT_RUBRIC_CONFIG: RubricConfig = {
     rules:
       'Per-rule effect: "fail" decides the verdict and the categories, "advise" is shown to the reviewer only, "off" is not run. groundedness.* and compliance.* are locked to "fail".',
     patterns:
-      'Phrase lists are pattern families matched on normalised text (lowercase, contractions expanded, hyphens = spaces = nothing, British spellings folded onto American, spelling_variants applied). "a|b" = alternatives for one word (write a multi-word alternative with hyphens: "head of sales|business-development"), "word*" = any ending, "..." = up to three words, "A ~N B" = both within N words in either order.',
+      'Phrase lists are pattern families matched on normalised text (lowercase, contractions expanded, hyphens = spaces = nothing, British spellings folded onto American, spelling_variants applied). "a|b" = alternatives for one word (write a multi-word alternative with hyphens: "head of sales|business-development"), "word*" = any ending, "..." = up to three words, "A ~N B" = both within N words in either order, a leading "!" = an exception (wording that means the opposite, e.g. "!no hurry"; text it matches is ignored).',
     length:
       'body_min_words..body_max_words is the normal range (advice outside it); below body_hard_min_words or above body_hard_max_words the draft fails as tone.',
     personas:
@@ -51,7 +51,10 @@ export const DEFAULT_RUBRIC_CONFIG: RubricConfig = {
       'before they-are|it-is gone',
       'now or never',
       'urgent*',
+      '!not|nothing|no urgent*',
       'hurry',
+      '!no hurry',
+      '!not in a hurry',
       'final notice',
       'respond|reply today|immediately',
       'once in a lifetime',
@@ -61,8 +64,13 @@ export const DEFAULT_RUBRIC_CONFIG: RubricConfig = {
   negative_constraints: {
     guarantee_phrases: [
       'guarant*',
+      '!not|no|never|cannot guarant*',
+      'assured results',
+      'results are assured',
+      'ensure|make-sure ... hit|reach|beat|exceed ... quota|quotas|target|targets|number|numbers',
       'we|i promise',
       'promise you',
+      '!not|never|cannot promise',
       'risk free',
       'no risk',
       'zero risk',

@@ -156,3 +156,22 @@ describe('persona families', () => {
     expect(withTitle('Owner', 'enterprise')).toEqual(['targeting.persona']);
   });
 });
+
+describe('exceptions: wording that means the opposite', () => {
+  it('an honest disclaimer is not a guarantee, and "no hurry" is not pressure', () => {
+    for (const phrase of [
+      "I can't guarantee results, but",
+      'There is no guarantee, but',
+      "I won't promise miracles, but",
+    ]) {
+      expect(rules(score(editBody('Quorra flags', `${phrase} Quorra flags`))), phrase).toEqual([]);
+    }
+    for (const phrase of ['No hurry at all.', 'Nothing urgent.']) {
+      expect(rules(score(editBody('Quorra flags', `${phrase} Quorra flags`))), phrase).toEqual([]);
+    }
+    expect(rules(score(editBody('Quorra flags', 'Hurry, Quorra flags')))).toEqual(['tone.pressure']);
+    expect(rules(score(editBody('Quorra flags', 'We make sure your reps hit quota. Quorra flags')))).toEqual([
+      'compliance.guarantee',
+    ]);
+  });
+});
