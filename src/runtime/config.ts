@@ -112,6 +112,13 @@ export const VARIABLES = {
     'a port number from 1 to 65535',
   ),
   HOST: v(text(), '127.0.0.1', 'HTTP server bind address', '127.0.0.1', 'a host name or address'),
+  DATABASE_URL: v(
+    url(['postgres', 'postgresql']),
+    undefined,
+    'the shared record for every host: postgres://…; unset = SQLite in HIVE_DIR',
+    'postgres://caio:your-password@db.internal:5432/caio',
+    'a postgres:// or postgresql:// URL',
+  ),
   REDIS_URL: v(
     url(['redis', 'rediss']),
     undefined,
@@ -207,6 +214,20 @@ export const VARIABLES = {
     'dev mode of the Inngest SDK (1, or a dev server URL)',
     '',
     'a flag or URL',
+  ),
+  INNGEST_BASE_URL: v(
+    url(['http', 'https']),
+    undefined,
+    "origin of Inngest's API and event API (default: Inngest cloud; e.g. a self-hosted server)",
+    '',
+    'an http(s) URL',
+  ),
+  INNGEST_EVENT_API_BASE_URL: v(
+    url(['http', 'https']),
+    undefined,
+    "origin of Inngest's event API only (POST /e/<event key>); overrides INNGEST_BASE_URL for sending",
+    '',
+    'an http(s) URL',
   ),
   TRACE_ENVELOPE_FILE: v(
     text(),
@@ -389,6 +410,42 @@ export const VARIABLES = {
     'https://your-app.example.com',
     'an http(s) URL',
   ),
+  NOTIFY_WEBHOOK_URL: v(
+    url(['http', 'https']),
+    undefined,
+    'escalations are posted here as Slack-compatible JSON {text}',
+    'https://hooks.slack.com/services/your-webhook-path',
+    'an http(s) URL',
+  ),
+  MEETING_PREP_MIN_CONFIDENCE: v(
+    rate(),
+    '0.8',
+    'call briefs below this confidence wait for review in the queue (0..1)',
+    '0.8',
+    'a number from 0 to 1',
+  ),
+  CAIO_OPERATOR: v(
+    text(),
+    undefined,
+    'who acts, for the CLI and a local console (else the OS user)',
+    'maria',
+    'an operator name',
+  ),
+  CAIO_REMOTE_URL: v(
+    url(['http', 'https']),
+    undefined,
+    'the deployed runtime that `caio console --remote` attaches to',
+    'https://your-app.example.com',
+    'an http(s) URL',
+  ),
+  CAIO_TOKEN: v(
+    text(),
+    undefined,
+    "the operator's token for `caio console --remote`",
+    'your-operator-token',
+    'the token printed by caio operators add',
+    true,
+  ),
 } satisfies Record<string, VarSpec<z.ZodType<unknown, string>>>;
 
 export type VariableName = keyof typeof VARIABLES;
@@ -470,7 +527,7 @@ export function parseConfig(env: RawEnv, modeOverride?: string): Config {
     const first = problems.slice(0, 5).map((p) => p.message);
     const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
     throw new UserError(`Invalid configuration: ${first.join('; ')}${more}`, {
-      nextStep: 'Fix the value in your env file or environment, then run `caio validate` to check the rest.',
+      nextStep: 'Fix the value in your env file or environment, then validate the configuration again.',
       code: 'config_invalid',
     });
   }
