@@ -6,6 +6,8 @@
  *               processing after the reply (Clay rows become leads) sharing the event loop
  *   caio-ingest the same app without the services processing needs: intake alone
  *   caio-open   the real app with /api/runtime/dependencies made `open` (no auth, for the overhead ratio)
+ *   caio-inngest the production configuration: Inngest keys set, accepted webhooks sent as events to
+ *               the event API at INNGEST_EVENT_API_BASE_URL (a local stub, bench/inngest-event-stub.mjs)
  */
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -52,6 +54,14 @@ if (kind === 'bare') {
     DASHBOARD_AUTH_TOKEN: BENCH_TOKEN,
     CORS_ALLOWED_ORIGINS: 'https://ops.acme.io',
     CLAY_WEBHOOK_SECRET: BENCH_SECRET,
+    ...(kind === 'caio-inngest'
+      ? {
+          INNGEST_SIGNING_KEY:
+            'signkey-prod-7c1f0e9d8b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e',
+          INNGEST_EVENT_KEY: 'evtkey_0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e',
+          INNGEST_EVENT_API_BASE_URL: process.env.BENCH_EVENT_API_URL,
+        }
+      : {}),
   });
   const runtime = await createRuntime(config);
   const routes =
@@ -75,7 +85,7 @@ process.stdout.write(`${JSON.stringify({ port })}\n`);
 // server alone; on a 2-core machine the load generator, not the server, often caps requests/s.
 process.on('SIGUSR2', () => {
   const { user, system } = process.cpuUsage();
-  process.stdout.write(`${JSON.stringify({ cpu_us: user + system })}\n`);
+  process.stdout.write(`${JSON.stringify({ cpu_us: user + system, rss: process.memoryUsage().rss })}\n`);
 });
 // Exit on SIGINT (profiling: --cpu-prof writes its file on a normal exit).
 process.on('SIGINT', () => process.exit(0));

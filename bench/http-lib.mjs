@@ -7,10 +7,11 @@ const SERVER = fileURLToPath(new URL('./http-bench-server.mjs', import.meta.url)
 export const BENCH_TOKEN = 'tok_8f3a9c2b7d1e4f60a5b8c9d0e1f2a3b4c5d6';
 export const BENCH_SECRET = 'clay_5e4d3c2b1a09f8e7d6c5b4a392817065';
 
-export function spawnServer(kind) {
+export function spawnServer(kind, env = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SERVER, kind], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
     });
     let out = '';
     child.stdout.on('data', (chunk) => {
@@ -20,6 +21,21 @@ export function spawnServer(kind) {
         resolve({
           url: `http://127.0.0.1:${JSON.parse(line).port}`,
           stop: () => child.kill('SIGKILL'),
+          /** The server's resident memory (bytes) now. */
+          rss: () =>
+            new Promise((done) => {
+              const onData = (chunk) => {
+                const found = chunk
+                  .toString()
+                  .split('\n')
+                  .find((l) => l.startsWith('{"cpu_us"'));
+                if (!found) return;
+                child.stdout.off('data', onData);
+                done(JSON.parse(found).rss);
+              };
+              child.stdout.on('data', onData);
+              child.kill('SIGUSR2');
+            }),
           /** The server's own CPU time (user + system, µs) so far. */
           cpu: () =>
             new Promise((done) => {

@@ -200,7 +200,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
 
   /** One envelope for a traced route (webhook intake): the answer's status decides success/blocked/error. */
   const traceRoute = (
-    traced: { tool: string; started: number },
+    traced: { tool: string; method: string; started: number },
     pathname: string,
     correlationId: string,
     reply: JsonReply,
@@ -212,8 +212,9 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       correlation_id: correlationId,
       case_id: typeof body.id === 'number' || typeof body.id === 'string' ? String(body.id) : null,
       status: reply.status >= 500 ? 'error' : failed ? 'blocked' : 'success',
-      input: { path: pathname },
-      output: { http_status: reply.status, ...(reply.body as object) },
+      // Plain strings: cheap to summarise on the intake hot path (no object walk).
+      input: `${traced.method} ${pathname}`,
+      output: `HTTP ${reply.status}${body.id === undefined ? '' : ` id=${String(body.id)}`}${typeof body.code === 'string' ? ` ${body.code}` : ''}`,
       duration_ms: performance.now() - traced.started,
       ...(failed
         ? { error_code: String(body.code ?? reply.status), error_message: String(body.message ?? '') }
@@ -231,7 +232,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     res.setHeader('x-correlation-id', correlationId);
     const origin = header(req, 'origin');
     const method = req.method ?? 'GET';
-    let traced: { tool: string; started: number } | undefined;
+    let traced: { tool: string; method: string; started: number } | undefined;
     try {
       // OPTIONS is answered for any route; HEAD is GET without the body (node drops it for HEAD).
       const match = router.match(method === 'OPTIONS' || method === 'HEAD' ? 'GET' : method, pathname);
@@ -268,7 +269,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
           throw new HttpError(decision.status, decision.code, decision.message, headers);
         }
       }
-      if (route.trace) traced = { tool: route.trace, started: performance.now() };
+      if (route.trace) traced = { tool: route.trace, method, started: performance.now() };
       let body: Promise<Buffer> | undefined;
       const rawBody = () => (body ??= readBody(req, route.bodyLimitBytes ?? bodyLimit, bodyGate));
       const ctx: RouteContext = {
