@@ -131,7 +131,7 @@ async function hostile() {
     await new Promise((resolve) => setTimeout(resolve, 500));
     peak = Math.max(peak, await server.rss());
     const started = Date.now();
-    const ok = await fetch(`${server.url}/api/health`).then(
+    const ok = await globalThis.fetch(`${server.url}/api/health`).then(
       (r) => r.ok,
       () => false,
     );
