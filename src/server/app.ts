@@ -27,10 +27,11 @@ import {
 import { createReadiness } from '../runtime/services/readiness.js';
 import { createWebhookProcessor, type ProcessorTraces } from '../runtime/services/webhook-processor.js';
 import { createWebhookStore, type WebhookStore } from '../runtime/services/webhook-store.js';
-import { createAuthGuard } from './auth.js';
+import { clientAddress, createAuthGuard } from './auth.js';
 import { createBodyGate, type BodyGateOptions } from './body-gate.js';
 import { createCors } from './cors.js';
 import { errorReply } from './error-reply.js';
+import { createRefusalLog } from './refusal-log.js';
 import { DEFAULT_BODY_LIMIT_BYTES, HttpError, header, parseJson, readBody, sendJson } from './http.js';
 import {
   port,
@@ -65,6 +66,8 @@ export interface HttpAppOptions {
   background?: boolean;
   /** How accepted webhooks are batched to Inngest's event API (tests shorten the backoff). */
   inngestBatching?: Parameters<typeof createInngestRuntime>[3];
+  /** Refused-request log lines per window (default 20 per 10 s). */
+  refusalLog?: { perWindow?: number; windowMs?: number };
   /** Replace the route table (tests). */
   routes?: readonly Route[];
 }
@@ -198,6 +201,24 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     ...(options.authFailureWindowSeconds ? { windowSeconds: options.authFailureWindowSeconds } : {}),
   });
 
+  const refusals = createRefusalLog(logger, options.refusalLog);
+  const logRefusal = (
+    req: IncomingMessage,
+    method: string,
+    pathname: string,
+    status: number,
+    reason: string,
+  ) => {
+    if (status !== 401 && status !== 403 && status !== 429) return;
+    refusals.refused({
+      client: clientAddress(req, config.TRUST_PROXY_HOPS),
+      method,
+      route: pathname.slice(0, 200),
+      status,
+      reason,
+    });
+  };
+
   /** One envelope for a traced route (webhook intake): the answer's status decides success/blocked/error. */
   const traceRoute = (
     traced: { tool: string; method: string; started: number },
@@ -286,8 +307,17 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       const reply = await (traces?.withCorrelationId ? traces.withCorrelationId(correlationId, run) : run());
       if (reply) sendJson(res, reply.status, reply.body, reply.headers);
       if (traced && reply) traceRoute(traced, pathname, correlationId, reply);
+      // A handler that answered itself (the Inngest SDK refusing a signature) is logged the same way.
+      else if (!reply) logRefusal(req, method, pathname, res.statusCode, 'invalid_signature');
     } catch (error) {
       const reply = errorReply(error, correlationId, logger);
+      logRefusal(
+        req,
+        method,
+        pathname,
+        reply.status,
+        String((reply.body as { code?: unknown })?.code ?? reply.status),
+      );
       if (traced) traceRoute(traced, pathname, correlationId, reply);
       // Refused before its body was read: close rather than drain what the client is still sending.
       const unread = !req.complete && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
