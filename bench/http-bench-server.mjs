@@ -80,12 +80,13 @@ if (kind === 'bare') {
   });
   port = server.port;
 }
-process.stdout.write(`${JSON.stringify({ port })}\n`);
-// SIGUSR2: print this process's CPU time so far (µs), so a bench can charge CPU per request to the
-// server alone; on a 2-core machine the load generator, not the server, often caps requests/s.
+// SIGUSR2: print this process's CPU time so far (µs) and its RSS, so a bench can charge CPU per
+// request to the server alone (on a 2-core machine the load generator, not the server, often caps
+// requests/s). Installed before the port is announced: a signal arriving first would kill us.
 process.on('SIGUSR2', () => {
   const { user, system } = process.cpuUsage();
   process.stdout.write(`${JSON.stringify({ cpu_us: user + system, rss: process.memoryUsage().rss })}\n`);
 });
+process.stdout.write(`${JSON.stringify({ port })}\n`);
 // Exit on SIGINT (profiling: --cpu-prof writes its file on a normal exit).
 process.on('SIGINT', () => process.exit(0));

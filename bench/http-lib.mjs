@@ -53,7 +53,11 @@ export function spawnServer(kind, env = {}) {
             }),
         });
     });
-    child.once('exit', (code) => reject(new Error(`bench server ${kind} exited ${code}`)));
+    child.once('exit', (code, signal) => {
+      // After it announced its port this is a crash: say so, or a bench waiting on it would hang.
+      process.stderr.write(`bench server ${kind} exited (${code ?? signal})\n`);
+      reject(new Error(`bench server ${kind} exited ${code ?? signal}`));
+    });
   });
 }
 

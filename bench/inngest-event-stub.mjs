@@ -21,5 +21,5 @@ const server = createServer((req, res) => {
   });
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
 process.on('SIGUSR2', () => process.stdout.write(`${JSON.stringify({ requests, events })}\n`));
+process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);

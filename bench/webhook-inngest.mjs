@@ -78,14 +78,44 @@ const stub = await spawnStub();
 const env = { BENCH_EVENT_API_URL: stub.url };
 let accepted = 0;
 
+const progress = (text) => process.stderr.write(`  … ${text}\n`);
+
 async function measure(kind, connections, pipelining) {
+  progress(`${kind}, ${connections} connections, pipelining ${pipelining}`);
   const server = await spawnServer(kind, env);
+  // On a saturated shared machine a run has been seen to stall: give up on it rather than hang.
+  let timer;
+  const watchdog = new Promise((resolve) => {
+    timer = setTimeout(
+      () => {
+        progress(`${kind}: no result after ${duration * 4 + 30}s, counted as 0`);
+        resolve({ rps: 0, p50: NaN, p99: NaN, non2xx: 0, errors: 1 });
+      },
+      (duration * 4 + 30) * 1000,
+    );
+  });
   try {
-    const warm = await cannon({ url: server.url, connections, pipelining, duration: 1, requests: [request] });
-    const result = await cannon({ url: server.url, connections, pipelining, duration, requests: [request] });
-    if (kind === 'caio-inngest') accepted += warm['2xx'] + result['2xx'];
-    return summary(result);
+    const run = (async () => {
+      const warm = await cannon({
+        url: server.url,
+        connections,
+        pipelining,
+        duration: 1,
+        requests: [request],
+      });
+      const result = await cannon({
+        url: server.url,
+        connections,
+        pipelining,
+        duration,
+        requests: [request],
+      });
+      if (kind === 'caio-inngest') accepted += warm['2xx'] + result['2xx'];
+      return summary(result);
+    })();
+    return await Promise.race([run, watchdog]);
   } finally {
+    clearTimeout(timer);
     server.stop();
   }
 }
@@ -99,6 +129,7 @@ const sent = await stub.stats();
 
 /** 300 sockets, each promising 1 MB and sending 16 KB every 100 ms; returns the server's RSS. */
 async function hostile() {
+  progress('300 slow hostile sockets');
   const server = await spawnServer('caio-inngest', env);
   const { hostname, port } = new URL(server.url);
   const before = await server.rss();
@@ -170,3 +201,4 @@ for (const [name, statuses] of attack.answers) {
   console.log(`  ${name.padEnd(28)}: ${shown}`);
 }
 console.log(`  /api/health during attack   : slowest ${attack.health} ms`);
+process.exit(0);
