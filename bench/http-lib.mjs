@@ -20,7 +20,10 @@ export function spawnServer(kind, env = {}) {
       if (line)
         resolve({
           url: `http://127.0.0.1:${JSON.parse(line).port}`,
-          stop: () => child.kill('SIGKILL'),
+          stop: () => {
+            stopped = true;
+            child.kill('SIGKILL');
+          },
           /** The server's resident memory (bytes) now. */
           rss: () =>
             new Promise((done) => {
@@ -53,9 +56,10 @@ export function spawnServer(kind, env = {}) {
             }),
         });
     });
+    let stopped = false;
     child.once('exit', (code, signal) => {
-      // After it announced its port this is a crash: say so, or a bench waiting on it would hang.
-      process.stderr.write(`bench server ${kind} exited (${code ?? signal})\n`);
+      // Not stopped by us, after it announced its port: a crash. Say so (a bench waiting on it would hang).
+      if (!stopped) process.stderr.write(`bench server ${kind} exited (${code ?? signal})\n`);
       reject(new Error(`bench server ${kind} exited ${code ?? signal}`));
     });
   });

@@ -120,8 +120,12 @@ async function measure(kind, connections, pipelining) {
   }
 }
 
+// caio-ingest (no Inngest keys, the embedded default) is measured too: what the hand-off costs.
 const variants = (connections, pipelining) =>
-  ['bare', 'caio-inngest'].map((kind) => ({ name: kind, run: () => measure(kind, connections, pipelining) }));
+  ['bare', 'caio-ingest', 'caio-inngest'].map((kind) => ({
+    name: kind,
+    run: () => measure(kind, connections, pipelining),
+  }));
 const throughput = await alternate(variants(100, 10), rounds);
 const latency = await alternate(variants(10, 1), rounds);
 // Servers are killed right after each run: events still buffered then are not counted as sent.
@@ -186,6 +190,10 @@ console.log(
   `  caio, events to Inngest     : ${caio.rps} req/s (p99 ${caio.p99} ms, non-2xx ${caio.non2xx}, errors ${caio.errors})`,
 );
 console.log(`  ratio caio/bare             : ${ratio(caio.rps, bare.rps).toFixed(2)}x (goal >= 0.50x)`);
+const embedded = throughput.get('caio-ingest');
+console.log(
+  `  same intake, no Inngest     : ${embedded.rps} req/s = ${ratio(embedded.rps, bare.rps).toFixed(2)}x bare (the hand-off costs ${ratio(caio.rps, embedded.rps).toFixed(2)}x of it)`,
+);
 console.log(
   `  event API (stub)            : ${sent.events} events in ${sent.requests} requests (${(sent.events / Math.max(1, sent.requests)).toFixed(0)} per request; ${accepted} deliveries accepted)`,
 );
@@ -193,6 +201,9 @@ console.log('latency (10 connections, no pipelining):');
 console.log(`  bare p50/p99                : ${latency.get('bare').p50} / ${latency.get('bare').p99} ms`);
 console.log(
   `  caio p50/p99                : ${latency.get('caio-inngest').p50} / ${latency.get('caio-inngest').p99} ms (goal p99 <= 10 ms)`,
+);
+console.log(
+  `  same intake, no Inngest     : ${latency.get('caio-ingest').p50} / ${latency.get('caio-ingest').p99} ms`,
 );
 console.log('300 slow hostile sockets (1 MB promised each, 16 KB per 100 ms, 8 s):');
 console.log(`  server RSS before / peak    : ${mb(attack.before)} / ${mb(attack.peak)}`);
