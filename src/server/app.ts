@@ -27,7 +27,7 @@ import {
 import { createReadiness } from '../runtime/services/readiness.js';
 import { createWebhookProcessor, type ProcessorTraces } from '../runtime/services/webhook-processor.js';
 import { createWebhookStore, type WebhookStore } from '../runtime/services/webhook-store.js';
-import { createAuthGuard, type OperatorResolver, type RequestIdentity } from './auth.js';
+import { clientAddress, createAuthGuard, type OperatorResolver, type RequestIdentity } from './auth.js';
 import { forbiddenMessage, roleAllows, type Capability } from '../runtime/domain/operators.js';
 import type { RouteRole } from './types.js';
 
@@ -41,6 +41,7 @@ const ROLE_CAPABILITY: Record<RouteRole, Capability> = {
 import { createBodyGate, type BodyGateOptions } from './body-gate.js';
 import { createCors } from './cors.js';
 import { errorReply } from './error-reply.js';
+import { createRefusalLog } from './refusal-log.js';
 import { DEFAULT_BODY_LIMIT_BYTES, HttpError, header, parseJson, readBody, sendJson } from './http.js';
 import {
   port,
@@ -75,6 +76,8 @@ export interface HttpAppOptions {
   background?: boolean;
   /** How accepted webhooks are batched to Inngest's event API (tests shorten the backoff). */
   inngestBatching?: Parameters<typeof createInngestRuntime>[3];
+  /** Refused-request log lines per window (default 20 per 10 s). */
+  refusalLog?: { perWindow?: number; windowMs?: number };
   /** Replace the route table (tests). */
   routes?: readonly Route[];
 }
@@ -209,9 +212,27 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     ...(options.authFailureWindowSeconds ? { windowSeconds: options.authFailureWindowSeconds } : {}),
   });
 
+  const refusals = createRefusalLog(logger, options.refusalLog);
+  const logRefusal = (
+    req: IncomingMessage,
+    method: string,
+    pathname: string,
+    status: number,
+    reason: string,
+  ) => {
+    if (status !== 401 && status !== 403 && status !== 429) return;
+    refusals.refused({
+      client: clientAddress(req, config.TRUST_PROXY_HOPS),
+      method,
+      route: pathname.slice(0, 200),
+      status,
+      reason,
+    });
+  };
+
   /** One envelope for a traced route (webhook intake): the answer's status decides success/blocked/error. */
   const traceRoute = (
-    traced: { tool: string; started: number },
+    traced: { tool: string; method: string; started: number },
     pathname: string,
     correlationId: string,
     reply: JsonReply,
@@ -223,8 +244,9 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       correlation_id: correlationId,
       case_id: typeof body.id === 'number' || typeof body.id === 'string' ? String(body.id) : null,
       status: reply.status >= 500 ? 'error' : failed ? 'blocked' : 'success',
-      input: { path: pathname },
-      output: { http_status: reply.status, ...(reply.body as object) },
+      // Plain strings: cheap to summarise on the intake hot path (no object walk).
+      input: `${traced.method} ${pathname}`,
+      output: `HTTP ${reply.status}${body.id === undefined ? '' : ` id=${String(body.id)}`}${typeof body.code === 'string' ? ` ${body.code}` : ''}`,
       duration_ms: performance.now() - traced.started,
       ...(failed
         ? { error_code: String(body.code ?? reply.status), error_message: String(body.message ?? '') }
@@ -242,7 +264,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     res.setHeader('x-correlation-id', correlationId);
     const origin = header(req, 'origin');
     const method = req.method ?? 'GET';
-    let traced: { tool: string; started: number } | undefined;
+    let traced: { tool: string; method: string; started: number } | undefined;
     try {
       // OPTIONS is answered for any route; HEAD is GET without the body (node drops it for HEAD).
       const match = router.match(method === 'OPTIONS' || method === 'HEAD' ? 'GET' : method, pathname);
@@ -286,7 +308,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
             throw new HttpError(403, 'forbidden', forbiddenMessage(identity.name, identity.role, need));
         }
       }
-      if (route.trace) traced = { tool: route.trace, started: performance.now() };
+      if (route.trace) traced = { tool: route.trace, method, started: performance.now() };
       let body: Promise<Buffer> | undefined;
       const rawBody = () => (body ??= readBody(req, route.bodyLimitBytes ?? bodyLimit, bodyGate));
       const ctx: RouteContext = {
@@ -304,8 +326,17 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       const reply = await (traces?.withCorrelationId ? traces.withCorrelationId(correlationId, run) : run());
       if (reply) sendJson(res, reply.status, reply.body, reply.headers);
       if (traced && reply) traceRoute(traced, pathname, correlationId, reply);
+      // A handler that answered itself (the Inngest SDK refusing a signature) is logged the same way.
+      else if (!reply) logRefusal(req, method, pathname, res.statusCode, 'invalid_signature');
     } catch (error) {
       const reply = errorReply(error, correlationId, logger);
+      logRefusal(
+        req,
+        method,
+        pathname,
+        reply.status,
+        String((reply.body as { code?: unknown })?.code ?? reply.status),
+      );
       if (traced) traceRoute(traced, pathname, correlationId, reply);
       // Refused before its body was read: close rather than drain what the client is still sending.
       const unread = !req.complete && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
