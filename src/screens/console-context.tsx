@@ -14,6 +14,8 @@ export interface ConsoleContextValue {
   intervals: { health: number; data: number; clock: number };
   refreshToken: number;
   notify(text: string, tone?: Tone): void;
+  /** Per-screen state kept while another screen shows (filter, cursor, marks), by key. */
+  memory: Map<string, unknown>;
 }
 
 const Context = createContext<ConsoleContextValue | undefined>(undefined);

@@ -53,6 +53,7 @@ export function draftView(d: Draft): DraftView {
     rejection: d.rejection
       ? `${d.rejection.category}${d.rejection.note ? ` (${d.rejection.note})` : ''}`
       : undefined,
+    duplicateOf: d.duplicate_of ?? undefined,
   };
 }
 
@@ -140,7 +141,7 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
   async function overview(): Promise<OverviewView> {
     const [metrics, ramp] = await Promise.all([queue.metrics(), runtime.ramp.status()]);
     const replay = runtime.replays.latest();
-    const mine = metrics.capacity.reviewers.find((r) => r.reviewer === actor);
+    const mine = metrics.capacity.reviewers.find((r) => r.reviewer.toLowerCase() === actor.toLowerCase());
     return {
       mode: config.mode,
       counts: metrics.counts,
@@ -159,8 +160,23 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
   const samplesFile = options.samplesFile;
   const queuePort: ConsoleServices['queue'] = {
     taxonomy: queue.taxonomy,
-    async list() {
-      return (await queue.list()).map(draftView);
+    slaMinutes: config.QUEUE_AGING_SLA_MINUTES,
+    async page(query) {
+      const page = await queue.page(query);
+      return { items: page.items.map(draftView), next: page.next, total: page.total };
+    },
+    changeToken: () => queue.changeToken(),
+    async header() {
+      const metrics = await queue.metrics();
+      const me = actor.toLowerCase();
+      const used = metrics.capacity.reviewers
+        .filter((r) => r.reviewer.toLowerCase() === me)
+        .reduce((sum, r) => sum + r.used, 0);
+      return {
+        approvalsUsed: used,
+        approvalsCapacity: config.DAILY_APPROVAL_CAPACITY,
+        slaBreaches: metrics.sla.breaches,
+      };
     },
     async approve(id) {
       await queue.approve(id, actor);

@@ -42,6 +42,7 @@ export function useBatchesScreen({ tableHeight, keys }: { tableHeight: number; k
     text: batchText,
     height: tableHeight,
     scopes: ['batches'],
+    memoryKey: 'batches',
     keys,
     intercept: (input, key) => {
       const c = confirmRef.current;

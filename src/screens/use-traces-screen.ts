@@ -23,6 +23,7 @@ export function useTracesScreen({ tableHeight, keys }: { tableHeight: number; ke
     text: traceText,
     height: tableHeight,
     scopes: [],
+    memoryKey: 'traces',
     keys,
     onCommand: () => {},
   });

@@ -29,6 +29,7 @@ export function useWebhooksScreen({ tableHeight, keys }: { tableHeight: number; 
     text: hookText,
     height: tableHeight,
     scopes: ['webhooks'],
+    memoryKey: 'webhooks',
     keys,
     onCommand: (command) => {
       if (command === 'webhooks.toggleQuarantined') setQuarantinedOnly((q) => !q);
