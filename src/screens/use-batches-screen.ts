@@ -43,6 +43,7 @@ export function useBatchesScreen({ tableHeight, keys }: { tableHeight: number; k
     height: tableHeight,
     scopes: ['batches'],
     memoryKey: 'batches',
+    loaded: poll.data !== undefined,
     keys,
     intercept: (input, key) => {
       const c = confirmRef.current;

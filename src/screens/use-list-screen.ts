@@ -37,6 +37,8 @@ export interface ListScreenOptions<T> {
   /** Screen scopes besides `list` (e.g. `queue`); overridden while the screen is in a mode. */
   scopes: readonly Scope[];
   keys: ScreenKeys;
+  /** False while the first rows are on their way (the kept cursor is not clamped to 0 rows). */
+  loaded?: boolean;
   /** Where the list's state is kept while another screen shows. */
   memoryKey: string;
   /** A screen command (not a list one); --readonly has already refused mutating ones. */
@@ -108,7 +110,10 @@ export function useListScreen<T>(options: ListScreenOptions<T>): ListScreen<T> {
   );
   const count = remote ? remote.count : shown.length;
 
-  useEffect(() => dispatch({ type: 'sync', count, height }), [dispatch, count, height]);
+  const loaded = options.loaded ?? true;
+  useEffect(() => {
+    if (loaded) dispatch({ type: 'sync', count, height });
+  }, [dispatch, count, height, loaded]);
 
   const currentAt = (index: number): T | undefined => {
     const o = latest.current;

@@ -273,6 +273,7 @@ export function useQueueScreen({
 
   const list = useListScreen<DraftView>({
     remote,
+    loaded: !pages.loading,
     rowKey: draftKey,
     text: () => '',
     height: tableHeight,

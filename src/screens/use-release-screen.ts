@@ -56,6 +56,7 @@ export function useReleaseScreen({ tableHeight, keys }: { tableHeight: number; k
     height: tableHeight,
     scopes: ['release'],
     memoryKey: 'release',
+    loaded: poll.data !== undefined,
     keys,
     onCommand: (command, { current }) => {
       if (!port) return notify('The release service is not available in this build.', 'yellow');

@@ -24,6 +24,7 @@ export function useTracesScreen({ tableHeight, keys }: { tableHeight: number; ke
     height: tableHeight,
     scopes: [],
     memoryKey: 'traces',
+    loaded: poll.data !== undefined,
     keys,
     onCommand: () => {},
   });

@@ -30,6 +30,7 @@ export function useWebhooksScreen({ tableHeight, keys }: { tableHeight: number; 
     height: tableHeight,
     scopes: ['webhooks'],
     memoryKey: 'webhooks',
+    loaded: poll.data !== undefined,
     keys,
     onCommand: (command) => {
       if (command === 'webhooks.toggleQuarantined') setQuarantinedOnly((q) => !q);

@@ -516,8 +516,10 @@ export function createQueueService(deps: QueueDeps) {
       }
     }
     const matches = (d: Draft) => {
-      const text = `${d.lead.email}\n${d.lead.company ?? ''}\n${d.subject}`;
-      const hit = (needle === '' || text.toLowerCase().includes(needle)) && (!pattern || pattern.test(text));
+      const fields = [d.lead.email, d.lead.company ?? '', d.subject];
+      const hit =
+        (needle === '' || fields.some((f) => f.toLowerCase().includes(needle))) &&
+        (!pattern || fields.some((f) => pattern.test(f)));
       return q.invert && (needle !== '' || pattern) ? !hit : hit;
     };
     const filtered = all.filter(matches);
