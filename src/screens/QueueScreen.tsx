@@ -58,7 +58,7 @@ export function QueueScreen({ width, height, focused, keys }: ScreenProps) {
       ? `${state.total} rows`
       : `${state.total} ${list.filter.startsWith('!') ? 'not matching' : 'matching'}${state.filterLiteral ? ' (literal: not a valid regex)' : ''}`;
   const filterLine = `${list.editing ? `/${list.filter}█` : list.filter ? `filter: ${list.filter}` : ''}${list.editing || list.filter ? '  ' : ''}${count} · sort ${state.sort === 'age' ? 'oldest first' : 'newest first'}`;
-  const promptLine = state.prompt ? promptText(state.prompt, state.taxonomy) : undefined;
+  const promptLine = state.prompt ? promptText(state.prompt, state.taxonomy, width) : undefined;
   const promptView = promptLine ? (
     <Text color={theme.color('yellow')} bold wrap="truncate">
       {fit(promptLine, width)}

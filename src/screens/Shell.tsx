@@ -83,6 +83,7 @@ export function Shell({ services, readonly, width, height, intervals, initialScr
   // The only stdin listener: each key goes to the shown screen first, then to the shell reducer.
   useInput((input, key) => {
     for (const [char, k] of splitChunk(input, key)) {
+      dispatch({ type: 'keySeen' });
       if (ref.current.overlay === 'none' && screenHandler.current?.(char, k)) continue;
       dispatch({ type: 'key', input: char, key: k });
     }

@@ -129,7 +129,7 @@ const COMMAND_BINDINGS = [
     description: 'approve the marked drafts (shows the count, asks y/n)',
     mutating: true,
     bar: true,
-    label: 'bulk approve',
+    label: 'bulk',
   },
   {
     command: 'queue.markAll',
@@ -321,6 +321,11 @@ export function keyLabel(spec: KeySpec): string {
   return spec.input === ' ' ? 'space' : spec.input;
 }
 
+/** The bar is short of room at 80 columns: Enter shows as ↵ there. */
+function barKeyLabel(spec: KeySpec): string {
+  return 'name' in spec && spec.name === 'return' ? '↵' : keyLabel(spec);
+}
+
 export function keysLabel(binding: Binding): string {
   return binding.keys.map(keyLabel).join('/');
 }
@@ -371,7 +376,7 @@ export function barHints(
     bindings
       .filter((b) => b.scope === scope && b.bar)
       .map((b) => ({
-        keys: keyLabel(b.keys[0] ?? { input: '?' }),
+        keys: barKeyLabel(b.keys[0] ?? { input: '?' }),
         description: shortName(b),
         mutating: Boolean(b.mutating),
       })),

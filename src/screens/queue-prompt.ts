@@ -82,7 +82,7 @@ export function promptKey(
 }
 
 /** The prompt line shown under the table (or under the draft). */
-export function promptText(prompt: QueuePrompt, taxonomy: readonly string[]): string {
+export function promptText(prompt: QueuePrompt, taxonomy: readonly string[], width = 80): string {
   switch (prompt.kind) {
     case 'confirmApprove': {
       const critical = prompt.draft.findings.filter((f) => f.severity === 'critical');
@@ -92,7 +92,12 @@ export function promptText(prompt: QueuePrompt, taxonomy: readonly string[]): st
       return `Approve ${prompt.ids.length} marked draft(s)? y/n`;
     case 'category':
       return `Reject as: ${taxonomy.map((c, i) => `${i + 1} ${c}`).join('  ')}  (Esc cancels)`;
-    case 'note':
-      return `Note for ${prompt.category} (Enter rejects; empty = no note; Esc cancels): ${prompt.note}█`;
+    case 'note': {
+      const label = `Note for ${prompt.category} (Enter rejects, Esc cancels): `;
+      // The end of a long note stays in view as it is typed.
+      const room = Math.max(1, width - label.length - 1);
+      const chars = [...prompt.note];
+      return `${label}${chars.length > room ? `…${chars.slice(-(room - 1)).join('')}` : prompt.note}█`;
+    }
   }
 }

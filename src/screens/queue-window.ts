@@ -81,7 +81,9 @@ function fresh(page: HeldPage | undefined, gen: number): boolean {
  * Prefers the chain that reaches the row in fewer fetches.
  */
 export function nextFetch(w: QueueWindow, from: number, to: number): PageFetch | undefined {
-  if (w.total === undefined) return { chain: 'top', index: 0, cursor: undefined };
+  // Nothing yet, or an empty list that may have filled: ask for the first page.
+  if (w.total === undefined || (w.total === 0 && !fresh(w.top.get(0), w.gen)))
+    return { chain: 'top', index: 0, cursor: undefined };
   const end = Math.min(to, w.total);
   for (let i = Math.max(0, from); i < end; i += 1) {
     const k = Math.floor(i / PAGE_SIZE);

@@ -45,6 +45,8 @@ export type ShellAction =
   | { type: 'closeOverlay' }
   | { type: 'notify'; text: string; tone: Tone }
   | { type: 'clearMessage' }
+  /** Any key was pressed (also those a screen used): a refusal's message has been seen. */
+  | { type: 'keySeen' }
   /** The screen ran (or refused) the palette's command. */
   | { type: 'pendingDone'; seq: number };
 
@@ -192,6 +194,8 @@ export function shellReducer(state: ShellState, action: ShellAction): ShellState
       if (state.message?.sticky && !sticky) return state;
       return { ...state, message: { text: action.text, tone: action.tone, sticky } };
     }
+    case 'keySeen':
+      return state.message?.sticky ? { ...state, message: undefined } : state;
     case 'clearMessage':
       return state.message ? { ...state, message: undefined } : state;
   }
