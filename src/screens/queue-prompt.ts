@@ -86,7 +86,7 @@ export function promptText(prompt: QueuePrompt, taxonomy: readonly string[], wid
   switch (prompt.kind) {
     case 'confirmApprove': {
       const critical = prompt.draft.findings.filter((f) => f.severity === 'critical');
-      return `${prompt.draft.email} has ${critical.length} critical finding(s) (${critical[0]?.message ?? ''}). Approve anyway? y/n`;
+      return `Approve ${prompt.draft.email} despite ${critical.length} critical finding(s)? y/n  (${critical[0]?.message ?? ''})`;
     }
     case 'confirmBulk':
       return `Approve ${prompt.ids.length} marked draft(s)? y/n`;

@@ -161,4 +161,138 @@ describe('Queue screen', () => {
     await waitForFrame(frame, '3 rows');
     expect(calls).toContain('loadSamples');
   });
+
+  it('Enter opens the whole draft: read a 60-line body to its last line, then approve there', async () => {
+    const body = Array.from({ length: 60 }, (_, i) => `Paragraph line ${i + 1} of the draft.`).join('\n');
+    const { frame, press, drafts } = mount(
+      {
+        drafts: 3,
+        overrides: {
+          2: {
+            body: `${body}\nP.S. the call to action is here.`,
+            context: [
+              { ref: 'rb2b:visit', text: 'Visited /pricing twice' },
+              { ref: 'clay:funding', text: 'Raised a Series B in October' },
+            ],
+            findings: [
+              { rule: 'length.max', category: 'tone', severity: 'major', message: 'Body is 480 words' },
+              { rule: 'cta.count', category: 'tone', severity: 'minor', message: 'Two calls to action' },
+            ],
+          },
+        },
+      },
+      { initialScreen: 'queue' },
+    );
+    await waitForFrame(frame, 'STATUS');
+    await press('j', KEYS.enter);
+    const top = await waitForFrame(frame, 'Subject: Quick idea for Acme 2');
+    expect(top).toContain('To: Lead 2 <lead2@acme2.io> · VP Sales · Acme 2 · saas');
+    expect(top).toContain('MAJOR tone: Body is 480 words (length.max)');
+    expect(top).toContain('MINOR tone: Two calls to action (cta.count)');
+    expect(top).toMatch(/lines 1-\d+ of 7\d/);
+    expect(top).not.toContain('P.S. the call to action is here.');
+    await press('j', 'j');
+    await waitForFrame(frame, (x) => x.includes('lines 3-'));
+    await press(KEYS.pageDown);
+    await press('G');
+    const end = await waitForFrame(frame, '— end of draft —');
+    expect(end).toContain('Paragraph line 60 of the draft.');
+    expect(end).toContain('P.S. the call to action is here.');
+    expect(end).toContain('[clay:funding] Raised a Series B in October');
+    await press('g');
+    await waitForFrame(frame, (x) => x.includes('lines 1-'));
+    await press('a');
+    await waitForFrame(frame, 'Approved lead2@acme2.io (u undoes)');
+    expect(drafts[1]?.status).toBe('approved');
+    // Still reading the same draft, now approved; u undoes from here too.
+    await waitForFrame(frame, 'Status: approved by hos');
+    await press('u');
+    await waitForFrame(frame, 'Undone: lead2@acme2.io is pending again');
+    await press(KEYS.escape);
+    await waitForFrame(frame, 'STATUS    LEAD');
+  });
+
+  it('a draft with a critical finding asks before approval; n leaves it pending, y approves', async () => {
+    const { frame, press, drafts, calls } = mount(
+      {
+        drafts: 2,
+        overrides: {
+          1: {
+            findings: [
+              {
+                rule: 'groundedness.number',
+                category: 'accuracy',
+                severity: 'critical',
+                message: 'Unsupported "40%"',
+              },
+            ],
+          },
+        },
+      },
+      { initialScreen: 'queue' },
+    );
+    await waitForFrame(frame, 'STATUS');
+    await press('a');
+    await waitForFrame(
+      frame,
+      'Approve lead1@acme1.io despite 1 critical finding(s)? y/n  (Unsupported "40%")',
+    );
+    await press('n');
+    await waitForFrame(frame, 'Not approved: lead1@acme1.io is still pending.');
+    expect(calls).not.toContain('approve d00001');
+    await press('a', 'y');
+    await waitForFrame(frame, 'Approved lead1@acme1.io (u undoes)');
+    expect(drafts[0]?.status).toBe('approved');
+  });
+
+  it('a refused approval keeps the cursor on its row and its message until the next key', async () => {
+    const { frame, press } = mount({ drafts: 3, capacity: 0 }, { initialScreen: 'queue' });
+    await waitForFrame(frame, 'STATUS');
+    await press('a');
+    const f = await waitForFrame(frame, 'Daily approval capacity reached (0)');
+    expect(f).toContain('Status: pending   id d00001');
+    await press('j');
+    await waitForFrame(
+      frame,
+      (x) => !x.includes('Daily approval capacity reached') && x.includes('id d00002'),
+    );
+  });
+
+  it('duplicates name the draft they duplicate', async () => {
+    const { frame, press } = mount(
+      { drafts: 2, overrides: { 2: { status: 'duplicate', duplicateOf: 'd00001' } } },
+      { initialScreen: 'queue' },
+    );
+    await waitForFrame(frame, 'STATUS');
+    await press('j');
+    await waitForFrame(frame, 'Status: duplicate — duplicates d00001');
+  });
+
+  it('keeps the filter, cursor and marks when switching screens', async () => {
+    const { frame, press } = mount({ drafts: 12 }, { initialScreen: 'queue' });
+    await waitForFrame(frame, '12 rows');
+    await press('/', 'a', 'c', 'm', 'e', '3', KEYS.enter);
+    await waitForFrame(frame, 'lead10@acme3.io');
+    await press(' ', 'j');
+    await waitForFrame(frame, '· 1 marked');
+    await press('1');
+    await waitForFrame(frame, 'Last replay');
+    await press('2');
+    const back = await waitForFrame(frame, 'filter: acme3  2 matching');
+    expect(back).toContain('● pending   lead3@acme3.io');
+    expect(back).toContain('Status: pending   id d00010');
+  });
+
+  it(':sort -age shows the newest first; :reject tone asks for the note', async () => {
+    const { frame, press, calls } = mount({ drafts: 3 }, { initialScreen: 'queue' });
+    await waitForFrame(frame, 'STATUS');
+    await press(':', 's', 'o', 'r', 't', ' ', '-', 'a', 'g', 'e', KEYS.enter);
+    await waitForFrame(frame, 'sort newest first');
+    await waitForFrame(frame, (x) => x.indexOf('lead3@acme3.io') < x.indexOf('lead1@acme1.io'));
+    expect(calls).toContain('page -age');
+    await press(':', 'r', 'e', 'j', 'e', 'c', 't', ' ', 't', 'o', 'n', 'e', KEYS.enter);
+    await waitForFrame(frame, 'Note for tone (Enter rejects, Esc cancels): █');
+    await press(KEYS.enter);
+    await waitForFrame(frame, 'Rejected lead3@acme3.io as tone (u undoes)');
+  });
 });

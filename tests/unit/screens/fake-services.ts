@@ -41,6 +41,8 @@ export function draft(i: number, overrides: Partial<DraftView> = {}): DraftView 
 
 export interface FakeOptions {
   drafts?: number;
+  /** Changes to draft i (1-based), e.g. a long body or a critical finding. */
+  overrides?: Record<number, Partial<DraftView>>;
   capacity?: number;
   withSamples?: boolean;
   batches?: boolean;
@@ -48,7 +50,9 @@ export interface FakeOptions {
 
 export function fakeServices(options: FakeOptions = {}) {
   const calls: string[] = [];
-  const drafts: DraftView[] = Array.from({ length: options.drafts ?? 5 }, (_, i) => draft(i + 1));
+  const drafts: DraftView[] = Array.from({ length: options.drafts ?? 5 }, (_, i) =>
+    draft(i + 1, options.overrides?.[i + 1]),
+  );
   const batches: BatchView[] = [];
   const steps: ReleaseStepView[] = [
     {
