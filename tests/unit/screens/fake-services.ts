@@ -323,6 +323,7 @@ export function fakeServices(options: FakeOptions = {}) {
         rows: [
           { label: 'Replay pass rate', value: '98% (+2)' },
           { label: 'HoS approval rate', value: '81%' },
+          { label: 'negative constraint violations', value: '0' },
         ],
       }),
     },
