@@ -32,14 +32,19 @@ export function useQueuePages(
 ): QueuePages {
   const [, bump] = useReducer((n: number) => n + 1, 0);
   const key = JSON.stringify(query);
-  const state = useRef<{ key: string; window: QueueWindow; error: string | undefined; busy: boolean }>({
-    key,
-    window: emptyWindow(),
-    error: undefined,
-    busy: false,
-  });
-  if (state.current.key !== key)
-    state.current = { key, window: emptyWindow(), error: undefined, busy: false };
+  const state = useRef<{
+    key: string;
+    window: QueueWindow;
+    /** The last query's window, shown until this one's first page arrives (no flash per keystroke). */
+    previous: QueueWindow | undefined;
+    error: string | undefined;
+    busy: boolean;
+  }>({ key, window: emptyWindow(), previous: undefined, error: undefined, busy: false });
+  if (state.current.key !== key) {
+    const old = state.current;
+    const previous = old.window.total !== undefined ? old.window : old.previous;
+    state.current = { key, window: emptyWindow(), previous, error: undefined, busy: false };
+  }
   const view = useRef({ from, to });
   view.current = { from, to };
   const pump = useRef<() => void>(() => {});
@@ -84,9 +89,10 @@ export function useQueuePages(
   useEffect(() => pump.current(), [key, from, to]);
 
   const s = state.current;
+  const arrived = s.window.total !== undefined;
   return {
-    window: s.window,
-    loading: s.window.total === undefined && !s.error,
+    window: arrived || !s.previous ? s.window : s.previous,
+    loading: !arrived && !s.previous && !s.error,
     error: s.error,
     refresh: () => {
       s.window = invalidate(s.window);
