@@ -17,6 +17,7 @@ const draftKey = (d: DraftView) => d.id;
 const MARK_ALL_LIMIT = 500;
 /** The visible pages are re-read at least this often (batches, sends and the age column). */
 const REREAD_MS = 30_000;
+const HEADER_MS = 300_000;
 
 type Sort = 'age' | '-age';
 /** The last decision of this session, for `u` (a bulk approve is one decision). */
@@ -93,7 +94,8 @@ export function useQueueScreen({
     () => (port ? port.header() : Promise.reject(new Error('no queue'))),
     [port],
   );
-  const header = usePoll(port ? loadHeader : undefined, 60_000, services.now, refreshToken + changes);
+  // The header (capacity, SLA breaches) is re-read when the queue changes, else every 5 minutes.
+  const header = usePoll(port ? loadHeader : undefined, HEADER_MS, services.now, refreshToken + changes);
 
   const act = (fn: () => Promise<string>) =>
     reportAction(fn, notify, () => {

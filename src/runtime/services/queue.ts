@@ -495,6 +495,22 @@ export function createQueueService(deps: QueueDeps) {
     return { breaches: m.sla.breaches, escalated };
   }
 
+  // Temporary, with `page`: the whole queue read once and reused while the change token stands still
+  // (at most PAGE_SOURCE_TTL_MS: the Gatekeeper writes drafts without bumping it), so paging and
+  // polling an idle console do not re-read and re-parse every draft. The record's query replaces both.
+  const PAGE_SOURCE_TTL_MS = 10 * 60_000;
+  let pageCache: { token: string; at: number; drafts: Draft[] } | undefined;
+  async function pageSource(): Promise<Draft[]> {
+    const token = await changeToken();
+    const at = now();
+    if (pageCache && pageCache.token === token && at - pageCache.at < PAGE_SOURCE_TTL_MS)
+      return pageCache.drafts;
+    pageCache = undefined;
+    const drafts = await list();
+    pageCache = { token, at, drafts };
+    return drafts;
+  }
+
   /**
    * One page of the queue (the console's window, `caio queue list`, `GET /api/queue`). Temporary body
    * over the key-value store: filter, sort and slice in memory; the cursor is the offset of the next
@@ -502,7 +518,9 @@ export function createQueueService(deps: QueueDeps) {
    */
   async function page(query: QueuePageQuery): Promise<QueuePage> {
     const q: QueuePageQueryParsed = QueuePageQuerySchema.parse(query);
-    const all = await list({ status: q.status, motion: q.motion });
+    const all = (await pageSource()).filter(
+      (d) => (!q.status || d.status === q.status) && (!q.motion || d.motion === q.motion),
+    );
     const needle = q.q?.trim().toLowerCase() ?? '';
     let pattern: RegExp | undefined;
     if (q.pattern !== undefined && q.pattern !== '') {
