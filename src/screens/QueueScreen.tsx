@@ -67,6 +67,18 @@ export function QueueScreen({ width, height, focused, keys }: ScreenProps) {
     <Text dimColor>{'─'.repeat(Math.max(0, width))}</Text>
   );
 
+  if (state.detailMissing) {
+    return (
+      <Box flexDirection="column" width={width}>
+        <Text bold wrap="truncate">
+          {fit(header, width)}
+        </Text>
+        <Text>
+          {fit('The draft is being read again (or left this filter). Esc goes back to the list.', width)}
+        </Text>
+      </Box>
+    );
+  }
   if (state.detail) {
     const { lines, scroll } = state.detail;
     const shown = lines.slice(scroll, scroll + readHeight);

@@ -4,7 +4,7 @@
  * overlay or runs the global command; a screen that holds the keys (filter, category, hash) pauses it.
  */
 import { Box, Text, useApp, useInput } from 'ink';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CommandPalette } from '../components/CommandPalette.js';
 import { HelpBar } from '../components/HelpBar.js';
 import { HelpOverlay } from '../components/HelpOverlay.js';
@@ -13,7 +13,15 @@ import { fit } from '../components/table-layout.js';
 import { useTheme } from '../components/theme.js';
 import { ConsoleProvider, type ConsoleContextValue, type Tone } from './console-context.js';
 import { HELP_NOTES } from './help-notes.js';
-import { SCREENS, SCREEN_TITLES, barHints, helpEntries, paletteMatches, type ScreenId } from './keymap.js';
+import {
+  SCREENS,
+  SCREEN_TITLES,
+  barHints,
+  helpEntries,
+  paletteMatches,
+  type Scope,
+  type ScreenId,
+} from './keymap.js';
 import { SCREEN_COMPONENTS, SCREEN_SCOPES } from './registry.js';
 import type { CommandRunner, KeyHandler, ScreenKeys } from './screen-props.js';
 import { splitChunk } from './text-input.js';
@@ -43,12 +51,13 @@ export function Shell({ services, readonly, width, height, intervals, initialScr
   const screenRunner = useRef<CommandRunner | undefined>(undefined);
   // Each screen's state (filter, cursor, marks) survives switching screens: kept here, by screen.
   const memory = useRef(new Map<string, unknown>()).current;
+  const [barScopes, setBarScopes] = useState<readonly Scope[] | undefined>(undefined);
   const notify = useCallback(
     (text: string, tone?: Tone) => dispatch({ type: 'notify', text, tone }),
     [dispatch],
   );
   const context = useMemo<ConsoleContextValue>(
-    () => ({ services, readonly, intervals, refreshToken: state.refreshToken, notify, memory }),
+    () => ({ services, readonly, intervals, refreshToken: state.refreshToken, notify, memory, setBarScopes }),
     [services, readonly, intervals, state.refreshToken, notify, memory],
   );
   const keys = useMemo<ScreenKeys>(
@@ -129,7 +138,7 @@ export function Shell({ services, readonly, width, height, intervals, initialScr
           {fit(message?.text ?? ' ', width)}
         </Text>
         <HelpBar
-          hints={barHints([...SCREEN_SCOPES[state.screen], 'global'])}
+          hints={barHints([...(barScopes ?? SCREEN_SCOPES[state.screen]), 'global'])}
           readonly={readonly}
           width={width}
         />

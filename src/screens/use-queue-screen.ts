@@ -35,7 +35,7 @@ export function useQueueScreen({
   width: number;
   keys: ScreenKeys;
 }) {
-  const { services, intervals, refreshToken, notify, memory } = useConsole();
+  const { services, intervals, refreshToken, notify, memory, setBarScopes } = useConsole();
   const port = services.queue;
   const [sort, setSortState] = useState<Sort>(() => (memory.get('queue.sort') as Sort | undefined) ?? 'age');
   const [filter, setFilter] = useState('');
@@ -324,6 +324,12 @@ export function useQueueScreen({
     const from = list.list.offset;
     if (view.from !== from || view.to !== from + tableHeight) setView({ from, to: from + tableHeight });
   }, [list.list.offset, tableHeight, view.from, view.to]);
+  // The help bar shows the draft view's keys while it is open.
+  const reading = detail !== undefined;
+  useEffect(() => {
+    setBarScopes(reading ? ['detail', 'queue'] : undefined);
+    return () => setBarScopes(undefined);
+  }, [reading, setBarScopes]);
   // The draft view follows its draft; it closes if the draft leaves the rows.
   const current = list.current;
   const openDraft = detail && current?.id === detail.id ? current : undefined;
