@@ -132,6 +132,8 @@ export function useListScreen<T>(options: ListScreenOptions<T>): ListScreen<T> {
   );
   handler.current = (input, key) => {
     const o = latest.current;
+    // A key can arrive between a render and its effects: bring the row count up to date first.
+    if (loaded) dispatch({ type: 'sync', count, height });
     if (o.intercept?.(input, key)) return true;
     if (ref.current.editing) {
       dispatch({ type: 'filterKey', input, key });

@@ -9,7 +9,7 @@ import { reportAction } from './report-action.js';
 import type { ScreenKeys } from './screen-props.js';
 import type { DraftView } from './services.js';
 import { useListScreen, type ListTarget } from './use-list-screen.js';
-import { usePoll } from './use-poll.js';
+import { useChangeToken, usePoll } from './use-poll.js';
 import { useQueuePages } from './use-queue-pages.js';
 
 const draftKey = (d: DraftView) => d.id;
@@ -72,20 +72,17 @@ export function useQueueScreen({
   const refreshPages = useRef(pages.refresh);
   refreshPages.current = pages.refresh;
 
-  // Changes: poll the cheap token; when it moves, re-read the pages on screen and the header.
+  // Changes: poll the cheap token (no re-render while it stands still); when it moves, re-read the
+  // pages on screen and the header.
   const changeToken = useCallback(() => (port ? port.changeToken() : Promise.resolve('')), [port]);
-  const token = usePoll(port ? changeToken : undefined, intervals.data, services.now, refreshToken);
-  const seenToken = useRef<string | undefined>(undefined);
   const [changes, setChanges] = useState(0);
+  useChangeToken(port ? changeToken : undefined, intervals.data, () => {
+    refreshPages.current();
+    setChanges((n) => n + 1);
+  });
   useEffect(() => {
-    if (token.data === undefined || token.data === seenToken.current) return;
-    const first = seenToken.current === undefined;
-    seenToken.current = token.data;
-    if (!first) {
-      refreshPages.current();
-      setChanges((n) => n + 1);
-    }
-  }, [token.data]);
+    if (refreshToken > 0) refreshPages.current();
+  }, [refreshToken]);
   useEffect(() => {
     const timer = setInterval(() => refreshPages.current(), REREAD_MS);
     return () => clearInterval(timer);
