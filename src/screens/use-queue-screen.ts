@@ -4,6 +4,7 @@ import type { Command, CommandOf, Scope } from './keymap.js';
 import { parseFilter } from './list-state.js';
 import { draftDetailLines } from './queue-view.js';
 import { hasCritical, promptKey, type QueuePrompt } from './queue-prompt.js';
+import { queueDecisions, type LastDecision } from './queue-decisions.js';
 import { rowAt } from './queue-window.js';
 import { reportAction } from './report-action.js';
 import type { ScreenKeys } from './screen-props.js';
@@ -20,8 +21,6 @@ const REREAD_MS = 30_000;
 const HEADER_MS = 300_000;
 
 type Sort = 'age' | '-age';
-/** The last decision of this session, for `u` (a bulk approve is one decision). */
-type LastDecision = { kind: 'one'; id: string; email: string } | { kind: 'many'; ids: readonly string[] };
 
 /** The Queue screen's state and actions; the screen only lays them out. */
 export function useQueueScreen({
@@ -105,69 +104,17 @@ export function useQueueScreen({
     rowAt: (i: number) => rowAt(pages.window, i),
   };
 
-  const approveOne = (draft: DraftView, index: number) => {
-    if (!port) return;
-    void act(async () => {
-      await port.approve(draft.id);
-      last.current = { kind: 'one', id: draft.id, email: draft.email };
-      // The cursor moves on only once the approval is written (a refusal keeps it on the row).
+  const { approveOne, approveMany, reject, undo } = queueDecisions({
+    port,
+    act,
+    notify,
+    last,
+    // The cursor moves on only once a decision is written (a refusal keeps it on the row).
+    decided: (index) => {
       if (list.list.cursor === index && !detailRef.current) list.move(1);
-      return `Approved ${draft.email} (u undoes)`;
-    });
-  };
-
-  const approveMany = (ids: readonly string[]) => {
-    if (!port) return;
-    void act(async () => {
-      const result = await port.approveMany(ids);
-      const approved = ids.filter((id) => !result.refused.some((r) => r.id === id));
-      list.clearMarks(approved);
-      if (approved.length > 0) last.current = { kind: 'many', ids: approved };
-      const refused = result.refused[0];
-      if (refused) {
-        throw new Error(
-          `Approved ${result.approved} of ${ids.length}; refused ${result.refused.length} (${refused.reason})${approved.length ? '; u undoes the approved ones' : ''}`,
-        );
-      }
-      return `Approved ${result.approved} marked drafts (u undoes all ${result.approved})`;
-    });
-  };
-
-  const reject = (draft: DraftView, category: string, note: string | undefined, index: number) => {
-    if (!port) return;
-    void act(async () => {
-      await port.reject(draft.id, category, note);
-      last.current = { kind: 'one', id: draft.id, email: draft.email };
-      if (list.list.cursor === index && !detailRef.current) list.move(1);
-      return `Rejected ${draft.email} as ${category}${note ? ` ("${note}")` : ''} (u undoes)`;
-    });
-  };
-
-  const undo = () => {
-    if (!port) return;
-    const decision = last.current;
-    if (!decision) return notify('Nothing to undo in this session.', 'yellow');
-    last.current = undefined;
-    void act(async () => {
-      if (decision.kind === 'one') {
-        await port.undo(decision.id);
-        return `Undone: ${decision.email} is pending again`;
-      }
-      const refused: string[] = [];
-      for (const id of decision.ids) {
-        try {
-          await port.undo(id);
-        } catch (error) {
-          refused.push(`${id}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-      if (refused.length > 0)
-        throw new Error(
-          `Undid ${decision.ids.length - refused.length} of ${decision.ids.length}; ${refused[0]}`,
-        );
-      return `Undone: ${decision.ids.length} drafts are pending again`;
-    });
-  };
+    },
+    clearMarks: (ids) => list.clearMarks(ids),
+  });
 
   const detailLines = (draft: DraftView) => draftDetailLines(draft, width, { full: true });
 
