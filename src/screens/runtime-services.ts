@@ -18,6 +18,7 @@ import type {
   DraftView,
   HealthView,
   OverviewView,
+  QueueHeaderView,
   ReleasePort,
   TraceView,
   WebhookView,
@@ -73,6 +74,9 @@ export function batchView(b: Batch, status: string): BatchView {
     })),
   };
 }
+
+/** The Queue header is re-read at least this often while nothing changes (SLA breaches age in). */
+const HEADER_TTL_MS = 10 * 60_000;
 
 /** Batches shown in full (items + exclusions); older ones are listed by `caio batch list`. */
 const BATCH_DETAIL_LIMIT = 50;
@@ -158,6 +162,7 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
   }
 
   const samplesFile = options.samplesFile;
+  let headerCache: { token: string; at: number; view: QueueHeaderView } | undefined;
   const queuePort: ConsoleServices['queue'] = {
     taxonomy: queue.taxonomy,
     slaMinutes: config.QUEUE_AGING_SLA_MINUTES,
@@ -167,16 +172,24 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
     },
     changeToken: () => queue.changeToken(),
     async header() {
+      // queue.metrics() reads the whole queue today: reuse it while the change token stands still
+      // (at most HEADER_TTL_MS, so time-driven SLA breaches still show).
+      const token = await queue.changeToken();
+      const at = now();
+      if (headerCache && headerCache.token === token && at - headerCache.at < HEADER_TTL_MS)
+        return headerCache.view;
       const metrics = await queue.metrics();
       const me = actor.toLowerCase();
       const used = metrics.capacity.reviewers
         .filter((r) => r.reviewer.toLowerCase() === me)
         .reduce((sum, r) => sum + r.used, 0);
-      return {
+      const view = {
         approvalsUsed: used,
         approvalsCapacity: config.DAILY_APPROVAL_CAPACITY,
         slaBreaches: metrics.sla.breaches,
       };
+      headerCache = { token, at, view };
+      return view;
     },
     async approve(id) {
       await queue.approve(id, actor);
