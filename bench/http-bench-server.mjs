@@ -6,6 +6,7 @@
  *               processing after the reply (Clay rows become leads) sharing the event loop
  *   caio-ingest the same app without the services processing needs: intake alone
  *   caio-open   the real app with /api/runtime/dependencies made `open` (no auth, for the overhead ratio)
+ *   caio-operators the real app with 1,000 operators registered; announces the last one's token
  */
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -23,6 +24,7 @@ const BENCH_SECRET = 'clay_5e4d3c2b1a09f8e7d6c5b4a392817065';
 
 const kind = process.argv[2] ?? 'bare';
 let port;
+let operatorToken;
 if (kind === 'bare') {
   const server = createServer((req, res) => {
     const chunks = [];
@@ -69,8 +71,14 @@ if (kind === 'bare') {
     authFailureLimit: 1_000_000,
   });
   port = server.port;
+  if (kind === 'caio-operators') {
+    let token;
+    for (let i = 0; i < 1000; i += 1)
+      token = (await runtime.operators.add(`op${i}`, i % 2 ? 'reviewer' : 'viewer', 'bench')).token;
+    operatorToken = token;
+  }
 }
-process.stdout.write(`${JSON.stringify({ port })}\n`);
+process.stdout.write(`${JSON.stringify({ port, operator_token: operatorToken })}\n`);
 // SIGUSR2: print this process's CPU time so far (µs), so a bench can charge CPU per request to the
 // server alone; on a 2-core machine the load generator, not the server, often caps requests/s.
 process.on('SIGUSR2', () => {

@@ -18,6 +18,7 @@ export function spawnServer(kind) {
       const line = out.split('\n').find((l) => l.startsWith('{"port"'));
       if (line)
         resolve({
+          ...JSON.parse(line),
           url: `http://127.0.0.1:${JSON.parse(line).port}`,
           stop: () => child.kill('SIGKILL'),
           /** The server's own CPU time (user + system, µs) so far. */

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { cliNextStep } from '../cli/hints.js';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs, requireFlag } from '../cli/args.js';
@@ -81,7 +82,7 @@ export function jsonRefusal(ctx: CommandContext, json: boolean, error: unknown):
     ok: false,
     code: error.code,
     message: error.message,
-    next_step: error.nextStep ?? null,
+    next_step: cliNextStep(error) ?? null,
   });
   return error.exitCode;
 }

@@ -27,7 +27,7 @@ export const SCREEN_TITLES: Record<ScreenId, string> = {
   scorecard: 'Scorecard',
 };
 
-export type Scope = 'global' | 'list' | 'queue' | 'detail' | 'batches' | 'release' | 'webhooks';
+export type Scope = 'global' | 'list' | 'queue' | 'detail' | 'batches' | 'release' | 'traces' | 'webhooks';
 
 /** A key as Ink reports it: a printable input, or a named special key. */
 export type KeyName =
@@ -225,6 +225,13 @@ const COMMAND_BINDINGS = [
     bar: true,
   },
 
+  {
+    command: 'traces.story',
+    scope: 'traces',
+    keys: [k('c')],
+    description: "this request's whole story (again: all)",
+    bar: true,
+  },
   {
     command: 'webhooks.toggleQuarantined',
     scope: 'webhooks',

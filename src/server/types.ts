@@ -3,7 +3,11 @@
  * a handler. The router, the auth tests and `caio smoke` all read the same table.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestIdentity } from './auth.js';
 import type { HttpServices } from './ports.js';
+
+/** The least role a `token` route needs beyond reading (SPEC 12): reviewer decides drafts, approver dispatches, pto signs off, admin manages. */
+export type RouteRole = 'reviewer' | 'approver' | 'pto' | 'admin';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -23,6 +27,8 @@ export interface RouteContext {
   query: URLSearchParams;
   services: HttpServices;
   correlationId: string;
+  /** Who is asking (token routes); `open` for open and signature routes. */
+  identity: RequestIdentity;
   /** The request body as bytes (bounded by the body limit: 413 beyond it). */
   rawBody(): Promise<Buffer>;
   /** The request body parsed as JSON (400 `invalid_json` when malformed; `undefined` when empty). */
@@ -41,10 +47,16 @@ export interface Route {
   /** `/api/queue/:id/approve`: static segments and `:name` parameters. */
   path: string;
   auth: RouteAuth;
+  /** For `token` routes that change something: the role needed (403 `forbidden` otherwise). */
+  role?: RouteRole;
   /** One line for the route listing and `caio smoke`. */
   summary: string;
-  /** The handler reads the request stream itself (the Inngest SDK): the router does not touch it. */
+  /** The handler hands the request on (the Inngest SDK), after reading the body through `rawBody`. */
   rawStream?: boolean;
+  /** Leave one trace envelope per request under this tool name (webhook intake). */
+  trace?: string;
+  /** This route's body limit, if not the app's (413 beyond, checked before buffering). */
+  bodyLimitBytes?: number;
   handler(ctx: RouteContext): Promise<JsonReply | undefined>;
 }
 

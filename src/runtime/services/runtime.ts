@@ -6,24 +6,35 @@
  * Each subsystem adds its service here (field + one construction line) and registers its cleanup.
  */
 import { secretValues, traceFilePath, type Config } from '../config.js';
+import { createRecordStore, type RecordStore } from '../stores/record/record.js';
 import { createStateStore } from '../stores/select-store.js';
-import { databasePath, openDatabase, type SqliteDatabase } from '../stores/sqlite/database.js';
+import {
+  coordinationPath,
+  databasePath,
+  openDatabase,
+  type SqliteDatabase,
+} from '../stores/sqlite/database.js';
 import type { StateStore } from '../stores/state-store.js';
 import { createAuditLog, type AuditLog } from './audit.js';
 import type { Gatekeeper } from './gatekeeper.js';
 import type { LeadService } from './leads.js';
 import { createOutboundServices, type RampService } from './outbound-wiring.js';
 import type { QueueService } from './queue.js';
+import { createOperatorsService, type OperatorsService } from './operators.js';
 import { createReplayService, type ReplayService } from './replay.js';
 import { createReplayStore, type ReplayStore } from './replay-store.js';
 import { defaultGoldenSetDir } from './rubric-config.js';
 import { createScorecardService, type ScorecardService } from './scorecard.js';
 import type { SentLog } from './sent-log.js';
 import { createTraceWriter, type TraceWriter } from './traces.js';
+import { replaySummary, tracedOutbound } from './traced-services.js';
+import { traceMethods } from './traced.js';
 import { createWebhookStore, type WebhookStore } from './webhook-store.js';
 
 export interface Runtime {
   config: Config;
+  /** The record (SPEC 5): SQLite in HIVE_DIR/caio.db, or PostgreSQL at DATABASE_URL. Everything durable. */
+  record: RecordStore;
   /** The embedded SQLite database (HIVE_DIR/caio.db): audit, webhooks, sent log, embedded state. */
   db: SqliteDatabase;
   /** Hash-chained audit trail in `db`; `append` is synchronous (use inside `db.transaction(...).immediate()`). */
@@ -50,6 +61,8 @@ export interface Runtime {
   replays: ReplayStore;
   /** Weekly scorecard (SPEC 9): `weekly(week?)`, `signOff({week, by, note})` (audited). */
   scorecard: ScorecardService;
+  /** Operators and roles (SPEC 12): add/list/revoke/rotate, and the token resolver of the HTTP layer. */
+  operators: OperatorsService;
   close(): Promise<void>;
 }
 
@@ -62,39 +75,56 @@ export interface RuntimeOptions {
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const cleanups: (() => Promise<void> | void)[] = [];
-  const db = openDatabase(databasePath(config.HIVE_DIR));
+  const record = await createRecordStore(config, options.now ? { now: options.now } : {});
+  cleanups.push(() => record.close());
+  // Transition: code not yet on the record shares the record's SQLite connection (or, with
+  // PostgreSQL, keeps its legacy tables in HIVE_DIR/caio.db).
+  const shared = record.db.sqlite;
+  const db = shared ?? openDatabase(databasePath(config.HIVE_DIR));
+  if (!shared)
+    cleanups.push(() => {
+      db.close();
+    });
+  // Embedded coordination (no REDIS_URL) has its own file: it is never the only copy of anything.
+  const coordinationDb = openDatabase(coordinationPath(config.HIVE_DIR));
   cleanups.push(() => {
-    db.close();
+    coordinationDb.close();
   });
   const audit = createAuditLog(db, options.now ? { now: options.now } : {});
   const webhooks = createWebhookStore(db, options.now ? { now: options.now } : {});
   cleanups.push(() => webhooks.close());
-  const state = await createStateStore(config, { db }).catch((error: unknown) => {
-    db.close();
+  const state = await createStateStore(config, { db: coordinationDb }).catch(async (error: unknown) => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
     throw error;
   });
   cleanups.push(() => state.close());
   const replays = createReplayStore(db);
-  const replay = createReplayService({
-    store: replays,
-    minPassRate: config.REPLAY_MIN_PASS_RATE,
-    now: options.now,
-  });
   const traces = createTraceWriter({
     file: traceFilePath(config),
     enabled: config.TRACE_ENVELOPE_ENABLED,
     secrets: secretValues(config),
+    // Lines within 20 ms share one append: a busy server pays no file write per request.
+    flushDelayMs: 20,
     ...(options.now ? { now: options.now } : {}),
   });
   cleanups.push(() => traces.close());
-  const outbound = createOutboundServices(
-    { config, db, state, audit },
-    { now: options.now, twoPersonRule: options.twoPersonRule ?? config.GATEKEEPER_TWO_PERSON_RULE },
+  const replay = traceMethods(
+    createReplayService({ store: replays, minPassRate: config.REPLAY_MIN_PASS_RATE, now: options.now }),
+    traces,
+    { runGate: { tool: 'replay.run', output: replaySummary } },
+  );
+  const outbound = tracedOutbound(
+    createOutboundServices(
+      { config, db, state, audit, traces },
+      { now: options.now, twoPersonRule: options.twoPersonRule ?? config.GATEKEEPER_TWO_PERSON_RULE },
+    ),
+    traces,
   );
 
   let closed = false;
   return {
     config,
+    record,
     db,
     audit,
     state,
@@ -102,6 +132,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     traces,
     replay,
     replays,
+    operators: createOperatorsService({ record, ...(options.now ? { now: options.now } : {}) }),
     scorecard: createScorecardService({
       replays,
       goldenSet: defaultGoldenSetDir(),
