@@ -17,6 +17,9 @@ const BENCHES = [
   { name: 'gatekeeper', args: ['--import', 'tsx', 'bench/gatekeeper.ts'] },
   { name: 'replay', args: ['--import', 'tsx', 'bench/replay.ts'] },
   { name: 'console', args: ['--import', 'tsx', 'bench/console.tsx'] },
+  { name: 'import', args: ['bench/import.mjs'] },
+  // Ten minutes idle at 100,000 drafts (imports them first): run it alone, `npm run bench -- soak`.
+  { name: 'soak', args: ['bench/console-soak.mjs'] },
 ];
 
 const filter = process.argv[2];

@@ -3,7 +3,6 @@
  * server as `caio serve`. The terminal is left as it was found: the alternate screen is entered and
  * left, the cursor restored, the server stopped and the stores closed, whatever way the console ends.
  */
-import { createElement } from 'react';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from '../cli/args.js';
@@ -15,6 +14,7 @@ import { UserError, errorMessage, type ExitCode } from '../runtime/errors.js';
 import { createRuntime } from '../runtime/services/runtime.js';
 import { SCREENS, type ScreenId } from '../screens/keymap.js';
 import { projectRoot } from './project-root.js';
+import { resolveActor } from './queue.js';
 
 const HELP = `Usage: caio [console] [--readonly] [--env-file F] [--mode M] [--port N] [--screen S]
 
@@ -22,8 +22,10 @@ The interactive console: live Redis/Inngest health, the approval queue, Gatekeep
 release checklist, traces, webhooks and the scorecard, over the same runtime and HTTP server as
 \`caio serve\` (port from PORT; when it is taken the console says so and serves on a free port).
 
-Keys: 1-7 or Tab switch screens, : command palette, / filter (! inverts), j/k move, space marks,
-a approve, r reject (then a category key), u undo, A approve marked, ? help, q quit.
+Keys: 1-7 or Tab switch screens, : command palette (:approve, :reject tone, :sort -age, :q),
+/ filter by regular expression (! inverts, Esc clears), j/k move, Enter reads the whole draft,
+space marks, * marks all shown, a approve, r reject (a category key, then an optional note),
+u undo (a bulk approve too), A approve marked (asks y/n), s sort by age, ? help, q quit.
 
 Flags:
   --readonly      disable every mutating action (the keys say why)
@@ -31,6 +33,8 @@ Flags:
   --mode M        development | staging | production (default: CAIO_MODE)
   --port N        HTTP port (default: PORT, 8080; 0 = any free port)
   --screen S      open on ${SCREENS.join(' | ')} (default: overview)
+  --by NAME       who acts (default: $CAIO_OPERATOR, else your OS user name): the same identity as
+                  the CLI's --by, compared case-insensitively (capacity, undo, audit)
 
 Needs an interactive terminal; for scripts use \`caio status\` (--json).
 Exit codes: 0 quit normally, 2 configuration error or no terminal.`;
@@ -48,6 +52,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       mode: { type: 'string', choices: MODES },
       port: { type: 'number' },
       screen: { type: 'string', choices: SCREENS },
+      by: { type: 'string' },
     },
     'console',
   );
@@ -64,8 +69,14 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     });
   }
   const { config, loaded } = loadCommandConfig(ctx, flags);
-  // Load Ink and the screens only now: `caio --help` and the one-shot commands never pay for them.
-  const [{ render }, { App }, { startConsoleRuntime }] = await Promise.all([
+  // One identity with the CLI: --by, else CAIO_OPERATOR, else the OS user (the same function).
+  const actor = resolveActor(flags.by, ctx.env);
+  // React's development build keeps debug records of every render (console.createTask in Node): an
+  // idle console re-rendering every few seconds grew by megabytes a second. Run the production build.
+  process.env.NODE_ENV ??= 'production';
+  // Load React, Ink and the screens only now: `caio --help` and the one-shot commands never pay for them.
+  const [{ createElement }, { render }, { App }, { startConsoleRuntime }] = await Promise.all([
+    import('react'),
     import('ink'),
     import('../app.js'),
     import('../screens/console-runtime.js'),
@@ -73,7 +84,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   const runtime = await createRuntime(config);
   const samples = join(projectRoot(), 'samples', 'drafts.jsonl');
   const started = await startConsoleRuntime(runtime, {
-    actor: `console:${ctx.env.USER ?? ctx.env.LOGNAME ?? 'operator'}`,
+    actor,
     port: flags.port ?? config.PORT,
     host: config.HOST,
     samplesFile: existsSync(samples) ? samples : undefined,

@@ -1,5 +1,5 @@
+import type { Writable } from 'node:stream';
 import { cliNextStep } from '../cli/hints.js';
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs, requireFlag } from '../cli/args.js';
@@ -16,6 +16,7 @@ import {
   type Motion,
 } from '../runtime/domain/queue/draft.js';
 import { createRuntime, type Runtime } from '../runtime/services/runtime.js';
+import { fileLines, type ImportProgress, type LineSource } from '../runtime/services/queue-import.js';
 
 const HELP = `Usage: caio queue <subcommand> [flags]
 
@@ -86,6 +87,33 @@ export function jsonRefusal(ctx: CommandContext, json: boolean, error: unknown):
   return error.exitCode;
 }
 
+/**
+ * Import progress on a terminal: one line redrawn in place (bar, percent, lines, lines/s). Piped, it
+ * prints nothing while running: the summary line after it says what happened.
+ */
+function progressBar(out: Writable): { update(p: ImportProgress): void; done(): void } | undefined {
+  const tty = out as NodeJS.WriteStream;
+  if (!tty.isTTY) return undefined;
+  const started = Date.now();
+  let drawn = false;
+  return {
+    update(p) {
+      const width = 30;
+      const share = p.totalBytes ? Math.min(1, p.bytes / p.totalBytes) : 0;
+      const filled = Math.round(share * width);
+      const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+      const rate = Math.round(p.lines / seconds);
+      tty.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}%  ${p.lines} lines  ${rate} lines/s  ${p.errors} bad\u001b[K`,
+      );
+      drawn = true;
+    },
+    done() {
+      if (drawn) tty.write('\n');
+    },
+  };
+}
+
 function ageOf(draft: Draft, now: number): string {
   const minutes = Math.max(0, Math.round((now - Date.parse(draft.created_at)) / 60_000));
   return minutes < 120 ? `${minutes}m` : `${Math.round(minutes / 60)}h`;
@@ -109,13 +137,13 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       `Use one of: ${known.join(', ')}. See \`caio queue --help\`.`,
     );
   }
-  let text: string | undefined;
+  let source: LineSource | undefined;
   if (sub === 'import') {
     const file = args[0];
     if (!file)
       throw new UsageError('Missing FILE for `caio queue import`', 'Usage: caio queue import FILE.jsonl');
     try {
-      text = readFileSync(resolve(ctx.cwd, file), 'utf8');
+      source = await fileLines(resolve(ctx.cwd, file));
     } catch (error) {
       throw new UserError(`Cannot read ${file}: ${errorMessage(error)}`, {
         code: 'file_unreadable',
@@ -134,15 +162,24 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     const { queue } = runtime;
     switch (sub) {
       case 'import': {
-        const report = await queue.importLines(text ?? '', 'import');
+        const progress = flags.json ? undefined : progressBar(ctx.stderr);
+        const started = Date.now();
+        const report = await queue.importStream(source!, {
+          source: 'import',
+          ...(progress ? { onProgress: progress.update } : {}),
+        });
+        progress?.done();
         if (flags.json) writeJson(ctx.stdout, report);
         else {
           const parts = Object.entries(report.by_status).map(([status, n]) => `${status} ${n}`);
           writeLine(
             ctx.stdout,
-            `Imported ${report.imported} draft(s)${parts.length ? ` (${parts.join(', ')})` : ''}; ${report.existing} already present; ${report.errors.length} bad line(s)`,
+            `Imported ${report.imported} draft(s)${parts.length ? ` (${parts.join(', ')})` : ''}; ${report.existing} already present; ${report.errors.length} bad line(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
           );
-          for (const error of report.errors) writeLine(ctx.stdout, `  line ${error.line}: ${error.reason}`);
+          for (const error of report.errors.slice(0, 20))
+            writeLine(ctx.stdout, `  line ${error.line}: ${error.reason}`);
+          if (report.errors.length > 20)
+            writeLine(ctx.stdout, `  … ${report.errors.length - 20} more (--json lists every one)`);
         }
         return report.errors.length > 0 ? 1 : 0;
       }

@@ -1,7 +1,11 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
+import { fit } from './table-layout.js';
 
-/** A titled block of label/value rows (Overview, Scorecard). */
+/**
+ * A titled block of label/value rows (Overview, Scorecard). Values start in one column: a label
+ * longer than the column is cut ("…"), never run into its value.
+ */
 export function Panel({
   title,
   rows,
@@ -18,7 +22,9 @@ export function Panel({
       {title ? <Text bold>{title}</Text> : null}
       {rows.map((row) => (
         <Box key={row.label}>
-          <Text dimColor>{row.label.padEnd(labelWidth)}</Text>
+          <Text dimColor>{`${fit(row.label, Math.max(1, labelWidth - 2))
+            .trimEnd()
+            .padEnd(labelWidth - 2)}  `}</Text>
           <Box flexShrink={1}>
             {typeof row.value === 'string' ? <Text wrap="truncate">{row.value}</Text> : row.value}
           </Box>

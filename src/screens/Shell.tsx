@@ -4,7 +4,7 @@
  * overlay or runs the global command; a screen that holds the keys (filter, category, hash) pauses it.
  */
 import { Box, Text, useApp, useInput } from 'ink';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CommandPalette } from '../components/CommandPalette.js';
 import { HelpBar } from '../components/HelpBar.js';
 import { HelpOverlay } from '../components/HelpOverlay.js';
@@ -12,9 +12,18 @@ import { TabBar } from '../components/TabBar.js';
 import { fit } from '../components/table-layout.js';
 import { useTheme } from '../components/theme.js';
 import { ConsoleProvider, type ConsoleContextValue, type Tone } from './console-context.js';
-import { SCREENS, SCREEN_TITLES, barHints, helpEntries, paletteMatches, type ScreenId } from './keymap.js';
+import { HELP_NOTES } from './help-notes.js';
+import {
+  SCREENS,
+  SCREEN_TITLES,
+  barHints,
+  helpEntries,
+  paletteMatches,
+  type Scope,
+  type ScreenId,
+} from './keymap.js';
 import { SCREEN_COMPONENTS, SCREEN_SCOPES } from './registry.js';
-import type { KeyHandler, ScreenKeys } from './screen-props.js';
+import type { CommandRunner, KeyHandler, ScreenKeys } from './screen-props.js';
 import { splitChunk } from './text-input.js';
 import type { ConsoleServices } from './services.js';
 import { initialShellState, shellReducer } from './shell-state.js';
@@ -39,20 +48,26 @@ export function Shell({ services, readonly, width, height, intervals, initialScr
   const { exit } = useApp();
   const [state, dispatch, ref] = useSyncReducer(shellReducer, () => initialShellState(initialScreen));
   const screenHandler = useRef<KeyHandler | undefined>(undefined);
+  const screenRunner = useRef<CommandRunner | undefined>(undefined);
+  // Each screen's state (filter, cursor, marks) survives switching screens: kept here, by screen.
+  const memory = useRef(new Map<string, unknown>()).current;
+  const [barScopes, setBarScopes] = useState<readonly Scope[] | undefined>(undefined);
   const notify = useCallback(
     (text: string, tone?: Tone) => dispatch({ type: 'notify', text, tone }),
     [dispatch],
   );
   const context = useMemo<ConsoleContextValue>(
-    () => ({ services, readonly, intervals, refreshToken: state.refreshToken, notify }),
-    [services, readonly, intervals, state.refreshToken, notify],
+    () => ({ services, readonly, intervals, refreshToken: state.refreshToken, notify, memory, setBarScopes }),
+    [services, readonly, intervals, state.refreshToken, notify, memory],
   );
   const keys = useMemo<ScreenKeys>(
     () => ({
-      attach: (handler) => {
+      attach: (handler, run) => {
         screenHandler.current = handler;
+        screenRunner.current = run;
         return () => {
           if (screenHandler.current === handler) screenHandler.current = undefined;
+          if (screenRunner.current === run) screenRunner.current = undefined;
         };
       },
     }),
@@ -65,9 +80,19 @@ export function Shell({ services, readonly, width, height, intervals, initialScr
     exit();
   }, [state.quitting, exit, onQuit]);
 
+  // A palette command for the shown screen (`:reject tone`), run once the screen is mounted.
+  const pending = state.pending;
+  useEffect(() => {
+    if (!pending) return;
+    const ran = screenRunner.current?.(pending.command, pending.arg) ?? false;
+    if (!ran) notify(`:${pending.command} does nothing on this screen`, 'yellow');
+    dispatch({ type: 'pendingDone', seq: pending.seq });
+  }, [pending, notify, dispatch]);
+
   // The only stdin listener: each key goes to the shown screen first, then to the shell reducer.
   useInput((input, key) => {
     for (const [char, k] of splitChunk(input, key)) {
+      dispatch({ type: 'keySeen' });
       if (ref.current.overlay === 'none' && screenHandler.current?.(char, k)) continue;
       dispatch({ type: 'key', input: char, key: k });
     }
@@ -93,6 +118,8 @@ export function Shell({ services, readonly, width, height, intervals, initialScr
             <HelpOverlay
               query={state.helpQuery}
               rows={helpEntries(state.helpQuery, { readonly })}
+              notes={HELP_NOTES}
+              scroll={state.helpScroll}
               width={width}
               height={bodyHeight}
             />
@@ -111,7 +138,7 @@ export function Shell({ services, readonly, width, height, intervals, initialScr
           {fit(message?.text ?? ' ', width)}
         </Text>
         <HelpBar
-          hints={barHints([...SCREEN_SCOPES[state.screen], 'global'])}
+          hints={barHints([...(barScopes ?? SCREEN_SCOPES[state.screen]), 'global'])}
           readonly={readonly}
           width={width}
         />

@@ -3,6 +3,7 @@
  * to poll, the refresh token (bumped by `R` / `:refresh`) and `notify` for the status line.
  */
 import { createContext, useContext, type ReactNode } from 'react';
+import type { Scope } from './keymap.js';
 import type { ConsoleServices } from './services.js';
 
 export type Tone = 'green' | 'red' | 'yellow' | undefined;
@@ -14,6 +15,10 @@ export interface ConsoleContextValue {
   intervals: { health: number; data: number; clock: number };
   refreshToken: number;
   notify(text: string, tone?: Tone): void;
+  /** Per-screen state kept while another screen shows (filter, cursor, marks), by key. */
+  memory: Map<string, unknown>;
+  /** A screen in a mode of its own (the draft view) shows that mode's keys in the help bar. */
+  setBarScopes(scopes: readonly Scope[] | undefined): void;
 }
 
 const Context = createContext<ConsoleContextValue | undefined>(undefined);

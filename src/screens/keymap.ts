@@ -27,43 +27,50 @@ export const SCREEN_TITLES: Record<ScreenId, string> = {
   scorecard: 'Scorecard',
 };
 
-export type Scope = 'global' | 'list' | 'queue' | 'batches' | 'release' | 'traces' | 'webhooks';
+export type Scope = 'global' | 'list' | 'queue' | 'detail' | 'batches' | 'release' | 'traces' | 'webhooks';
 
 /** A key as Ink reports it: a printable input, or a named special key. */
 export type KeyName =
   'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'tab' | 'shiftTab' | 'return' | 'escape' | 'ctrlC';
 
-export type KeySpec = { input: string } | { name: KeyName };
+export type KeySpec = { readonly input: string } | { readonly name: KeyName };
 
-export interface Binding {
-  command: string;
-  scope: Scope;
-  keys: readonly KeySpec[];
-  description: string;
+export interface Binding<C extends string = string> {
+  readonly command: C;
+  readonly scope: Scope;
+  readonly keys: readonly KeySpec[];
+  readonly description: string;
   /** Changes state: disabled (and explained) under --readonly. */
-  mutating?: boolean;
+  readonly mutating?: boolean;
   /** Shown in the bottom help bar of its scope. */
-  bar?: boolean;
+  readonly bar?: boolean;
   /** Its word in the help bar and in read-only refusals (default: from the command name). */
-  label?: string;
+  readonly label?: string;
 }
 
-const k = (input: string): KeySpec => ({ input });
-const n = (name: KeyName): KeySpec => ({ name });
+const k = (input: string) => ({ input }) as const;
+const n = (name: KeyName) => ({ name }) as const;
 
-const screenBindings: Binding[] = SCREENS.map((screen, index) => ({
+type ScreenCommand = `screen.${ScreenId}`;
+const screenBindings = SCREENS.map((screen, index): Binding<ScreenCommand> => ({
   command: `screen.${screen}`,
   scope: 'global',
   keys: [k(String(index + 1))],
   description: `show ${SCREEN_TITLES[screen]}`,
 }));
 
-export const BINDINGS: readonly Binding[] = [
-  ...screenBindings,
+/** Every binding but the screen numbers; `as const` so the command names form a type. */
+const COMMAND_BINDINGS = [
   { command: 'app.nextScreen', scope: 'global', keys: [n('tab')], description: 'next screen' },
   { command: 'app.prevScreen', scope: 'global', keys: [n('shiftTab')], description: 'previous screen' },
   { command: 'app.palette', scope: 'global', keys: [k(':')], description: 'command palette', bar: true },
-  { command: 'app.help', scope: 'global', keys: [k('?')], description: 'help (searchable)', bar: true },
+  {
+    command: 'app.help',
+    scope: 'global',
+    keys: [k('?')],
+    description: 'help (scrolls, searchable)',
+    bar: true,
+  },
   { command: 'app.refresh', scope: 'global', keys: [k('R')], description: 'refresh now' },
   { command: 'app.quit', scope: 'global', keys: [k('q'), n('ctrlC')], description: 'quit', bar: true },
 
@@ -73,14 +80,29 @@ export const BINDINGS: readonly Binding[] = [
   { command: 'list.pageUp', scope: 'list', keys: [n('pageUp'), k('b')], description: 'page up' },
   { command: 'list.top', scope: 'list', keys: [k('g'), n('home')], description: 'first row' },
   { command: 'list.bottom', scope: 'list', keys: [k('G'), n('end')], description: 'last row' },
-  { command: 'list.filter', scope: 'list', keys: [k('/')], description: 'filter (! inverts)', bar: true },
+  {
+    command: 'list.filter',
+    scope: 'list',
+    keys: [k('/')],
+    description: 'filter: a regular expression; a leading ! keeps the rows that do not match',
+    bar: true,
+  },
+  { command: 'list.clearFilter', scope: 'list', keys: [n('escape')], description: 'clear the filter' },
   { command: 'list.mark', scope: 'list', keys: [k(' ')], description: 'mark / unmark row' },
 
+  {
+    command: 'queue.open',
+    scope: 'queue',
+    keys: [n('return')],
+    description: 'open the whole draft (scrollable)',
+    bar: true,
+    label: 'read',
+  },
   {
     command: 'queue.approve',
     scope: 'queue',
     keys: [k('a')],
-    description: 'approve draft',
+    description: 'approve draft (asks when critical)',
     mutating: true,
     bar: true,
   },
@@ -88,7 +110,7 @@ export const BINDINGS: readonly Binding[] = [
     command: 'queue.reject',
     scope: 'queue',
     keys: [k('r')],
-    description: 'reject draft (then a category key)',
+    description: 'reject draft: a category key, then an optional note',
     mutating: true,
     bar: true,
   },
@@ -96,7 +118,7 @@ export const BINDINGS: readonly Binding[] = [
     command: 'queue.undo',
     scope: 'queue',
     keys: [k('u')],
-    description: 'undo last decision',
+    description: 'undo the last decision (a bulk approve included)',
     mutating: true,
     bar: true,
   },
@@ -104,10 +126,23 @@ export const BINDINGS: readonly Binding[] = [
     command: 'queue.approveMarked',
     scope: 'queue',
     keys: [k('A')],
-    description: 'approve marked drafts',
+    description: 'approve the marked drafts (shows the count, asks y/n)',
     mutating: true,
     bar: true,
-    label: 'bulk approve',
+    label: 'bulk',
+  },
+  {
+    command: 'queue.markAll',
+    scope: 'queue',
+    keys: [k('*')],
+    description: 'mark every row the filter shows (up to 500)',
+  },
+  { command: 'queue.clearMarks', scope: 'queue', keys: [k('c')], description: 'clear the marks' },
+  {
+    command: 'queue.sort',
+    scope: 'queue',
+    keys: [k('s')],
+    description: 'sort by age: oldest first / newest first',
   },
   {
     command: 'queue.loadSamples',
@@ -115,6 +150,31 @@ export const BINDINGS: readonly Binding[] = [
     keys: [k('L')],
     description: 'load the sample drafts',
     mutating: true,
+  },
+
+  {
+    command: 'detail.down',
+    scope: 'detail',
+    keys: [k('j'), n('down')],
+    description: 'scroll the draft down',
+  },
+  { command: 'detail.up', scope: 'detail', keys: [k('k'), n('up')], description: 'scroll the draft up' },
+  {
+    command: 'detail.pageDown',
+    scope: 'detail',
+    keys: [n('pageDown'), k('f'), k(' ')],
+    description: 'a page down',
+  },
+  { command: 'detail.pageUp', scope: 'detail', keys: [n('pageUp'), k('b')], description: 'a page up' },
+  { command: 'detail.top', scope: 'detail', keys: [k('g'), n('home')], description: 'top of the draft' },
+  { command: 'detail.bottom', scope: 'detail', keys: [k('G'), n('end')], description: 'end of the draft' },
+  {
+    command: 'detail.close',
+    scope: 'detail',
+    keys: [n('escape')],
+    description: 'back to the list',
+    bar: true,
+    label: 'back',
   },
 
   {
@@ -179,7 +239,15 @@ export const BINDINGS: readonly Binding[] = [
     description: 'all / quarantined only',
     bar: true,
   },
-];
+] as const satisfies readonly Binding[];
+
+type CommandBinding = (typeof COMMAND_BINDINGS)[number];
+/** Every command of the console: a misspelt command name does not compile. */
+export type Command = ScreenCommand | CommandBinding['command'];
+/** The commands of one scope (a screen's handlers are a `Record<CommandOf<scope>, …>`). */
+export type CommandOf<S extends Scope> = Extract<CommandBinding, { scope: S }>['command'];
+
+export const BINDINGS: readonly Binding<Command>[] = [...screenBindings, ...COMMAND_BINDINGS];
 
 /** The subset of Ink's `Key` we read (so tests and callers need not build a whole Key). */
 export interface KeyEvent {
@@ -223,8 +291,8 @@ export function resolveCommand(
   input: string,
   key: KeyEvent,
   scopes: readonly Scope[],
-  bindings: readonly Binding[] = BINDINGS,
-): Binding | undefined {
+  bindings: readonly Binding<Command>[] = BINDINGS,
+): Binding<Command> | undefined {
   const spec = keyOf(input, key);
   if (!spec) return undefined;
   for (const scope of scopes) {
@@ -234,7 +302,10 @@ export function resolveCommand(
   return undefined;
 }
 
-export function bindingFor(command: string, bindings: readonly Binding[] = BINDINGS): Binding | undefined {
+export function bindingFor(
+  command: Command,
+  bindings: readonly Binding<Command>[] = BINDINGS,
+): Binding<Command> | undefined {
   return bindings.find((b) => b.command === command);
 }
 
@@ -255,6 +326,11 @@ const KEY_LABELS: Record<KeyName, string> = {
 export function keyLabel(spec: KeySpec): string {
   if ('name' in spec) return KEY_LABELS[spec.name];
   return spec.input === ' ' ? 'space' : spec.input;
+}
+
+/** The bar is short of room at 80 columns: Enter shows as ↵ there. */
+function barKeyLabel(spec: KeySpec): string {
+  return 'name' in spec && spec.name === 'return' ? '↵' : keyLabel(spec);
 }
 
 export function keysLabel(binding: Binding): string {
@@ -307,7 +383,7 @@ export function barHints(
     bindings
       .filter((b) => b.scope === scope && b.bar)
       .map((b) => ({
-        keys: keyLabel(b.keys[0] ?? { input: '?' }),
+        keys: barKeyLabel(b.keys[0] ?? { input: '?' }),
         description: shortName(b),
         mutating: Boolean(b.mutating),
       })),
@@ -320,23 +396,62 @@ function shortName(binding: Binding): string {
   return last.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 }
 
-/** Palette entries: `:queue`, `:batches`, … plus a few actions. */
-export const PALETTE: readonly { name: string; command: string; description: string }[] = [
+export interface PaletteEntry {
+  name: string;
+  command: Command;
+  description: string;
+  /** What the argument is (`:reject tone`, `:sort -age`); the choices are checked by the handler. */
+  arg?: string;
+  /** Matched only when typed in full (`:q` quits; it does not open the Queue). */
+  alias?: boolean;
+}
+
+/** Palette entries: screens (`:queue`), actions with arguments (`:reject tone`), and `:q`. */
+export const PALETTE: readonly PaletteEntry[] = [
   ...SCREENS.map((screen) => ({
     name: screen,
-    command: `screen.${screen}`,
+    command: `screen.${screen}` as const,
     description: `show ${SCREEN_TITLES[screen]}`,
   })),
+  { name: 'approve', command: 'queue.approve', description: 'approve the draft under the cursor' },
+  {
+    name: 'reject',
+    command: 'queue.reject',
+    description: 'reject the draft under the cursor',
+    arg: 'CATEGORY',
+  },
+  { name: 'undo', command: 'queue.undo', description: 'undo the last decision' },
+  { name: 'bulk', command: 'queue.approveMarked', description: 'approve the marked drafts (asks y/n)' },
+  { name: 'sort', command: 'queue.sort', description: 'sort the queue by age', arg: 'age | -age' },
+  { name: 'preview', command: 'batches.preview', description: 'preview a batch of approved drafts' },
   { name: 'help', command: 'app.help', description: 'show the keys' },
   { name: 'refresh', command: 'app.refresh', description: 'refresh every panel now' },
   { name: 'quit', command: 'app.quit', description: 'leave the console' },
+  { name: 'q', command: 'app.quit', description: 'leave the console', alias: true },
 ];
 
-/** Palette matches: prefix matches first, then substring matches. */
-export function paletteMatches(query: string): typeof PALETTE {
-  const q = query.trim().replace(/^:/, '').toLowerCase();
-  if (q === '') return PALETTE;
-  const prefix = PALETTE.filter((p) => p.name.startsWith(q));
-  const rest = PALETTE.filter((p) => !p.name.startsWith(q) && p.name.includes(q));
-  return [...prefix, ...rest];
+/** The palette input split into the command word and its argument (`reject tone`). */
+export function parsePalette(query: string): { word: string; arg: string | undefined } {
+  const [word = '', ...rest] = query.trim().replace(/^:/, '').split(/\s+/);
+  const arg = rest.join(' ').trim();
+  return { word: word.toLowerCase(), arg: arg === '' ? undefined : arg };
+}
+
+/** Palette matches: an exact name first (`q` quits), then prefix matches, then substring matches. */
+export function paletteMatches(query: string): readonly PaletteEntry[] {
+  const { word } = parsePalette(query);
+  if (word === '') return PALETTE.filter((p) => !p.alias);
+  const exact = PALETTE.filter((p) => p.name === word);
+  const prefix = PALETTE.filter((p) => !p.alias && p.name !== word && p.name.startsWith(word));
+  const rest = PALETTE.filter((p) => !p.alias && !p.name.startsWith(word) && p.name.includes(word));
+  return [...exact, ...prefix, ...rest];
+}
+
+/** The screen a scoped command belongs to (palette actions switch there first). */
+export function screenOfCommand(command: Command): ScreenId | undefined {
+  if (command.startsWith('queue.')) return 'queue';
+  if (command.startsWith('batches.')) return 'batches';
+  if (command.startsWith('release.')) return 'release';
+  if (command.startsWith('webhooks.')) return 'webhooks';
+  return undefined;
 }

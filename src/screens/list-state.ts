@@ -26,6 +26,7 @@ export type ListAction =
   | { type: 'page'; direction: 1 | -1 }
   | { type: 'toggleMark'; id: string }
   | { type: 'clearMarks'; ids?: readonly string[] }
+  | { type: 'markAll'; ids: readonly string[] }
   | { type: 'setFilter'; filter: string }
   | { type: 'startFilter' }
   /** A keystroke while typing the filter: Enter keeps it, Esc clears it. */
@@ -84,6 +85,11 @@ export function listReducer(state: ListState, action: ListAction): ListState {
       else marked.add(action.id);
       return { ...state, marked };
     }
+    case 'markAll': {
+      const marked = new Set(state.marked);
+      for (const id of action.ids) marked.add(id);
+      return { ...state, marked };
+    }
     case 'clearMarks': {
       if (state.marked.size === 0) return state;
       if (!action.ids) return { ...state, marked: new Set() };
@@ -95,7 +101,8 @@ export function listReducer(state: ListState, action: ListAction): ListState {
       if (state.filter === action.filter) return state;
       return { ...state, filter: action.filter, cursor: 0, offset: 0 };
     case 'startFilter':
-      return state.editing ? state : { ...state, editing: true };
+      // Reopening `/` starts a fresh filter (k9s): the old one does not get appended to.
+      return state.editing ? state : { ...state, editing: true, filter: '', cursor: 0, offset: 0 };
     case 'filterKey': {
       const edit = editText(state.filter, action.input, action.key);
       const next = listReducer(state, {
@@ -107,10 +114,30 @@ export function listReducer(state: ListState, action: ListAction): ListState {
   }
 }
 
-/** Case-insensitive substring filter; a leading `!` keeps the rows that do NOT match. */
+/**
+ * The filter as typed: a case-insensitive regular expression, a leading `!` keeping the rows that do
+ * NOT match. Text that is not a valid regular expression is matched literally (`literal` says so).
+ */
+export function parseFilter(filter: string): {
+  pattern: string;
+  invert: boolean;
+  regex: RegExp | undefined;
+  literal: boolean;
+} {
+  const invert = filter.startsWith('!');
+  const pattern = (invert ? filter.slice(1) : filter).trim();
+  if (pattern === '') return { pattern, invert, regex: undefined, literal: false };
+  try {
+    return { pattern, invert, regex: new RegExp(pattern, 'i'), literal: false };
+  } catch {
+    const escaped = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return { pattern: escaped, invert, regex: new RegExp(escaped, 'i'), literal: true };
+  }
+}
+
+/** Filter rows held in memory (batches, webhooks, traces) the way the Queue's record filters. */
 export function applyFilter<T>(rows: readonly T[], filter: string, text: (row: T) => string): readonly T[] {
-  const inverted = filter.startsWith('!');
-  const needle = (inverted ? filter.slice(1) : filter).trim().toLowerCase();
-  if (needle === '') return rows;
-  return rows.filter((row) => text(row).toLowerCase().includes(needle) !== inverted);
+  const { regex, invert } = parseFilter(filter);
+  if (!regex) return rows;
+  return rows.filter((row) => regex.test(text(row)) !== invert);
 }

@@ -12,15 +12,47 @@ export function findingsCell(draft: DraftView): string {
   return `${n}${serious ? '!' : ''}`;
 }
 
-export function queueColumns(now: number): Column<DraftView>[] {
+/** A pending draft older than the SLA (0 = no SLA). */
+export function isBreach(d: DraftView, now: number, slaMinutes: number): boolean {
+  return slaMinutes > 0 && d.status === 'pending' && now - Date.parse(d.createdAt) > slaMinutes * 60_000;
+}
+
+export function queueColumns(now: number, slaMinutes = 0): Column<DraftView>[] {
   return [
     { header: 'STATUS', value: (d) => d.status, width: 9 },
     { header: 'LEAD', value: (d) => d.email, min: 10, max: 26 },
     { header: 'COMPANY', value: (d) => d.company, max: 14 },
     { header: 'SUBJECT', value: (d) => d.subject, flex: true, min: 8 },
     { header: 'RUB', value: findingsCell, width: 3, align: 'right' },
-    { header: 'AGE', value: (d) => age(d.createdAt, now), width: 4, align: 'right' },
+    {
+      header: 'AGE',
+      value: (d) =>
+        d.id.startsWith('…') ? '' : `${age(d.createdAt, now)}${isBreach(d, now, slaMinutes) ? '⚠' : ' '}`,
+      width: 5,
+      align: 'right',
+    },
   ];
+}
+
+/** A row whose page is still on its way (drawn as "…"). */
+export function placeholderDraft(index: number): DraftView {
+  return {
+    id: `…${index}`,
+    status: '…',
+    email: '',
+    name: '',
+    company: '',
+    title: '',
+    segment: '',
+    subject: '',
+    body: '',
+    context: [],
+    findings: [],
+    createdAt: '',
+    decidedBy: undefined,
+    rejection: undefined,
+    duplicateOf: undefined,
+  };
 }
 
 export function draftText(d: DraftView): string {
@@ -43,7 +75,17 @@ export function draftTone(d: DraftView): 'green' | 'red' | 'yellow' | 'gray' | u
   }
 }
 
-export function draftDetailLines(d: DraftView, width: number): DetailLine[] {
+/**
+ * The draft as lines: lead, subject, status, every finding, the body, every context ref. `full` (the
+ * draft view) wraps everything to the width and keeps the blank lines of the body; the small pane
+ * under the list drops them.
+ */
+export function draftDetailLines(
+  d: DraftView,
+  width: number,
+  options: { full?: boolean } = {},
+): DetailLine[] {
+  if (options.full) return fullDraftLines(d, width);
   const who = [d.name && `${d.name} <${d.email}>`, !d.name && d.email, d.title, d.company, d.segment]
     .filter(Boolean)
     .join(' · ');
@@ -51,7 +93,7 @@ export function draftDetailLines(d: DraftView, width: number): DetailLine[] {
     { text: `${d.subject}`, bold: true },
     { text: `To: ${who}` },
     {
-      text: `Status: ${d.status}${d.decidedBy ? ` by ${d.decidedBy}` : ''}${d.rejection ? ` (${d.rejection})` : ''}   id ${d.id}`,
+      text: `Status: ${d.status}${d.decidedBy ? ` by ${d.decidedBy}` : ''}${d.rejection ? ` (${d.rejection})` : ''}${d.duplicateOf ? ` — duplicates ${d.duplicateOf}` : ''}   id ${d.id}`,
     },
   ];
   if (d.findings.length === 0) lines.push({ text: 'Rubric: pass, no findings', tone: 'green' });
@@ -68,6 +110,7 @@ export function draftDetailLines(d: DraftView, width: number): DetailLine[] {
       .map((text) => ({ text })),
   );
   for (const c of d.context) lines.push({ text: `[${c.ref}] ${c.text}` });
+  lines.push({ text: 'Enter reads the whole draft', tone: 'gray' });
   return lines;
 }
 
@@ -84,4 +127,34 @@ export function firstRunLines(serverUrl: string | undefined, canLoadSamples: boo
       ? { text: 'Press L to load the sample drafts shipped in samples/drafts.jsonl.', tone: 'cyan' }
       : { text: 'This build ships no sample drafts.' },
   ];
+}
+
+function fullDraftLines(d: DraftView, width: number): DetailLine[] {
+  const w = Math.max(10, width);
+  const wrap = (text: string, extra: Omit<DetailLine, 'text'> = {}) =>
+    wrapText(text, w).map((line) => ({ text: line, ...extra }));
+  const who = [d.name && `${d.name} <${d.email}>`, !d.name && d.email, d.title, d.company, d.segment]
+    .filter(Boolean)
+    .join(' · ');
+  const status = `Status: ${d.status}${d.decidedBy ? ` by ${d.decidedBy}` : ''}${d.rejection ? ` (${d.rejection})` : ''}${d.duplicateOf ? ` — duplicates draft ${d.duplicateOf}` : ''}   id ${d.id}`;
+  const lines: DetailLine[] = [
+    ...wrap(`To: ${who}`),
+    ...wrap(`Subject: ${d.subject}`, { bold: true }),
+    ...wrap(status),
+    { text: '' },
+  ];
+  if (d.findings.length === 0) lines.push({ text: 'Rubric: pass, no findings', tone: 'green' });
+  else lines.push({ text: `Rubric: ${d.findings.length} finding(s)`, bold: true });
+  for (const f of d.findings) {
+    lines.push(
+      ...wrap(`  ${f.severity.toUpperCase()} ${f.category}: ${f.message} (${f.rule})`, {
+        tone: f.severity === 'minor' ? 'yellow' : 'red',
+      }),
+    );
+  }
+  lines.push({ text: '' }, { text: 'Body', bold: true }, ...wrap(d.body));
+  lines.push({ text: '' }, { text: `Context (${d.context.length} ref(s))`, bold: true });
+  for (const c of d.context) lines.push(...wrap(`[${c.ref}] ${c.text}`));
+  lines.push({ text: '— end of draft —', tone: 'gray' });
+  return lines;
 }

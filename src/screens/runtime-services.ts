@@ -18,6 +18,7 @@ import type {
   DraftView,
   HealthView,
   OverviewView,
+  QueueHeaderView,
   ReleasePort,
   TraceView,
   WebhookView,
@@ -53,6 +54,7 @@ export function draftView(d: Draft): DraftView {
     rejection: d.rejection
       ? `${d.rejection.category}${d.rejection.note ? ` (${d.rejection.note})` : ''}`
       : undefined,
+    duplicateOf: d.duplicate_of ?? undefined,
   };
 }
 
@@ -72,6 +74,9 @@ export function batchView(b: Batch, status: string): BatchView {
     })),
   };
 }
+
+/** The Queue header is re-read at least this often while nothing changes (SLA breaches age in). */
+const HEADER_TTL_MS = 10 * 60_000;
 
 /** Batches shown in full (items + exclusions); older ones are listed by `caio batch list`. */
 const BATCH_DETAIL_LIMIT = 50;
@@ -140,7 +145,7 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
   async function overview(): Promise<OverviewView> {
     const [metrics, ramp] = await Promise.all([queue.metrics(), runtime.ramp.status()]);
     const replay = runtime.replays.latest();
-    const mine = metrics.capacity.reviewers.find((r) => r.reviewer === actor);
+    const mine = metrics.capacity.reviewers.find((r) => r.reviewer.toLowerCase() === actor.toLowerCase());
     return {
       mode: config.mode,
       counts: metrics.counts,
@@ -157,10 +162,34 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
   }
 
   const samplesFile = options.samplesFile;
+  let headerCache: { token: string; at: number; view: QueueHeaderView } | undefined;
   const queuePort: ConsoleServices['queue'] = {
     taxonomy: queue.taxonomy,
-    async list() {
-      return (await queue.list()).map(draftView);
+    slaMinutes: config.QUEUE_AGING_SLA_MINUTES,
+    async page(query) {
+      const page = await queue.page(query);
+      return { items: page.items.map(draftView), next: page.next, total: page.total };
+    },
+    changeToken: () => queue.changeToken(),
+    async header() {
+      // queue.metrics() reads the whole queue today: reuse it while the change token stands still
+      // (at most HEADER_TTL_MS, so time-driven SLA breaches still show).
+      const token = await queue.changeToken();
+      const at = now();
+      if (headerCache && headerCache.token === token && at - headerCache.at < HEADER_TTL_MS)
+        return headerCache.view;
+      const metrics = await queue.metrics();
+      const me = actor.toLowerCase();
+      const used = metrics.capacity.reviewers
+        .filter((r) => r.reviewer.toLowerCase() === me)
+        .reduce((sum, r) => sum + r.used, 0);
+      const view = {
+        approvalsUsed: used,
+        approvalsCapacity: config.DAILY_APPROVAL_CAPACITY,
+        slaBreaches: metrics.sla.breaches,
+      };
+      headerCache = { token, at, view };
+      return view;
     },
     async approve(id) {
       await queue.approve(id, actor);

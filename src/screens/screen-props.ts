@@ -1,3 +1,4 @@
+import type { Command } from './keymap.js';
 import type { EditKey } from './text-input.js';
 
 /** A screen's key handler: returns true when it used the key (the shell then ignores it). */
@@ -9,8 +10,11 @@ export type KeyHandler = (input: string, key: EditKey) => boolean;
  * that holds the keys (typing a filter, picking a category, confirming a hash) consumes them all.
  */
 export interface ScreenKeys {
-  attach(handler: KeyHandler): () => void;
+  attach(handler: KeyHandler, run?: CommandRunner): () => void;
 }
+
+/** Runs a command from the palette (`:reject tone`); false when the screen has no such command. */
+export type CommandRunner = (command: Command, arg: string | undefined) => boolean;
 
 /** What the shell hands every screen. */
 export interface ScreenProps {

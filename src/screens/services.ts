@@ -7,6 +7,10 @@
  * Every method may throw; a `UserError` message (and its next step) is shown to the operator as is.
  */
 
+import type { QueuePageQuery } from '../runtime/domain/queue/page.js';
+
+export type { QueuePageQuery } from '../runtime/domain/queue/page.js';
+
 export interface DependencyView {
   /** `redis`, `sqlite (embedded)`, `cloud`, `dev`, `in-process`, … */
   mode: string;
@@ -61,10 +65,36 @@ export interface DraftView {
   createdAt: string;
   decidedBy: string | undefined;
   rejection: string | undefined;
+  /** The draft this one duplicates (status `duplicate`), when known. */
+  duplicateOf: string | undefined;
+}
+
+/** One page of the queue, as the record answers it (`next` is opaque; null on the last page). */
+export interface QueuePageView {
+  items: readonly DraftView[];
+  next: string | null;
+  /** Drafts matching the query, all pages. */
+  total: number;
+}
+
+/** The Queue header: who acts, their capacity used today, SLA breaches. */
+export interface QueueHeaderView {
+  approvalsUsed: number;
+  approvalsCapacity: number;
+  slaBreaches: number;
 }
 
 export interface QueuePort {
-  list(): Promise<readonly DraftView[]>;
+  /**
+   * The rows the screen shows, a page at a time (the Queue never reads the whole queue). A bad
+   * `pattern` is refused with a message.
+   */
+  page(query: QueuePageQuery): Promise<QueuePageView>;
+  /** Changes whenever any draft changes (any process): polled instead of re-reading pages. */
+  changeToken(): Promise<string>;
+  header(): Promise<QueueHeaderView>;
+  /** Pending drafts older than this are SLA breaches (marked in the rows). */
+  slaMinutes: number;
   approve(id: string): Promise<void>;
   reject(id: string, category: string, note?: string): Promise<void>;
   /** Undo the last decision on this draft (refused after the grace period). */

@@ -42,6 +42,8 @@ export function useBatchesScreen({ tableHeight, keys }: { tableHeight: number; k
     text: batchText,
     height: tableHeight,
     scopes: ['batches'],
+    memoryKey: 'batches',
+    loaded: poll.data !== undefined,
     keys,
     intercept: (input, key) => {
       const c = confirmRef.current;

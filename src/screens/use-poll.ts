@@ -75,3 +75,38 @@ export function useNow(now: () => number, intervalMs: number): number {
   }, [now, intervalMs]);
   return value;
 }
+
+/**
+ * Poll a cheap change token every `intervalMs` off the render path and call `onChange` when it
+ * moves (not on the first read). Holds no React state: an idle screen does not re-render.
+ */
+export function useChangeToken(
+  read: (() => Promise<string>) | undefined,
+  intervalMs: number,
+  onChange: () => void,
+): void {
+  const latest = useRef(onChange);
+  latest.current = onChange;
+  useEffect(() => {
+    if (!read) return;
+    let stopped = false;
+    let seen: string | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const run = async () => {
+      try {
+        const token = await read();
+        if (stopped) return;
+        if (seen !== undefined && token !== seen) latest.current();
+        seen = token;
+      } catch {
+        // A failed read changes nothing: the next one tries again (the pages show their own errors).
+      }
+      if (!stopped) timer = setTimeout(() => void run(), intervalMs);
+    };
+    void run();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [read, intervalMs]);
+}

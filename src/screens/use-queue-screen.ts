@@ -1,124 +1,306 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useConsole } from './console-context.js';
-import { draftText } from './queue-view.js';
+import type { Command, CommandOf, Scope } from './keymap.js';
+import { parseFilter } from './list-state.js';
+import { draftDetailLines } from './queue-view.js';
+import { hasCritical, promptKey, type QueuePrompt } from './queue-prompt.js';
+import { queueDecisions, type LastDecision } from './queue-decisions.js';
+import { rowAt } from './queue-window.js';
+import { reportAction } from './report-action.js';
 import type { ScreenKeys } from './screen-props.js';
 import type { DraftView } from './services.js';
-import { reportAction } from './report-action.js';
-import { useListScreen } from './use-list-screen.js';
-import { usePoll } from './use-poll.js';
+import { useListScreen, type ListTarget } from './use-list-screen.js';
+import { useChangeToken, usePoll } from './use-poll.js';
+import { useQueuePages } from './use-queue-pages.js';
 
-const NO_DRAFTS: readonly DraftView[] = [];
 const draftKey = (d: DraftView) => d.id;
+/** `*` marks at most this many rows (one page of the record). */
+const MARK_ALL_LIMIT = 500;
+/** The visible pages are re-read at least this often (batches, sends and the age column). */
+const REREAD_MS = 30_000;
+const HEADER_MS = 300_000;
+
+type Sort = 'age' | '-age';
 
 /** The Queue screen's state and actions; the screen only lays them out. */
-export function useQueueScreen({ tableHeight, keys }: { tableHeight: number; keys: ScreenKeys }) {
-  const { services, intervals, refreshToken, notify } = useConsole();
+export function useQueueScreen({
+  tableHeight,
+  detailHeight,
+  width,
+  keys,
+}: {
+  tableHeight: number;
+  detailHeight: number;
+  width: number;
+  keys: ScreenKeys;
+}) {
+  const { services, intervals, refreshToken, notify, memory, setBarScopes } = useConsole();
   const port = services.queue;
-  const load = useCallback(() => (port ? port.list() : Promise.resolve(NO_DRAFTS)), [port]);
-  const poll = usePoll(port ? load : undefined, intervals.data, services.now, refreshToken);
-  // The draft waiting for a category key (`r` pressed); a ref so the next key sees it at once.
-  const rejecting = useRef<DraftView | undefined>(undefined);
-  const [rejectTarget, setRejectTarget] = useState<DraftView | undefined>();
-  const lastDecided = useRef<string | undefined>(undefined);
-  const rows = poll.data ?? NO_DRAFTS;
+  const [sort, setSortState] = useState<Sort>(() => (memory.get('queue.sort') as Sort | undefined) ?? 'age');
+  const [filter, setFilter] = useState('');
+  const [prompt, setPromptState] = useState<QueuePrompt | undefined>();
+  const [detail, setDetailState] = useState<{ id: string; scroll: number } | undefined>();
+  const promptRef = useRef<QueuePrompt | undefined>(undefined);
+  const detailRef = useRef<{ id: string; scroll: number } | undefined>(undefined);
+  const last = useRef<LastDecision | undefined>(undefined);
+  const [view, setView] = useState({ from: 0, to: tableHeight });
 
-  const setRejecting = (draft: DraftView | undefined) => {
-    rejecting.current = draft;
-    setRejectTarget(draft);
+  const setPrompt = (p: QueuePrompt | undefined) => {
+    promptRef.current = p;
+    setPromptState(p);
+  };
+  const setDetail = (d: { id: string; scroll: number } | undefined) => {
+    detailRef.current = d;
+    setDetailState(d);
+  };
+  const setSort = (s: Sort) => {
+    memory.set('queue.sort', s);
+    setSortState(s);
   };
 
-  const act = (fn: () => Promise<string>) => reportAction(fn, notify, poll.reload);
+  const parsed = parseFilter(filter);
+  const query = useMemo(
+    () => ({
+      sort,
+      ...(parsed.pattern !== '' ? { pattern: parsed.pattern, invert: parsed.invert } : {}),
+    }),
+    [sort, parsed.pattern, parsed.invert],
+  );
+  const pages = useQueuePages(port, query, view.from, view.to);
+  const total = pages.window.total ?? 0;
+  const refreshPages = useRef(pages.refresh);
+  refreshPages.current = pages.refresh;
+
+  // Changes: poll the cheap token (no re-render while it stands still); when it moves, re-read the
+  // pages on screen and the header.
+  const changeToken = useCallback(() => (port ? port.changeToken() : Promise.resolve('')), [port]);
+  const [changes, setChanges] = useState(0);
+  useChangeToken(port ? changeToken : undefined, intervals.data, () => {
+    refreshPages.current();
+    setChanges((n) => n + 1);
+  });
+  useEffect(() => {
+    if (refreshToken > 0) refreshPages.current();
+  }, [refreshToken]);
+  useEffect(() => {
+    const timer = setInterval(() => refreshPages.current(), REREAD_MS);
+    return () => clearInterval(timer);
+  }, []);
+  const loadHeader = useCallback(
+    () => (port ? port.header() : Promise.reject(new Error('no queue'))),
+    [port],
+  );
+  // The header (capacity, SLA breaches) is re-read when the queue changes, else every 5 minutes.
+  const header = usePoll(port ? loadHeader : undefined, HEADER_MS, services.now, refreshToken + changes);
+
+  const act = (fn: () => Promise<string>) =>
+    reportAction(fn, notify, () => {
+      pages.refresh();
+      header.reload();
+    });
+
+  const remote = {
+    count: total,
+    rowAt: (i: number) => rowAt(pages.window, i),
+  };
+
+  const { approveOne, approveMany, reject, undo } = queueDecisions({
+    port,
+    act,
+    notify,
+    last,
+    // The cursor moves on only once a decision is written (a refusal keeps it on the row).
+    decided: (index) => {
+      if (list.list.cursor === index && !detailRef.current) list.move(1);
+    },
+    clearMarks: (ids) => list.clearMarks(ids),
+  });
+
+  const detailLines = (draft: DraftView) => draftDetailLines(draft, width, { full: true });
+
+  const QUEUE: Record<CommandOf<'queue'>, (target: ListTarget<DraftView>, arg?: string) => void> = {
+    'queue.open': ({ current }) => {
+      if (!current) return notify('No draft here to open.', 'yellow');
+      setDetail({ id: current.id, scroll: 0 });
+    },
+    'queue.approve': ({ current }) => {
+      if (!current) return notify('Nothing to approve.', 'yellow');
+      if (hasCritical(current)) return setPrompt({ kind: 'confirmApprove', draft: current });
+      approveOne(current, list.list.cursor);
+    },
+    'queue.reject': ({ current }, arg) => {
+      if (!current) return notify('Nothing to reject.', 'yellow');
+      if (arg !== undefined) {
+        const category = port?.taxonomy.find((c) => c === arg.toLowerCase());
+        if (!category)
+          return notify(`Unknown category "${arg}": use one of ${port?.taxonomy.join(', ') ?? ''}`, 'yellow');
+        return setPrompt({ kind: 'note', draft: current, category, note: '' });
+      }
+      setPrompt({ kind: 'category', draft: current });
+    },
+    'queue.undo': () => undo(),
+    'queue.approveMarked': ({ marked }) => {
+      if (marked.length === 0)
+        return notify('Mark drafts with space (or * for all shown), then press A.', 'yellow');
+      setPrompt({ kind: 'confirmBulk', ids: marked });
+    },
+    'queue.markAll': () => {
+      if (!port) return;
+      void port.page({ ...query, limit: MARK_ALL_LIMIT }).then(
+        (page) => {
+          list.markAll(page.items.map(draftKey));
+          notify(
+            page.total > page.items.length
+              ? `Marked the first ${page.items.length} of ${page.total} shown (c clears)`
+              : `Marked ${page.items.length} rows (c clears)`,
+          );
+        },
+        (error: unknown) =>
+          notify(`Cannot mark: ${error instanceof Error ? error.message : String(error)}`, 'red'),
+      );
+    },
+    'queue.clearMarks': () => {
+      list.clearMarks();
+      notify('Marks cleared.');
+    },
+    'queue.sort': (_target, arg) => {
+      const next: Sort | undefined =
+        arg === undefined
+          ? sort === 'age'
+            ? '-age'
+            : 'age'
+          : arg === 'age' || arg === '-age'
+            ? arg
+            : undefined;
+      if (!next)
+        return notify(`Sort by "age" (oldest first) or "-age" (newest first), not "${arg}"`, 'yellow');
+      setSort(next);
+      list.select(0);
+      notify(next === 'age' ? 'Sorted by age: oldest first' : 'Sorted by age: newest first');
+    },
+    'queue.loadSamples': () => {
+      const loadSamples = port?.loadSamples;
+      if (!loadSamples) return notify('This build ships no sample drafts.', 'yellow');
+      void act(async () => {
+        const r = await loadSamples();
+        return `Loaded ${r.imported} sample drafts from ${r.file}${r.rejected ? ` (${r.rejected} lines refused)` : ''}`;
+      });
+    },
+  };
+
+  const detailDraft = (): DraftView | undefined => {
+    const d = detailRef.current;
+    if (!d) return undefined;
+    const current = rowAt(pages.window, list.list.cursor);
+    return current?.id === d.id ? current : undefined;
+  };
+
+  const DETAIL: Record<CommandOf<'detail'>, () => void> = {
+    'detail.down': () => scrollDetail(1),
+    'detail.up': () => scrollDetail(-1),
+    'detail.pageDown': () => scrollDetail(Math.max(1, detailHeight - 1)),
+    'detail.pageUp': () => scrollDetail(-Math.max(1, detailHeight - 1)),
+    'detail.top': () => scrollDetail(-Infinity),
+    'detail.bottom': () => scrollDetail(Infinity),
+    'detail.close': () => setDetail(undefined),
+  };
+
+  function scrollDetail(delta: number) {
+    const d = detailRef.current;
+    const draft = detailDraft();
+    if (!d || !draft) return;
+    const max = Math.max(0, detailLines(draft).length - detailHeight);
+    const scroll = Math.min(
+      max,
+      Math.max(0, d.scroll + (Number.isFinite(delta) ? delta : delta > 0 ? max : -max)),
+    );
+    if (scroll !== d.scroll) setDetail({ ...d, scroll });
+  }
 
   const list = useListScreen<DraftView>({
-    rows,
+    remote,
+    loaded: !pages.loading,
     rowKey: draftKey,
-    text: draftText,
+    text: () => '',
     height: tableHeight,
     scopes: ['queue'],
     keys,
+    memoryKey: 'queue',
+    modeScopes: (): readonly Scope[] | undefined => (detailRef.current ? ['detail', 'queue'] : undefined),
     intercept: (input, key) => {
-      const target = rejecting.current;
-      if (!target) return false;
-      if (key.escape || !port) {
-        setRejecting(undefined);
-        notify('Reject cancelled.');
-        return true;
+      const p = promptRef.current;
+      if (!p || !port) return false;
+      const outcome = promptKey(p, input, key, port.taxonomy);
+      const index = list.list.cursor;
+      switch (outcome.kind) {
+        case 'stay':
+          setPrompt(outcome.prompt);
+          if (outcome.hint) notify(outcome.hint, 'yellow');
+          return true;
+        case 'cancel':
+          setPrompt(undefined);
+          notify(outcome.message);
+          return true;
+        case 'approve':
+          setPrompt(undefined);
+          approveOne(outcome.draft, index);
+          return true;
+        case 'approveMany':
+          setPrompt(undefined);
+          approveMany(outcome.ids);
+          return true;
+        case 'reject':
+          setPrompt(undefined);
+          reject(outcome.draft, outcome.category, outcome.note, index);
+          return true;
       }
-      const category = /^[1-9]$/.test(input) ? port.taxonomy[Number(input) - 1] : undefined;
-      if (!category) {
-        notify(`Press 1-${port.taxonomy.length} to pick a category, or Esc.`, 'yellow');
-        return true;
-      }
-      setRejecting(undefined);
-      list.move(1);
-      void act(async () => {
-        await port.reject(target.id, category);
-        lastDecided.current = target.id;
-        return `Rejected ${target.email} as ${category} (u undoes)`;
-      });
-      return true;
     },
-    onCommand: (command, { current, marked }) => {
+    onCommand: (command: Command, target, arg) => {
       if (!port) return notify('The queue service is not available in this build.', 'yellow');
-      switch (command) {
-        case 'queue.approve':
-          if (!current) return notify('Nothing to approve.', 'yellow');
-          list.move(1);
-          return void act(async () => {
-            await port.approve(current.id);
-            lastDecided.current = current.id;
-            return `Approved ${current.email} (u undoes)`;
-          });
-        case 'queue.reject':
-          if (!current) return notify('Nothing to reject.', 'yellow');
-          return setRejecting(current);
-        case 'queue.undo': {
-          const id = lastDecided.current;
-          if (!id) return notify('Nothing to undo in this session.', 'yellow');
-          lastDecided.current = undefined;
-          return void act(async () => {
-            await port.undo(id);
-            return `Undone: ${id} is pending again`;
-          });
-        }
-        case 'queue.approveMarked': {
-          if (marked.length === 0) return notify('Mark drafts with space first, then press A.', 'yellow');
-          const ids = marked.map(draftKey);
-          list.clearMarks(ids);
-          return void act(async () => {
-            const result = await port.approveMany(ids);
-            const refused = result.refused[0];
-            return refused
-              ? `Approved ${result.approved}; refused ${result.refused.length} (${refused.reason})`
-              : `Approved ${result.approved} marked drafts`;
-          });
-        }
-        case 'queue.loadSamples': {
-          const loadSamples = port.loadSamples;
-          if (!loadSamples) return notify('This build ships no sample drafts.', 'yellow');
-          return void act(async () => {
-            const r = await loadSamples();
-            return `Loaded ${r.imported} sample drafts from ${r.file}${r.rejected ? ` (${r.rejected} lines refused)` : ''}`;
-          });
-        }
-      }
+      if (command in DETAIL) return DETAIL[command as CommandOf<'detail'>]();
+      if (command in QUEUE) return QUEUE[command as CommandOf<'queue'>](target, arg);
     },
   });
+
+  // The filter the record applies follows the list's filter once typed (each keystroke asks again).
+  useEffect(() => setFilter(list.list.filter), [list.list.filter]);
+  useEffect(() => {
+    const from = list.list.offset;
+    if (view.from !== from || view.to !== from + tableHeight) setView({ from, to: from + tableHeight });
+  }, [list.list.offset, tableHeight, view.from, view.to]);
+  // The help bar shows the draft view's keys while it is open.
+  const reading = detail !== undefined;
+  useEffect(() => {
+    setBarScopes(reading ? ['detail', 'queue'] : undefined);
+    return () => setBarScopes(undefined);
+  }, [reading, setBarScopes]);
+  // The draft view follows its draft; it closes if the draft leaves the rows.
+  const current = list.current;
+  const openDraft = detail && current?.id === detail.id ? current : undefined;
 
   return {
     state: {
       available: port !== undefined,
-      loading: poll.loading && poll.data === undefined,
-      error: poll.error,
-      rows,
-      shown: list.shown,
+      loading: pages.loading,
+      error: pages.error,
+      window: pages.window,
+      total,
       list: list.list,
-      current: list.current,
-      rejecting: rejectTarget,
+      current,
+      prompt,
+      detail: openDraft
+        ? { draft: openDraft, scroll: detail?.scroll ?? 0, lines: detailLines(openDraft) }
+        : undefined,
+      detailMissing: detail !== undefined && openDraft === undefined,
       taxonomy: port?.taxonomy ?? [],
       canLoadSamples: port?.loadSamples !== undefined,
       now: services.now(),
+      slaMinutes: port?.slaMinutes ?? 0,
       serverUrl: services.server.url,
+      operator: services.actor,
+      header: header.data,
+      sort,
+      filterLiteral: parsed.literal,
     },
   };
 }

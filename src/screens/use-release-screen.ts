@@ -55,6 +55,8 @@ export function useReleaseScreen({ tableHeight, keys }: { tableHeight: number; k
     text: stepText,
     height: tableHeight,
     scopes: ['release'],
+    memoryKey: 'release',
+    loaded: poll.data !== undefined,
     keys,
     onCommand: (command, { current }) => {
       if (!port) return notify('The release service is not available in this build.', 'yellow');

@@ -34,6 +34,8 @@ export function useTracesScreen({ tableHeight, keys }: { tableHeight: number; ke
     text: traceText,
     height: tableHeight,
     scopes: ['traces'],
+    memoryKey: 'traces',
+    loaded: poll.data !== undefined,
     keys,
     onCommand: (command, target) => {
       if (command === 'traces.story') setStory((was) => (was ? undefined : target.current?.correlationId));

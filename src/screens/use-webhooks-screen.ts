@@ -29,6 +29,8 @@ export function useWebhooksScreen({ tableHeight, keys }: { tableHeight: number; 
     text: hookText,
     height: tableHeight,
     scopes: ['webhooks'],
+    memoryKey: 'webhooks',
+    loaded: poll.data !== undefined,
     keys,
     onCommand: (command) => {
       if (command === 'webhooks.toggleQuarantined') setQuarantinedOnly((q) => !q);

@@ -4,6 +4,7 @@
  * and find the terminal clean (alternate screen left, exit code 0). Needs `npm run build` first.
  */
 import { spawnSync } from 'node:child_process';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -98,7 +99,8 @@ describeTmux('caio console in tmux', () => {
     expect(listed.code).toBe(0);
     const approved = JSON.parse(listed.stdout) as { lead: { email: string }; decided_by: string }[];
     expect(approved.map((d) => d.lead.email)).toEqual([firstLead]);
-    expect(approved[0]?.decided_by).toMatch(/^console:/);
+    // One identity with the CLI: no CAIO_OPERATOR here, so the OS user (not "console:USER").
+    expect(approved[0]?.decided_by).toBe(userInfo().username);
 
     tmux(socket, 'send-keys', '-t', 'caio', 'q');
     const after = await waitForPane(socket, (p) => p.includes('EXIT='), 'the console to exit');

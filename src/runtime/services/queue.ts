@@ -31,7 +31,15 @@ import {
 } from '../domain/queue/draft.js';
 import { computeQueueMetrics, utcDay, type QueueMetrics } from '../domain/queue/metrics.js';
 import { UNDO_GRACE_MS, transition, type DraftAction } from '../domain/queue/transitions.js';
+import {
+  QueuePageQuerySchema,
+  type QueuePage,
+  type QueuePageQuery,
+  type QueuePageQueryParsed,
+} from '../domain/queue/page.js';
 import type { StateStore, StoredRecord } from '../stores/state-store.js';
+import { countDraftWrites, QUEUE_CHANGES } from './queue-changes.js';
+import { forEachLineBatch, type ImportProgress, type LineSource } from './queue-import.js';
 import type { SentLog } from './sent-log.js';
 
 export type { QueueMetrics } from '../domain/queue/metrics.js';
@@ -91,14 +99,18 @@ export function newDraftId(now: number): string {
 }
 
 export function createQueueService(deps: QueueDeps) {
-  const { state, sentLog, config } = deps;
+  const { sentLog, config } = deps;
+  // Every draft write bumps one counter: the console polls it (`changeToken`) instead of the queue.
+  const counted = countDraftWrites(deps.state, DRAFTS);
+  const state = counted.state;
   const facts = createAddressFacts(state, sentLog);
   const now = deps.now ?? Date.now;
   const taxonomy = deps.taxonomy && deps.taxonomy.length > 0 ? deps.taxonomy : DEFAULT_REJECTION_TAXONOMY;
   const graceMs = deps.undoGraceMs ?? UNDO_GRACE_MS;
   const audit = (actor: string, action: string, subject: string, details?: unknown) =>
     deps.audit?.append({ actor, action, subject, details });
-  const capacityKey = (actor: string, ms: number) => `approvals:${utcDay(ms)}:${actor}`;
+  // One identity, compared case-insensitively (SPEC 12): `Maria` and `maria` share one allowance.
+  const capacityKey = (actor: string, ms: number) => `approvals:${utcDay(ms)}:${actor.toLowerCase()}`;
 
   const parseDraft = (record: StoredRecord): Draft => DraftSchema.parse(record.value);
 
@@ -267,6 +279,55 @@ export function createQueueService(deps: QueueDeps) {
     return report;
   }
 
+  /**
+   * A large import, streamed: lines are read as they come, parsed and added in batches (existing ids
+   * found with one read per batch), and `onProgress` hears after every batch. Same report as
+   * `importLines`; line numbers count every line of the source.
+   */
+  async function importStream(
+    lines: LineSource,
+    options: { source?: DraftSource; batchSize?: number; onProgress?: (p: ImportProgress) => void } = {},
+  ): Promise<ImportReport> {
+    const source = options.source ?? 'import';
+    const report: ImportReport = { imported: 0, existing: 0, by_status: {}, errors: [] };
+    await forEachLineBatch(lines, options.batchSize ?? 500, (batch, progress) =>
+      counted.asOneChange(async () => {
+        const parsed: { line: number; value: unknown; id: string | undefined }[] = [];
+        for (const { line, text } of batch) {
+          try {
+            const value: unknown = JSON.parse(text);
+            const id = (value as { id?: unknown } | null)?.id;
+            parsed.push({ line, value, id: typeof id === 'string' ? id.trim() : undefined });
+          } catch (error) {
+            report.errors.push({ line, reason: `not valid JSON (${errorMessage(error)})` });
+          }
+        }
+        const ids = parsed.flatMap((p) => (p.id ? [p.id] : []));
+        const present = ids.length > 0 ? await state.getRecords(DRAFTS, ids) : new Map();
+        for (const { line, value, id } of parsed) {
+          if (id && present.has(id)) {
+            report.existing += 1;
+            continue;
+          }
+          try {
+            const result = await add(value, source);
+            if (result.kind === 'exists') {
+              report.existing += 1;
+              continue;
+            }
+            report.imported += 1;
+            report.by_status[result.draft.status] = (report.by_status[result.draft.status] ?? 0) + 1;
+          } catch (error) {
+            if (!(error instanceof UserError)) throw error;
+            report.errors.push({ line, reason: error.message.replace(/^Invalid draft: /, '') });
+          }
+        }
+        options.onProgress?.({ ...progress, imported: report.imported, errors: report.errors.length });
+      }),
+    );
+    return report;
+  }
+
   async function list(
     filter: { status?: DraftStatus | undefined; motion?: Motion | undefined } = {},
   ): Promise<Draft[]> {
@@ -428,6 +489,71 @@ export function createQueueService(deps: QueueDeps) {
     return { breaches: m.sla.breaches, escalated };
   }
 
+  // Temporary, with `page`: the whole queue read once and reused while the change token stands still
+  // (at most PAGE_SOURCE_TTL_MS: the Gatekeeper writes drafts without bumping it), so paging and
+  // polling an idle console do not re-read and re-parse every draft. The record's query replaces both.
+  const PAGE_SOURCE_TTL_MS = 10 * 60_000;
+  let pageCache: { token: string; at: number; drafts: Draft[] } | undefined;
+  async function pageSource(): Promise<Draft[]> {
+    const token = await changeToken();
+    const at = now();
+    if (pageCache && pageCache.token === token && at - pageCache.at < PAGE_SOURCE_TTL_MS)
+      return pageCache.drafts;
+    pageCache = undefined;
+    const drafts = await list();
+    pageCache = { token, at, drafts };
+    return drafts;
+  }
+
+  /**
+   * One page of the queue (the console's window, `caio queue list`, `GET /api/queue`). Temporary body
+   * over the key-value store: filter, sort and slice in memory; the cursor is the offset of the next
+   * row. The record replaces it with one indexed query; callers treat the cursor as opaque.
+   */
+  async function page(query: QueuePageQuery): Promise<QueuePage> {
+    const q: QueuePageQueryParsed = QueuePageQuerySchema.parse(query);
+    const all = (await pageSource()).filter(
+      (d) => (!q.status || d.status === q.status) && (!q.motion || d.motion === q.motion),
+    );
+    const needle = q.q?.trim().toLowerCase() ?? '';
+    let pattern: RegExp | undefined;
+    if (q.pattern !== undefined && q.pattern !== '') {
+      try {
+        pattern = new RegExp(q.pattern, 'i');
+      } catch (error) {
+        throw new UserError(`Not a valid pattern: ${errorMessage(error)}`, {
+          code: 'invalid_pattern',
+          nextStep: 'Fix the regular expression (escape special characters with \\).',
+        });
+      }
+    }
+    const matches = (d: Draft) => {
+      const fields = [d.lead.email, d.lead.company ?? '', d.subject];
+      const hit =
+        (needle === '' || fields.some((f) => f.toLowerCase().includes(needle))) &&
+        (!pattern || fields.some((f) => pattern.test(f)));
+      return q.invert && (needle !== '' || pattern) ? !hit : hit;
+    };
+    const filtered = all.filter(matches);
+    if (q.sort === '-age') filtered.reverse();
+    const start = q.cursor ? Number.parseInt(q.cursor, 10) : 0;
+    if (!Number.isInteger(start) || start < 0) {
+      throw new UserError(`Not a cursor of this queue: "${q.cursor ?? ''}"`, {
+        code: 'invalid_cursor',
+        nextStep: 'Pass the `next` of the previous page, or no cursor for the first page.',
+      });
+    }
+    const items = filtered.slice(start, start + q.limit);
+    const end = start + items.length;
+    return { items, next: end < filtered.length ? String(end) : null, total: filtered.length };
+  }
+
+  /** Changes whenever a draft is written (by any process sharing the store): cheap to poll. */
+  async function changeToken(): Promise<string> {
+    const [writes, count] = await Promise.all([state.getCounter(QUEUE_CHANGES), state.countRecords(DRAFTS)]);
+    return `${writes}:${count}`;
+  }
+
   async function get(id: string): Promise<Draft | undefined> {
     const record = await state.getRecord(DRAFTS, id);
     return record ? parseDraft(record) : undefined;
@@ -438,7 +564,10 @@ export function createQueueService(deps: QueueDeps) {
     undoGraceMs: graceMs,
     add,
     importLines,
+    importStream,
     list,
+    page,
+    changeToken,
     get,
     approve,
     approveMany,

@@ -68,7 +68,7 @@ describe('console services over the runtime', () => {
     const loaded = await queue.loadSamples!();
     expect(loaded.file).toBe('samples/drafts.jsonl');
     expect(loaded.imported).toBeGreaterThan(5);
-    const drafts = await queue.list();
+    const drafts = (await queue.page({ limit: 500 })).items;
     const [a, b, c, d] = drafts.map((x) => x.id);
     await queue.approve(a!);
     await queue.reject(b!, queue.taxonomy[1]!);
@@ -87,7 +87,7 @@ describe('console services over the runtime', () => {
     const { started } = await boot();
     const { queue, batches } = started.services;
     await queue!.loadSamples!();
-    const first = (await queue!.list())[0]!;
+    const first = (await queue!.page({ limit: 1 })).items[0]!;
     await queue!.approve(first.id);
     const batch = await batches!.preview();
     expect(batch.items.map((i) => i.draftId)).toEqual([first.id]);

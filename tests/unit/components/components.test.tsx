@@ -72,15 +72,17 @@ describe('pure components', () => {
       <HelpOverlay
         query="ap"
         rows={[{ scope: 'queue', keys: 'a', description: 'approve draft', disabled: true }]}
+        notes={['RUB  rubric findings', 'AGE  approval age']}
+        scroll={0}
         width={60}
         height={6}
       />,
     ).lastFrame();
     expect(help?.split('\n').map((l) => l.trimEnd())).toEqual([
-      'Help — type to search, Esc closes',
+      'Help — type to search, ↑/↓ PgUp/PgDn scroll, Esc closes',
       'Search: ap█',
-      'a            approve draft (disabled: read-only)    queue',
-      '',
+      'a            approve draft (disabled: read-only)  [queue]',
+      'AGE  approval age',
       '',
       '',
     ]);

@@ -61,13 +61,25 @@ describe('console shell', () => {
     const { frame, press } = mount();
     await waitForFrame(frame, 'Last replay');
     await press('?');
-    await waitForFrame(frame, 'Help — type to search, Esc closes');
+    await waitForFrame(frame, 'Help — type to search, ↑/↓ PgUp/PgDn scroll, Esc closes');
     await press('u', 'n', 'd');
     const f = await waitForFrame(frame, 'Search: und█');
-    expect(f).toContain('u            undo last decision');
+    expect(f).toContain('u            undo the last decision (a bulk approve included)  [queue]');
     expect(f).not.toContain('approve draft');
     await press(KEYS.escape);
     await waitForFrame(frame, 'Last replay');
+  });
+
+  it('help scrolls to the notes on columns (RUB) and markers', async () => {
+    const { frame, press } = mount();
+    await waitForFrame(frame, 'Last replay');
+    await press('?');
+    const top = await waitForFrame(frame, 'more lines: ↓ or PgDn');
+    expect(top).not.toContain('RUB      rubric findings');
+    for (let i = 0; i < 8; i += 1) await press(KEYS.pageDown);
+    const bottom = await waitForFrame(frame, '(end of help: ↑ or PgUp)');
+    expect(bottom).toContain('  RUB      rubric findings: ok = none; N = how many; ! = critical or major');
+    expect(bottom).toContain('  Esc      closes the draft, palette or help; in a list, clears the filter');
   });
 
   it('q quits (and typing q into a filter does not)', async () => {

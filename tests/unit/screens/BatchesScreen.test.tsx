@@ -49,4 +49,13 @@ describe('Batches screen', () => {
     await waitForFrame(frame, 'Execution cancelled.');
     expect(quits()).toBe(0);
   });
+
+  it(':preview from another screen switches to Batches and previews', async () => {
+    const { frame, press, calls } = mount({ drafts: 2 });
+    await waitForFrame(frame, 'Last replay');
+    for (const c of ':preview') await press(c);
+    await press(KEYS.enter);
+    await waitForFrame(frame, 'abcdef01 previewed');
+    expect(calls).toContain('preview');
+  });
 });

@@ -40,6 +40,14 @@ describe('Traces, Webhooks and Scorecard screens', () => {
   it('shows the scorecard rows', async () => {
     const { frame } = mount({}, { initialScreen: 'scorecard' });
     const f = await waitForFrame(frame, 'Scorecard 2026-W47');
-    expect(f).toContain('Replay pass rate            98% (+2)');
+    // Values in one column: a long label does not run into its value.
+    expect(f).toContain('Replay pass rate                98% (+2)');
+    expect(f).toContain('negative constraint violations  0');
+    const column = (label: string, value: string) =>
+      f
+        .split('\n')
+        .find((l) => l.startsWith(label))
+        ?.lastIndexOf(value);
+    expect(column('Replay pass rate', '98%')).toBe(column('negative constraint violations', '0'));
   });
 });

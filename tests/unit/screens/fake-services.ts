@@ -3,6 +3,7 @@
  * plain arrays (the real services have their own tests against SQLite and Redis). It records calls.
  */
 import { RefusedError } from '../../../src/runtime/errors.js';
+import { arrayQueuePage } from '../../helpers/array-queue-page.js';
 import type {
   BatchView,
   ConsoleServices,
@@ -33,12 +34,15 @@ export function draft(i: number, overrides: Partial<DraftView> = {}): DraftView 
     createdAt: new Date(NOW - (i + 1) * 60_000).toISOString(),
     decidedBy: undefined,
     rejection: undefined,
+    duplicateOf: undefined,
     ...overrides,
   };
 }
 
 export interface FakeOptions {
   drafts?: number;
+  /** Changes to draft i (1-based), e.g. a long body or a critical finding. */
+  overrides?: Record<number, Partial<DraftView>>;
   capacity?: number;
   withSamples?: boolean;
   batches?: boolean;
@@ -46,7 +50,9 @@ export interface FakeOptions {
 
 export function fakeServices(options: FakeOptions = {}) {
   const calls: string[] = [];
-  const drafts: DraftView[] = Array.from({ length: options.drafts ?? 5 }, (_, i) => draft(i + 1));
+  const drafts: DraftView[] = Array.from({ length: options.drafts ?? 5 }, (_, i) =>
+    draft(i + 1, options.overrides?.[i + 1]),
+  );
   const batches: BatchView[] = [];
   const steps: ReleaseStepView[] = [
     {
@@ -131,6 +137,7 @@ export function fakeServices(options: FakeOptions = {}) {
   /** Resolve to let a running `runAll` finish (it reports each step through onStep first). */
   const release = { finish: () => {} };
   let approvals = 0;
+  let changes = 0;
   const capacity = options.capacity ?? 30;
   const find = (id: string) => {
     const d = drafts.find((x) => x.id === id);
@@ -193,19 +200,33 @@ export function fakeServices(options: FakeOptions = {}) {
     },
     queue: {
       taxonomy: ['tone', 'personalization', 'accuracy', 'compliance', 'targeting'],
-      async list() {
-        return drafts.map((d) => ({ ...d }));
+      slaMinutes: 240,
+      async page(query) {
+        calls.push(
+          `page ${query.sort ?? 'age'}${query.pattern ? ` /${query.invert ? '!' : ''}${query.pattern}` : ''}${query.cursor ? ` @${query.cursor}` : ''}`,
+        );
+        // The array order is the age order (the fixture ids stand for it).
+        return arrayQueuePage(drafts, query);
+      },
+      async changeToken() {
+        return String(changes);
+      },
+      async header() {
+        return { approvalsUsed: approvals, approvalsCapacity: capacity, slaBreaches: 0 };
       },
       async approve(id) {
         calls.push(`approve ${id}`);
         approve(id);
+        changes += 1;
       },
-      async reject(id, category) {
-        calls.push(`reject ${id} ${category}`);
+      async reject(id, category, note) {
+        calls.push(`reject ${id} ${category}${note ? ` "${note}"` : ''}`);
         Object.assign(find(id), { status: 'rejected', decidedBy: 'hos', rejection: category });
+        changes += 1;
       },
       async undo(id) {
         calls.push(`undo ${id}`);
+        changes += 1;
         const d = find(id);
         if (d.status === 'approved') approvals -= 1;
         Object.assign(d, { status: 'pending', decidedBy: undefined, rejection: undefined });
@@ -312,6 +333,7 @@ export function fakeServices(options: FakeOptions = {}) {
         rows: [
           { label: 'Replay pass rate', value: '98% (+2)' },
           { label: 'HoS approval rate', value: '81%' },
+          { label: 'negative constraint violations', value: '0' },
         ],
       }),
     },

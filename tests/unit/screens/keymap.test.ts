@@ -6,6 +6,7 @@ import {
   helpEntries,
   keyLabel,
   paletteMatches,
+  parsePalette,
   readonlyReason,
   resolveCommand,
   type Binding,
@@ -54,8 +55,9 @@ describe('keymap', () => {
     expect(all).toHaveLength(BINDINGS.length);
     const approve = helpEntries('approve', { readonly: true });
     expect(approve.map((e) => `${e.keys} ${e.description} ${e.disabled}`)).toEqual([
-      'a approve draft true',
-      'A approve marked drafts true',
+      'a approve draft (asks when critical) true',
+      'u undo the last decision (a bulk approve included) true',
+      'A approve the marked drafts (shows the count, asks y/n) true',
       'p preview a batch of approved drafts true',
     ]);
     expect(helpEntries('palette', { readonly: true })[0]).toMatchObject({ keys: ':', disabled: false });
@@ -70,15 +72,21 @@ describe('keymap', () => {
 
   it('builds the help bar hints of a screen', () => {
     expect(barHints(['queue']).map((h) => `${h.keys} ${h.description}`)).toEqual([
+      '↵ read',
       'a approve',
       'r reject',
       'u undo',
-      'A bulk approve',
+      'A bulk',
     ]);
   });
 
   it('matches palette commands by prefix first', () => {
-    expect(paletteMatches(':q').map((p) => p.name)).toEqual(['queue', 'quit']);
+    // `:q` quits (an exact name wins); then the prefix matches.
+    expect(paletteMatches(':q').map((p) => p.name)).toEqual(['q', 'queue', 'quit']);
+    expect(paletteMatches(':q')[0]?.command).toBe('app.quit');
+    expect(paletteMatches('reject tone').map((p) => p.name)).toEqual(['reject']);
+    expect(parsePalette(':reject  Tone ')).toEqual({ word: 'reject', arg: 'Tone' });
+    expect(paletteMatches('sort').map((p) => p.command)).toEqual(['queue.sort']);
     expect(paletteMatches('batch').map((p) => p.name)).toEqual(['batches']);
     expect(paletteMatches('hook').map((p) => p.name)).toEqual(['webhooks']);
   });

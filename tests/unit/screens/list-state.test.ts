@@ -74,3 +74,25 @@ describe('applyFilter', () => {
     expect(applyFilter(rows, '!', (r) => r)).toBe(rows);
   });
 });
+
+describe('parseFilter', () => {
+  it('reads a regular expression, a leading ! inverts, bad syntax is matched literally', async () => {
+    const { parseFilter, applyFilter } = await import('../../../src/screens/list-state.js');
+    expect(parseFilter('^lead[12]@')).toMatchObject({ pattern: '^lead[12]@', invert: false, literal: false });
+    expect(parseFilter('!acme')).toMatchObject({ pattern: 'acme', invert: true });
+    expect(parseFilter('a(b')).toMatchObject({ pattern: 'a\\(b', literal: true });
+    const rows = ['lead1@x', 'lead2@y', 'lead30@z'];
+    expect(applyFilter(rows, '^lead[12]@', (r) => r)).toEqual(['lead1@x', 'lead2@y']);
+    expect(applyFilter(rows, '!^lead[12]@', (r) => r)).toEqual(['lead30@z']);
+    expect(applyFilter(rows, 'LEAD3', (r) => r)).toEqual(['lead30@z']);
+  });
+
+  it('reopening / starts a fresh filter; marking all adds to the marks', async () => {
+    const { initialListState, listReducer } = await import('../../../src/screens/list-state.js');
+    let s = listReducer(initialListState(5), { type: 'setFilter', filter: 'old' });
+    s = listReducer(s, { type: 'startFilter' });
+    expect([s.filter, s.editing]).toEqual(['', true]);
+    s = listReducer(s, { type: 'markAll', ids: ['a', 'b'] });
+    expect([...s.marked]).toEqual(['a', 'b']);
+  });
+});

@@ -15,6 +15,8 @@ describe('shellReducer', () => {
     expect(run(s, { type: 'command', command: 'screen.queue' }).screen).toBe('queue');
     expect(run(s, { type: 'command', command: 'app.nextScreen' }).screen).toBe('queue');
     expect(run(s, { type: 'command', command: 'app.prevScreen' }).screen).toBe('scorecard');
+    // A misspelt command does not compile (the Command union is derived from the binding table).
+    // @ts-expect-error: 'screen.nope' is not a Command
     expect(run(s, { type: 'command', command: 'screen.nope' })).toBe(s);
   });
 
@@ -23,10 +25,68 @@ describe('shellReducer', () => {
     expect(s.overlay).toBe('palette');
     s = run(s, { type: 'paletteQuery', query: 'q' }, { type: 'paletteMove', delta: 1 });
     expect(s.paletteIndex).toBe(1);
-    s = run(s, { type: 'paletteMove', delta: 1 });
+    s = run(s, { type: 'paletteMove', delta: 2 });
     expect(s.paletteIndex).toBe(0);
-    s = run(s, { type: 'paletteAccept' });
-    expect([s.overlay, s.screen]).toEqual(['none', 'queue']);
+    s = run(s, { type: 'paletteMove', delta: 1 }, { type: 'paletteAccept' });
+    expect([s.overlay, s.screen, s.quitting]).toEqual(['none', 'queue', false]);
+  });
+
+  it(':q quits (it does not open the Queue)', () => {
+    const s = run(
+      initialShellState(),
+      { type: 'command', command: 'app.palette' },
+      { type: 'paletteQuery', query: 'q' },
+      { type: 'paletteAccept' },
+    );
+    expect(s.quitting).toBe(true);
+  });
+
+  it('runs actions with arguments: :reject tone goes to the Queue and hands it the command', () => {
+    const s = run(
+      initialShellState('overview'),
+      { type: 'command', command: 'app.palette' },
+      { type: 'paletteQuery', query: 'reject tone' },
+      { type: 'paletteAccept' },
+    );
+    expect(s.screen).toBe('queue');
+    expect(s.pending).toMatchObject({ command: 'queue.reject', arg: 'tone' });
+    expect(run(s, { type: 'pendingDone', seq: s.pending!.seq }).pending).toBeUndefined();
+    const sorted = run(
+      s,
+      { type: 'command', command: 'app.palette' },
+      { type: 'paletteQuery', query: 'sort -age' },
+      { type: 'paletteAccept' },
+    );
+    expect(sorted.pending).toMatchObject({ command: 'queue.sort', arg: '-age' });
+    const help = run(
+      s,
+      { type: 'command', command: 'app.palette' },
+      { type: 'paletteQuery', query: 'help me' },
+      { type: 'paletteAccept' },
+    );
+    expect(help.message?.text).toBe(':help takes no argument (got "me")');
+  });
+
+  it('keeps a refusal on the status line until the next key', () => {
+    let s = run(initialShellState(), { type: 'notify', text: 'Refused: capacity', tone: 'red' });
+    s = run(s, { type: 'notify', text: 'Approved x', tone: 'green' });
+    expect(s.message?.text).toBe('Refused: capacity');
+    s = run(s, { type: 'keySeen' });
+    expect(s.message).toBeUndefined();
+    s = run(s, { type: 'notify', text: 'Approved y', tone: 'green' });
+    expect(s.message?.text).toBe('Approved y');
+  });
+
+  it('scrolls the help with the arrows and PageDown; typing searches from the top', () => {
+    let s = run(initialShellState(), { type: 'command', command: 'app.help' });
+    s = run(
+      s,
+      { type: 'key', input: '', key: { pageDown: true } },
+      { type: 'key', input: '', key: { downArrow: true } },
+    );
+    expect(s.helpScroll).toBe(11);
+    s = run(s, { type: 'key', input: 'j', key: {} });
+    expect([s.helpQuery, s.helpScroll]).toEqual(['j', 0]);
   });
 
   it('explains an unknown palette command', () => {

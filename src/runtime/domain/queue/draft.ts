@@ -53,7 +53,8 @@ export const LeadSchema = z.object({
   company: optionalText,
   title: optionalText,
   segment: optionalText,
-  tier: optionalText,
+  /** Upstream exports write the tier as a number (`"tier": 1`): kept as its text. */
+  tier: z.preprocess((v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v), optionalText),
 });
 export type Lead = z.infer<typeof LeadSchema>;
 

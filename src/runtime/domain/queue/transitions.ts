@@ -98,7 +98,8 @@ export function transition(draft: Draft, action: DraftAction): TransitionResult 
           message: `Cannot undo draft ${draft.id}: the ${Math.round(grace / 60_000)}-minute undo window after its decision has passed`,
         };
       }
-      if (draft.decided_by !== action.actor) {
+      // One identity, compared case-insensitively (SPEC 12).
+      if (draft.decided_by?.toLowerCase() !== action.actor.toLowerCase()) {
         return {
           ok: false,
           code: 'not_decider',
