@@ -87,6 +87,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./outbound.js'),
   },
   {
+    name: 'pipeline',
+    summary: 'stored leads -> enriched, templated, scored drafts in the queue',
+    usage: 'caio pipeline run [--mode M] [--source rb2b|clay|all] [--limit N] [--yes] [--json]',
+    load: () => import('./pipeline.js'),
+  },
+  {
     name: 'release',
     summary: 'release ritual: GO/NO-GO check and manual sign-offs',
     usage:

@@ -12,6 +12,8 @@ import type { StateStore } from '../stores/state-store.js';
 import { createAuditLog, type AuditLog } from './audit.js';
 import type { Gatekeeper } from './gatekeeper.js';
 import type { LeadService } from './leads.js';
+import type { PipelineService } from './pipeline.js';
+import { createPipeline } from './pipeline-wiring.js';
 import { createOutboundServices, type RampService } from './outbound-wiring.js';
 import type { QueueService } from './queue.js';
 import { createReplayService, type ReplayService } from './replay.js';
@@ -48,6 +50,8 @@ export interface Runtime {
   replay: ReplayService;
   /** Stored replay runs (`replay_runs` in `db`): `latest()`, `list({limit, since, until})`. */
   replays: ReplayStore;
+  /** Leads -> drafts (SPEC 13): `run({mode, source, limit, actor})`, `checkTemplates()`. */
+  pipeline: PipelineService;
   /** Weekly scorecard (SPEC 9): `weekly(week?)`, `signOff({week, by, note})` (audited). */
   scorecard: ScorecardService;
   close(): Promise<void>;
@@ -111,6 +115,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       now: options.now,
     }),
     ...outbound,
+    pipeline: createPipeline({ ...outbound, state, webhooks, audit, traces }),
     async close() {
       if (closed) return;
       closed = true;

@@ -76,7 +76,7 @@ export const DraftInputSchema = z.object({
 });
 export type DraftInput = z.infer<typeof DraftInputSchema>;
 
-export const DraftSourceSchema = z.enum(['import', 'api', 'event']);
+export const DraftSourceSchema = z.enum(['import', 'api', 'event', 'pipeline']);
 export type DraftSource = z.infer<typeof DraftSourceSchema>;
 
 const iso = z.string();
