@@ -93,6 +93,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./pipeline.js'),
   },
   {
+    name: 'ledger',
+    summary: 'addresses contacted outside CAIO (GHL export): excluded as already_sent_external',
+    usage: 'caio ledger import-sent FILE [--source ghl] [--dry-run] [--json] | import-sent --fetch --tag T',
+    load: () => import('./ledger.js'),
+  },
+  {
     name: 'release',
     summary: 'release ritual: GO/NO-GO check and manual sign-offs',
     usage:

@@ -16,6 +16,7 @@ export type ExclusionReason =
   | 'not_approved'
   | 'suppressed'
   | 'already_sent'
+  | 'already_sent_external'
   | 'duplicate_in_batch'
   | 'not_whitelisted'
   | 'ramp_limit';
@@ -92,7 +93,9 @@ export function selectBatch<D extends SelectableDraft>(input: SelectionInput<D>)
       continue;
     }
     const suppression = input.suppressed.get(key);
-    if (suppression !== undefined) exclude('suppressed', `address suppressed (${suppression})`);
+    if (suppression === 'already_sent_external')
+      exclude('already_sent_external', 'contacted outside CAIO (caio ledger import-sent)');
+    else if (suppression !== undefined) exclude('suppressed', `address suppressed (${suppression})`);
     else if (input.sent.has(key)) exclude('already_sent', 'this address was already sent to');
     else if (taken.has(key))
       exclude('duplicate_in_batch', 'another draft in this batch has the same address');

@@ -28,7 +28,14 @@ export const DEFAULT_REJECTION_TAXONOMY = [
   'targeting',
 ] as const;
 
-export const SUPPRESSION_REASONS = ['bounced', 'unsubscribed', 'replied', 'interested'] as const;
+export const SUPPRESSION_REASONS = [
+  'bounced',
+  'unsubscribed',
+  'replied',
+  'interested',
+  /** Contacted outside CAIO (`caio ledger import-sent`, a GHL export). */
+  'already_sent_external',
+] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 export const FindingSchema = z.object({
