@@ -34,11 +34,13 @@ import { DEFAULT_BODY_LIMIT_BYTES, HttpError, header, parseJson, readBody, sendJ
 import {
   port,
   statePort,
+  type CampaignsPort,
   type GatekeeperPort,
   type HttpRuntime,
   type HttpServices,
   type LeadsPort,
   type OperatorPort,
+  type PipelinePort,
   type QueuePort,
   type ReplayPort,
   type ScorecardPort,
@@ -161,6 +163,8 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     scorecard: port<ScorecardPort>(runtime.scorecard, ['weekly']),
     traces,
     replay,
+    campaigns: port<CampaignsPort>(runtime.campaigns, ['control']),
+    pipeline: port<PipelinePort>(runtime.pipeline, ['run']),
   };
 
   const sweep: ScheduledJob = {

@@ -27,6 +27,8 @@ export interface HttpRuntime {
   replay?: unknown;
   traces?: unknown;
   audit?: unknown;
+  campaigns?: unknown;
+  pipeline?: unknown;
 }
 
 export interface StatePort {
@@ -92,6 +94,26 @@ export interface TracesPort {
   withCorrelationId?<T>(id: string, fn: () => T): T;
 }
 
+export interface CampaignsPort {
+  control(
+    campaignId: string,
+    action: 'pause' | 'resume',
+    actor: string,
+  ): Promise<
+    | { ok: true; provider: unknown }
+    | { ok: false; status: number | undefined; retryable: boolean; error: string }
+  >;
+}
+
+export interface PipelinePort {
+  run(options: {
+    mode: string;
+    source?: 'rb2b' | 'clay' | 'all';
+    limit?: number | undefined;
+    actor: string;
+  }): Promise<unknown>;
+}
+
 export interface ReplayPort {
   runGate?(): Promise<unknown>;
   last?(): unknown;
@@ -119,6 +141,8 @@ export interface HttpServices {
   scorecard: ScorecardPort | undefined;
   traces: TracesPort | undefined;
   replay: ReplayPort | undefined;
+  campaigns: CampaignsPort | undefined;
+  pipeline: PipelinePort | undefined;
 }
 
 /** `value` when it is an object with at least one of `methods` as a function, else undefined. */

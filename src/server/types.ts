@@ -15,6 +15,9 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export type RouteAuth = 'open' | 'token' | 'signature';
 
+/** SPEC 12 roles, least to most. A route's `role` is the least role whose token may call it. */
+export type RouteRole = 'viewer' | 'reviewer' | 'approver' | 'pto' | 'admin';
+
 export interface RouteContext {
   req: IncomingMessage;
   res: ServerResponse;
@@ -41,6 +44,8 @@ export interface Route {
   /** `/api/queue/:id/approve`: static segments and `:name` parameters. */
   path: string;
   auth: RouteAuth;
+  /** The role a `token` route needs (SPEC 12); absent: any operator's token. */
+  role?: RouteRole;
   /** One line for the route listing and `caio smoke`. */
   summary: string;
   /** The handler reads the request stream itself (the Inngest SDK): the router does not touch it. */

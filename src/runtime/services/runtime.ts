@@ -13,6 +13,7 @@ import { createAuditLog, type AuditLog } from './audit.js';
 import type { Gatekeeper } from './gatekeeper.js';
 import type { LeadService } from './leads.js';
 import type { PipelineService } from './pipeline.js';
+import { createCampaignService, type CampaignService } from './campaigns.js';
 import { createPipeline } from './pipeline-wiring.js';
 import { createOutboundServices, type RampService } from './outbound-wiring.js';
 import type { QueueService } from './queue.js';
@@ -52,6 +53,8 @@ export interface Runtime {
   replays: ReplayStore;
   /** Leads -> drafts (SPEC 13): `run({mode, source, limit, actor})`, `checkTemplates()`. */
   pipeline: PipelineService;
+  /** Instantly campaign pause/resume (SPEC 13), audited. */
+  campaigns: CampaignService;
   /** Weekly scorecard (SPEC 9): `weekly(week?)`, `signOff({week, by, note})` (audited). */
   scorecard: ScorecardService;
   close(): Promise<void>;
@@ -116,6 +119,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     }),
     ...outbound,
     pipeline: createPipeline({ ...outbound, state, webhooks, audit, traces }),
+    campaigns: createCampaignService({ config, audit }),
     async close() {
       if (closed) return;
       closed = true;
