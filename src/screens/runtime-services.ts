@@ -138,7 +138,11 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
   }
 
   async function overview(): Promise<OverviewView> {
-    const [metrics, ramp] = await Promise.all([queue.metrics(), runtime.ramp.status()]);
+    const [metrics, ramp, incidents] = await Promise.all([
+      queue.metrics(),
+      runtime.ramp.status(),
+      runtime.notifier.open(),
+    ]);
     const replay = runtime.replays.latest();
     const mine = metrics.capacity.reviewers.find((r) => r.reviewer === actor);
     return {
@@ -153,6 +157,12 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
       lastReplay: replay
         ? `${Math.round(replay.pass_rate * 100)}% (threshold ${Math.round(replay.threshold * 100)}%), block_build=${replay.block_build}, ${replay.ran_at}`
         : undefined,
+      incidents: incidents.map((i) => ({
+        kind: i.kind,
+        title: i.title,
+        openedAt: i.opened_at,
+        delivery: i.delivery,
+      })),
     };
   }
 

@@ -37,6 +37,16 @@ export interface OverviewView {
   rampTier: string;
   sendMode: string;
   lastReplay: string | undefined;
+  /** Open incidents (aging breach, replay, dependency, NO-GO), newest first. */
+  incidents: readonly IncidentView[];
+}
+
+export interface IncidentView {
+  kind: string;
+  title: string;
+  openedAt: string;
+  /** Notification delivery: sent, sending, failed, not_configured. */
+  delivery: string;
 }
 
 export interface FindingView {

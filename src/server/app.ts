@@ -25,7 +25,8 @@ import {
   type ScheduledJob,
   type Scheduler,
 } from '../runtime/services/inngest/scheduler.js';
-import { createReadiness } from '../runtime/services/readiness.js';
+import { createReadiness, type DependencySnapshot } from '../runtime/services/readiness.js';
+import { dependencyIncident } from '../runtime/domain/notifications/incident.js';
 import { createWebhookProcessor } from '../runtime/services/webhook-processor.js';
 import { createWebhookStore, type WebhookStore } from '../runtime/services/webhook-store.js';
 import { createAuthGuard } from './auth.js';
@@ -39,6 +40,7 @@ import {
   type HttpRuntime,
   type HttpServices,
   type LeadsPort,
+  type NotifierPort,
   type OperatorPort,
   type PipelinePort,
   type QueuePort,
@@ -79,6 +81,18 @@ export interface HttpApp {
 }
 
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
+
+/** A required dependency that is unhealthy raises an incident; all healthy again closes them. */
+function notifyDependencies(notifier: NotifierPort, snapshot: DependencySnapshot, now: number): void {
+  const down = [
+    ...(snapshot.redis.required && !snapshot.redis.healthy ? [['redis', snapshot.redis.error] as const] : []),
+    ...(snapshot.inngest.required && !snapshot.inngest.healthy
+      ? [['inngest', snapshot.inngest.error] as const]
+      : []),
+  ];
+  for (const [name, error] of down) notifier.raise(dependencyIncident(name, error, now));
+  if (down.length === 0) void notifier.resolve('dependency_unhealthy').catch(() => undefined);
+}
 
 function isWebhookStore(value: unknown): value is WebhookStore {
   return (
@@ -121,7 +135,8 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       ? (id) => sender.send?.(id) ?? Promise.reject(new Error('Inngest is not ready'))
       : undefined,
   });
-  const jobDeps = { config, processor, queue, traces, replay };
+  const notifier = port<NotifierPort>(runtime.notifier, ['raise']);
+  const jobDeps = { config, processor, queue, traces, replay, notifier, now };
   const inngest = createInngestRuntime(config, jobDeps, logger);
   sender.send = inngest.sendWebhookReceived;
 
@@ -130,6 +145,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     state,
     inngest: { mode: inngest.mode, functionCount: inngest.functionCount },
     now,
+    onSnapshot: notifier ? (snapshot) => notifyDependencies(notifier, snapshot, now()) : undefined,
     ...(options.readinessIntervalMs ? { intervalMs: options.readinessIntervalMs } : {}),
   });
 

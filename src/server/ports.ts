@@ -12,6 +12,7 @@ import type { Readiness } from '../runtime/services/readiness.js';
 import type { WebhookStore } from '../runtime/services/webhook-store.js';
 import type { WebhookProcessor } from '../runtime/services/webhook-processor.js';
 import type { InngestRuntime } from '../runtime/services/inngest/client.js';
+import type { Incident, IncidentKind } from '../runtime/domain/notifications/incident.js';
 
 /** What the HTTP app needs from the runtime container; every service beyond config/db is optional. */
 export interface HttpRuntime {
@@ -29,6 +30,7 @@ export interface HttpRuntime {
   audit?: unknown;
   campaigns?: unknown;
   pipeline?: unknown;
+  notifier?: unknown;
 }
 
 export interface StatePort {
@@ -103,6 +105,12 @@ export interface CampaignsPort {
     | { ok: true; provider: unknown }
     | { ok: false; status: number | undefined; retryable: boolean; error: string }
   >;
+}
+
+export interface NotifierPort {
+  raise(incident: Incident | undefined): void;
+  resolve(kind: IncidentKind): Promise<number>;
+  retryFailed(): Promise<number>;
 }
 
 export interface PipelinePort {

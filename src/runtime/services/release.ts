@@ -99,6 +99,8 @@ export interface ReleaseServiceDeps {
   checks: CheckRegistry;
   audit?: Pick<AuditLog, 'append'> | undefined;
   now?: () => number;
+  /** Called after a decision is stored (a NO-GO notification); never awaited. */
+  onDecision?: ((run: ReleaseRunRecord) => void) | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -214,6 +216,11 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
           return runId;
         })
         .immediate();
+      try {
+        deps.onDecision?.({ id, ...run });
+      } catch {
+        // Notifications never undo or block a stored decision.
+      }
       return { verdict: decided, run: { id, ...run } };
     },
 

@@ -14,6 +14,8 @@ import type { Gatekeeper } from './gatekeeper.js';
 import type { LeadService } from './leads.js';
 import type { PipelineService } from './pipeline.js';
 import { createCampaignService, type CampaignService } from './campaigns.js';
+import type { Notifier } from './notifier.js';
+import { createStateNotifier } from './notifier-wiring.js';
 import { createPipeline } from './pipeline-wiring.js';
 import { createOutboundServices, type RampService } from './outbound-wiring.js';
 import type { QueueService } from './queue.js';
@@ -55,6 +57,8 @@ export interface Runtime {
   pipeline: PipelineService;
   /** Instantly campaign pause/resume (SPEC 13), audited. */
   campaigns: CampaignService;
+  /** Incidents posted to NOTIFY_WEBHOOK_URL once each (SPEC 13): `raise`, `open()`, `resolve(kind)`. */
+  notifier: Notifier;
   /** Weekly scorecard (SPEC 9): `weekly(week?)`, `signOff({week, by, note})` (audited). */
   scorecard: ScorecardService;
   close(): Promise<void>;
@@ -65,7 +69,17 @@ export interface RuntimeOptions {
   now?: () => number;
   /** Overrides GATEKEEPER_TWO_PERSON_RULE (whoever triggers an outbound --live run may not execute its batch). */
   twoPersonRule?: boolean;
+  /** Where an undelivered notification is logged once (default: one JSON line on stderr). */
+  notifyLogger?: { warn(details: Record<string, unknown>, message: string): void };
+  /** Notification retry timing (tests). */
+  notifyRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
 }
+
+const stderrLogger = {
+  warn(details: Record<string, unknown>, message: string) {
+    process.stderr.write(`${JSON.stringify({ level: 'warn', msg: message, ...details })}\n`);
+  },
+};
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -99,6 +113,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     { now: options.now, twoPersonRule: options.twoPersonRule ?? config.GATEKEEPER_TWO_PERSON_RULE },
   );
 
+  const notifier = createStateNotifier(state, {
+    url: config.NOTIFY_WEBHOOK_URL,
+    logger: options.notifyLogger ?? stderrLogger,
+    ...(options.now ? { now: options.now } : {}),
+    ...options.notifyRetry,
+  });
+  // Before the stores close: give background notifications a bounded chance to land.
+  cleanups.push(() => notifier.drain(5_000));
+
   let closed = false;
   return {
     config,
@@ -120,6 +143,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     ...outbound,
     pipeline: createPipeline({ ...outbound, state, webhooks, audit, traces }),
     campaigns: createCampaignService({ config, audit }),
+    notifier,
     async close() {
       if (closed) return;
       closed = true;

@@ -7,6 +7,7 @@ import type {
   BatchView,
   ConsoleServices,
   DraftView,
+  IncidentView,
   ReleaseStepView,
   TraceView,
   WebhookView,
@@ -42,6 +43,7 @@ export interface FakeOptions {
   capacity?: number;
   withSamples?: boolean;
   batches?: boolean;
+  incidents?: IncidentView[];
 }
 
 export function fakeServices(options: FakeOptions = {}) {
@@ -179,6 +181,7 @@ export function fakeServices(options: FakeOptions = {}) {
         rampTier: 'tier 1: 10/day (0 clean days)',
         sendMode: 'log-only',
         lastReplay: '98% block_build=false',
+        incidents: options.incidents ?? [],
       };
     },
     queue: {
