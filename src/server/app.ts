@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { VERSION } from '../cli/version.js';
-import { traceFilePath } from '../runtime/config.js';
+import { traceArchivePath, traceFilePath } from '../runtime/config.js';
 import { credentialProblem } from '../runtime/domain/env-rules.js';
 import { isStandardWebhooksSecret, secretMatcher } from '../runtime/domain/webhooks/signatures.js';
 import { SECRET_VARIABLE, WEBHOOK_SOURCES } from '../runtime/domain/webhooks/sources.js';
@@ -119,7 +119,10 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     ...(traceWriter?.withCorrelationId
       ? { withCorrelationId: traceWriter.withCorrelationId.bind(traceWriter) }
       : {}),
-    prune: (days?: number) => pruneTraces(traceFilePath(config), days ?? config.TRACE_RETENTION_DAYS, now()),
+    prune: (days?: number) =>
+      pruneTraces(traceFilePath(config), days ?? config.TRACE_RETENTION_DAYS, now(), {
+        archiveDir: traceArchivePath(config),
+      }),
   };
   const replay = port<ReplayPort>(runtime.replay, ['runGate', 'last']);
 

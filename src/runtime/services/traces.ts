@@ -17,6 +17,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   appendFileSync,
   chmodSync,
+  readdirSync,
   closeSync,
   createReadStream,
   existsSync,
@@ -30,6 +31,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import {
   buildEnvelope,
@@ -341,11 +343,102 @@ export interface PruneResult {
   appended_bytes: number;
   bytes_before: number;
   bytes_after: number;
+  /** Where expired envelopes were moved (gzip, one file per UTC day of the envelope). */
+  archive_dir: string;
+  /** Lines archived per file (`YYYY-MM-DD.jsonl.gz`); on a dry run, what would be archived. */
+  archived: Record<string, number>;
 }
 
 export interface PruneOptions {
   dryRun?: boolean;
   lockTimeoutMs?: number;
+  /** Default: `archive/` next to the trace file (HIVE_DIR/traces/archive with the default file). */
+  archiveDir?: string;
+}
+
+export function traceArchiveDir(file: string): string {
+  return join(dirname(file), 'archive');
+}
+
+/**
+ * Expired lines waiting to be archived, per UTC day: compressed in chunks (each chunk one gzip member;
+ * concatenated members are one valid .gz) into a temp file per day, appended to the archive only in
+ * the exclusive step, right before the live file is swapped.
+ */
+function createArchiveBuffer(dir: string, dryRun: boolean) {
+  const days = new Map<string, { tmp: string; fd: number | undefined; pending: string[]; lines: number }>();
+  const flush = (entry: { fd: number | undefined; pending: string[] }) => {
+    if (entry.pending.length === 0 || entry.fd === undefined) return;
+    writeSync(entry.fd, gzipSync(entry.pending.join('')));
+    entry.pending = [];
+  };
+  return {
+    add(line: string) {
+      const parsed = parseEnvelopeLine(line);
+      const day = parsed.ok ? parsed.envelope.ts.slice(0, 10) : 'unknown';
+      let entry = days.get(day);
+      if (!entry) {
+        if (!dryRun) mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const tmp = join(dir, `.${day}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+        entry = { tmp, fd: dryRun ? undefined : openSync(tmp, 'wx', 0o600), pending: [], lines: 0 };
+        days.set(day, entry);
+      }
+      entry.lines += 1;
+      if (entry.fd === undefined) return;
+      entry.pending.push(`${line}\n`);
+      if (entry.pending.length >= 5000) flush(entry);
+    },
+    counts(): Record<string, number> {
+      return Object.fromEntries([...days].map(([day, entry]) => [`${day}.jsonl.gz`, entry.lines]));
+    },
+    /** Append every day's compressed chunks to its archive file (fsynced). */
+    commit() {
+      for (const [day, entry] of days) {
+        if (entry.fd === undefined) continue;
+        flush(entry);
+        fsyncSync(entry.fd);
+        const target = join(dir, `${day}.jsonl.gz`);
+        const out = openSync(target, 'a', 0o600);
+        try {
+          copyRange(entry.tmp, out, 0, statSync(entry.tmp).size);
+          fsyncSync(out);
+        } finally {
+          closeSync(out);
+        }
+      }
+    },
+    discard() {
+      for (const entry of days.values()) {
+        if (entry.fd !== undefined) closeSync(entry.fd);
+        rmSync(entry.tmp, { force: true });
+      }
+      days.clear();
+    },
+  };
+}
+
+export interface ArchiveFile {
+  file: string;
+  day: string;
+  bytes: number;
+  modified_at: string;
+}
+
+/** The archive's day files, oldest first. */
+export function listTraceArchive(dir: string): ArchiveFile[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => /^\d{4}-\d{2}-\d{2}\.jsonl\.gz$/.test(name) || name === 'unknown.jsonl.gz')
+    .sort()
+    .map((name) => {
+      const stat = statSync(join(dir, name));
+      return {
+        file: join(dir, name),
+        day: name.slice(0, -'.jsonl.gz'.length),
+        bytes: stat.size,
+        modified_at: stat.mtime.toISOString(),
+      };
+    });
 }
 
 function copyRange(fromFile: string, toFd: number, start: number, end: number): void {
@@ -386,6 +479,8 @@ export async function pruneTraces(
     appended_bytes: 0,
     bytes_before: 0,
     bytes_after: 0,
+    archive_dir: options.archiveDir ?? traceArchiveDir(file),
+    archived: {},
   };
   if (!existsSync(file)) return result;
 
@@ -397,6 +492,7 @@ export async function pruneTraces(
       `.${basename(file)}.prune-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
     );
     const fd = options.dryRun ? undefined : openSync(tmp, 'wx', before.mode & 0o777);
+    const archive = createArchiveBuffer(result.archive_dir, Boolean(options.dryRun));
     try {
       // Phase 1, no lock: filter what is there now. Writers keep appending behind `processed`.
       let processed = 0;
@@ -408,6 +504,7 @@ export async function pruneTraces(
         if (verdict.malformed) result.malformed += 1;
         if (!verdict.keep) {
           result.dropped += 1;
+          archive.add(line);
           continue;
         }
         result.kept += 1;
@@ -419,6 +516,7 @@ export async function pruneTraces(
           }
         }
       }
+      result.archived = archive.counts();
       if (fd === undefined || result.dropped === 0) {
         // Dry run, or nothing expired: leave the live file alone.
         result.bytes_after = options.dryRun ? before.size : statSync(file).size;
@@ -440,6 +538,8 @@ export async function pruneTraces(
           copyRange(file, fd, processed, current.size);
           result.appended_bytes = current.size - before.size;
           fsyncSync(fd);
+          // Archive first, then remove: a crash in between archives a line twice, never loses it.
+          archive.commit();
           chmodSync(tmp, current.mode & 0o777);
           renameSync(tmp, file);
           result.bytes_after = statSync(file).size;
@@ -453,6 +553,7 @@ export async function pruneTraces(
       }
       if (attempt >= 3) throw new Error(`${file} kept changing under the prune (another prune running?)`);
     } finally {
+      archive.discard();
       if (fd !== undefined) closeSync(fd);
       if (fd !== undefined) rmSync(tmp, { force: true });
     }
