@@ -27,7 +27,7 @@ import {
 } from '../runtime/services/inngest/scheduler.js';
 import { createReadiness, type DependencySnapshot } from '../runtime/services/readiness.js';
 import { dependencyIncident } from '../runtime/domain/notifications/incident.js';
-import { createWebhookProcessor } from '../runtime/services/webhook-processor.js';
+import { createWebhookProcessor, type EffectPrepPort } from '../runtime/services/webhook-processor.js';
 import { createWebhookStore, type WebhookStore } from '../runtime/services/webhook-store.js';
 import { createAuthGuard } from './auth.js';
 import { createCors } from './cors.js';
@@ -133,13 +133,15 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     store: webhooks,
     queue,
     leads,
+    prep: port<EffectPrepPort>(runtime.meetingPrep, ['prepare']),
     logger,
     dispatch: canSendEvents(config)
       ? (id) => sender.send?.(id) ?? Promise.reject(new Error('Inngest is not ready'))
       : undefined,
   });
   const notifier = port<NotifierPort>(runtime.notifier, ['raise']);
-  const jobDeps = { config, processor, queue, traces, replay, notifier, now };
+  const meetingPrep = port<{ publishApproved(): Promise<unknown> }>(runtime.meetingPrep, ['publishApproved']);
+  const jobDeps = { config, processor, queue, traces, replay, notifier, meetingPrep, now };
   const inngest = createInngestRuntime(config, jobDeps, logger);
   sender.send = inngest.sendWebhookReceived;
 
@@ -184,6 +186,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     replay,
     campaigns: port<CampaignsPort>(runtime.campaigns, ['control']),
     pipeline: port<PipelinePort>(runtime.pipeline, ['run']),
+    meetingPrep,
   };
 
   const sweep: ScheduledJob = {

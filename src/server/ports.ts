@@ -31,6 +31,7 @@ export interface HttpRuntime {
   campaigns?: unknown;
   pipeline?: unknown;
   notifier?: unknown;
+  meetingPrep?: unknown;
 }
 
 export interface StatePort {
@@ -151,6 +152,7 @@ export interface HttpServices {
   replay: ReplayPort | undefined;
   campaigns: CampaignsPort | undefined;
   pipeline: PipelinePort | undefined;
+  meetingPrep: { publishApproved?(): Promise<unknown> } | undefined;
 }
 
 /** `value` when it is an object with at least one of `methods` as a function, else undefined. */

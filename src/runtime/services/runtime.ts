@@ -15,6 +15,8 @@ import type { LeadService } from './leads.js';
 import type { PipelineService } from './pipeline.js';
 import { createCampaignService, type CampaignService } from './campaigns.js';
 import type { Notifier } from './notifier.js';
+import type { MeetingPrep } from './meeting-prep.js';
+import { createMeetingPrepService } from './meeting-prep-wiring.js';
 import { createStateNotifier } from './notifier-wiring.js';
 import { createPipeline } from './pipeline-wiring.js';
 import { createOutboundServices, type RampService } from './outbound-wiring.js';
@@ -59,6 +61,8 @@ export interface Runtime {
   campaigns: CampaignService;
   /** Incidents posted to NOTIFY_WEBHOOK_URL once each (SPEC 13): `raise`, `open()`, `resolve(kind)`. */
   notifier: Notifier;
+  /** Call briefs for interested/booked leads (SPEC 13): `prepare(email, trigger)`, `publishApproved()`. */
+  meetingPrep: MeetingPrep;
   /** Weekly scorecard (SPEC 9): `weekly(week?)`, `signOff({week, by, note})` (audited). */
   scorecard: ScorecardService;
   close(): Promise<void>;
@@ -144,6 +148,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     pipeline: createPipeline({ ...outbound, state, webhooks, audit, traces }),
     campaigns: createCampaignService({ config, audit }),
     notifier,
+    meetingPrep: createMeetingPrepService({ config, state, webhooks, audit, now: options.now, ...outbound }),
     async close() {
       if (closed) return;
       closed = true;

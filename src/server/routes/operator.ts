@@ -18,6 +18,7 @@ const triggerBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('replay_gate') }),
   z.object({ action: z.literal('aging_watch') }),
   z.object({ action: z.literal('webhook_sweep') }),
+  z.object({ action: z.literal('meeting_prep_publish') }),
   z.object({
     action: z.literal('pipeline'),
     source: z.enum(['rb2b', 'clay', 'all']).default('all'),
@@ -53,7 +54,8 @@ export const operatorRoutes: Route[] = [
     method: 'POST',
     path: '/api/operator/trigger',
     auth: 'token',
-    summary: 'start an operator action: outbound_dry_run, replay_gate, aging_watch, webhook_sweep, pipeline',
+    summary:
+      'start an operator action: outbound_dry_run, replay_gate, aging_watch, webhook_sweep, pipeline, meeting_prep_publish',
     async handler(ctx) {
       const { services, jsonBody } = ctx;
       if (services.operator?.trigger)
@@ -63,7 +65,7 @@ export const operatorRoutes: Route[] = [
         throw new HttpError(
           400,
           'invalid_request',
-          'a body {"action": "outbound_dry_run" (with "motion"?), "replay_gate", "aging_watch", "webhook_sweep" or "pipeline" (with "source"?, "limit"?, "confirm"?)} is required',
+          'a body {"action": "outbound_dry_run" (with "motion"?), "replay_gate", "aging_watch", "webhook_sweep", "meeting_prep_publish" or "pipeline" (with "source"?, "limit"?, "confirm"?)} is required',
         );
       }
       const input = parsed.data;
@@ -86,6 +88,10 @@ export const operatorRoutes: Route[] = [
         }
         case 'webhook_sweep':
           return json(200, { action: input.action, result: await services.processor.processPending() });
+        case 'meeting_prep_publish': {
+          const publish = requireMethod(services.meetingPrep, 'publishApproved', 'meeting prep');
+          return json(200, { action: input.action, result: await publish() });
+        }
         case 'pipeline': {
           const run = requireMethod(services.pipeline, 'run', 'the pipeline');
           const mode = services.config.CAIO_MODE;

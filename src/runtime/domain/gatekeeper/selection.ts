@@ -14,6 +14,7 @@ export type SendMode = 'log-only' | 'whitelist' | 'live';
 export type ExclusionReason =
   | 'not_found'
   | 'not_approved'
+  | 'not_an_email'
   | 'suppressed'
   | 'already_sent'
   | 'already_sent_external'
@@ -87,6 +88,11 @@ export function selectBatch<D extends SelectableDraft>(input: SelectionInput<D>)
     const key = draft.canonical_email;
     const exclude = (reason: ExclusionReason, detail: string) =>
       excluded.push({ draft_id: draft.id, reason, detail });
+    if (draft.kind === 'prep') {
+      // A call brief goes to the calendar, never to a send batch.
+      if (input.requestedIds) exclude('not_an_email', 'a call brief (kind prep) is never sent');
+      continue;
+    }
     if (draft.status !== 'approved') {
       // A motion preview only looks at approved drafts; explicit ids explain why they are left out.
       if (input.requestedIds) exclude('not_approved', `status is ${draft.status}`);

@@ -20,6 +20,10 @@ export type DraftStatus = (typeof DRAFT_STATUSES)[number];
 export const MOTIONS = ['outbound', 'inbound'] as const;
 export type Motion = (typeof MOTIONS)[number];
 
+/** `email`: a draft to send; `prep`: a call brief to review before the calendar gets it (SPEC 13). */
+export const DRAFT_KINDS = ['email', 'prep'] as const;
+export type DraftKind = (typeof DRAFT_KINDS)[number];
+
 export const DEFAULT_REJECTION_TAXONOMY = [
   'tone',
   'personalization',
@@ -76,6 +80,7 @@ export const DraftInputSchema = z.object({
     .regex(/^[A-Za-z0-9._:-]+$/, { message: 'id may only contain letters, digits and . _ : -' })
     .optional(),
   motion: z.enum(MOTIONS).optional(),
+  kind: z.enum(DRAFT_KINDS).optional(),
   lead: LeadSchema,
   subject: z.string().trim().min(1, { message: 'subject is empty' }).max(300),
   body: z.string().min(1, { message: 'body is empty' }).max(20_000),
@@ -91,6 +96,8 @@ const iso = z.string();
 export const DraftSchema = z.object({
   id: z.string(),
   motion: z.enum(MOTIONS),
+  /** Absent on drafts stored before kinds existed: `email`. */
+  kind: z.enum(DRAFT_KINDS).optional(),
   source: DraftSourceSchema,
   lead: LeadSchema,
   canonical_email: z.string(),
@@ -119,6 +126,7 @@ export type Draft = z.infer<typeof DraftSchema>;
 export const SelectableDraftSchema = DraftSchema.pick({
   id: true,
   motion: true,
+  kind: true,
   status: true,
   lead: true,
   canonical_email: true,

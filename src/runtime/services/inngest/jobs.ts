@@ -26,6 +26,8 @@ export interface JobDeps {
         retryFailed(): Promise<number>;
       }
     | undefined;
+  /** Writes approved call briefs through the calendar adapter (every aging-watch tick). */
+  meetingPrep?: { publishApproved?(): Promise<unknown> } | undefined;
   now?: () => number;
 }
 
@@ -45,7 +47,8 @@ export async function queueAgingJob(deps: JobDeps): Promise<JobResult> {
   if (deps.queue?.escalateBreaches) {
     const result = await deps.queue.escalateBreaches('scheduler');
     notifyAging(deps, result);
-    return { status: 'ok', result };
+    const briefs = deps.meetingPrep?.publishApproved ? await deps.meetingPrep.publishApproved() : undefined;
+    return { status: 'ok', result: briefs === undefined ? result : { ...(result as object), briefs } };
   }
   if (deps.queue?.metrics)
     return { status: 'ok', result: { metrics: await deps.queue.metrics(), escalated: null } };
