@@ -62,6 +62,7 @@ describe('meeting prep', () => {
       10_000,
       'two call briefs',
     );
+    if (!briefs) throw new Error('no briefs');
     expect(briefs.map((b) => b.status)).toEqual(['pending', 'pending']);
     const ann = briefs.find((b) => b.lead.email === 'ann@acme.io');
     expect(ann?.subject).toBe('Call prep: Ann (Acme)');
@@ -111,7 +112,7 @@ describe('meeting prep', () => {
     });
     await interested('cy@gamma.io', 'evt-3');
     await interested('cy@gamma.io', 'evt-4');
-    const [brief] = await waitFor(
+    const found = await waitFor(
       async () => {
         const items = (await runtime.queue.list()).filter((d) => d.kind === 'prep');
         return items.length > 0 &&
@@ -122,6 +123,7 @@ describe('meeting prep', () => {
       10_000,
       'an automatic brief',
     );
+    const brief = found?.[0];
     expect((await runtime.queue.list()).filter((d) => d.kind === 'prep')).toHaveLength(1);
     expect(brief).toMatchObject({
       status: 'approved',
