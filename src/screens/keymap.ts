@@ -322,6 +322,7 @@ export const PALETTE: readonly { name: string; command: string; description: str
   })),
   { name: 'help', command: 'app.help', description: 'show the keys' },
   { name: 'refresh', command: 'app.refresh', description: 'refresh every panel now' },
+  { name: 'pipeline', command: 'app.pipeline', description: 'draft stored leads into the queue' },
   { name: 'quit', command: 'app.quit', description: 'leave the console' },
 ];
 

@@ -246,6 +246,9 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
     overview,
     queue: queuePort,
     batches: batchesPort,
+    pipeline: {
+      run: () => runtime.pipeline.run({ mode: config.mode, actor }),
+    },
     release: options.release,
     traces: {
       async recent(limit) {

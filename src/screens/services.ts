@@ -194,4 +194,10 @@ export interface ConsoleServices {
   traces: TracesPort | undefined;
   webhooks: WebhooksPort | undefined;
   scorecard: ScorecardPort | undefined;
+  /** `:pipeline` in the palette: stored leads -> drafts (caio pipeline run); undefined when absent. */
+  pipeline?: PipelinePort | undefined;
+}
+
+export interface PipelinePort {
+  run(): Promise<{ drafted: number; considered: number; skipped: Readonly<Record<string, number>> }>;
 }

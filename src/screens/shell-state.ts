@@ -17,6 +17,8 @@ export interface ShellState {
   message: { text: string; tone: Tone } | undefined;
   refreshToken: number;
   quitting: boolean;
+  /** A side effect the Shell runs once (`:pipeline`); cleared with `actionDone`. */
+  pendingAction: 'pipeline' | undefined;
 }
 
 export type ShellAction =
@@ -29,7 +31,8 @@ export type ShellAction =
   | { type: 'helpQuery'; query: string }
   | { type: 'closeOverlay' }
   | { type: 'notify'; text: string; tone: Tone }
-  | { type: 'clearMessage' };
+  | { type: 'clearMessage' }
+  | { type: 'actionDone' };
 
 export function initialShellState(screen: ScreenId = 'overview'): ShellState {
   return {
@@ -41,6 +44,7 @@ export function initialShellState(screen: ScreenId = 'overview'): ShellState {
     message: undefined,
     refreshToken: 0,
     quitting: false,
+    pendingAction: undefined,
   };
 }
 
@@ -73,6 +77,14 @@ function runCommand(state: ShellState, command: string): ShellState {
       };
     case 'app.quit':
       return { ...closed, quitting: true };
+    case 'app.pipeline':
+      return state.pendingAction
+        ? { ...closed, message: { text: 'The pipeline is already running…', tone: 'yellow' } }
+        : {
+            ...closed,
+            pendingAction: 'pipeline',
+            message: { text: 'Running the pipeline…', tone: undefined },
+          };
     default:
       return state;
   }
@@ -135,6 +147,8 @@ export function shellReducer(state: ShellState, action: ShellAction): ShellState
       return { ...state, overlay: 'none' };
     case 'notify':
       return { ...state, message: { text: action.text, tone: action.tone } };
+    case 'actionDone':
+      return { ...state, pendingAction: undefined };
     case 'clearMessage':
       return state.message ? { ...state, message: undefined } : state;
   }

@@ -88,6 +88,25 @@ describe('console shell', () => {
     await waitForFrame(frame, 'Recent events (Q: quarantined only)');
   });
 
+  it('runs the pipeline from the palette (:pipeline) and reports the counts', async () => {
+    const { frame, press, calls } = mount();
+    await waitForFrame(frame, 'Last replay');
+    await press(':', 'p', 'i', 'p');
+    await waitForFrame(frame, ':pip█');
+    expect(frame()).toContain('  pipeline   draft stored leads into the queue');
+    await press(KEYS.enter);
+    await waitForFrame(frame, 'Pipeline: 2 drafted of 3 lead(s); skipped unresolved_token 1');
+    expect(calls.filter((c) => c.startsWith('pipeline'))).toEqual(['pipeline.run']);
+  });
+
+  it('refuses :pipeline in a read-only console', async () => {
+    const { frame, press, calls } = mount({}, { readonly: true });
+    await waitForFrame(frame, 'Last replay');
+    await press(':', 'p', 'i', 'p', 'e', KEYS.enter);
+    await waitForFrame(frame, 'Read-only console: run `caio pipeline run` instead');
+    expect(calls.filter((c) => c.startsWith('pipeline'))).toEqual([]);
+  });
+
   it('shows searchable help generated from the keymap, and Esc closes it', async () => {
     const { frame, press } = mount();
     await waitForFrame(frame, 'Last replay');

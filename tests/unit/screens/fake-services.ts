@@ -308,6 +308,12 @@ export function fakeServices(options: FakeOptions = {}) {
         ],
       }),
     },
+    pipeline: {
+      run: async () => {
+        calls.push('pipeline.run');
+        return { drafted: 2, considered: 3, skipped: { unresolved_token: 1 } };
+      },
+    },
   };
   return { services, calls, drafts, batches, steps, release };
 }
