@@ -15,6 +15,7 @@ const BENCHES = [
   { name: 'http-auth', args: ['bench/http-auth.mjs'] },
   { name: 'gatekeeper', args: ['--import', 'tsx', 'bench/gatekeeper.ts'] },
   { name: 'replay', args: ['--import', 'tsx', 'bench/replay.ts'] },
+  { name: 'pipeline', args: ['--import', 'tsx', 'bench/pipeline.ts'] },
   { name: 'console', args: ['--import', 'tsx', 'bench/console.tsx'] },
 ];
 
