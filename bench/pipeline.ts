@@ -106,7 +106,7 @@ try {
   const rate = (ms: number) => Math.round((COUNT / ms) * 1000);
   const ratio = rate(pipelineMs) / rate(importMs);
   console.log(
-    `pipeline run:   ${COUNT} leads -> scored drafts in ${Math.round(pipelineMs)} ms = ${rate(pipelineMs)} leads/s`,
+    `pipeline run:   ${COUNT} leads -> scored drafts in ${Math.round(pipelineMs)} ms = ${rate(pipelineMs)} leads/s (${Math.round(first)} ms before the first draft: leads, facts, templates, dedup)`,
   );
   console.log(
     `queue import:   ${COUNT} same drafts        in ${Math.round(importMs)} ms = ${rate(importMs)} drafts/s (baseline)`,
