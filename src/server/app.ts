@@ -187,6 +187,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     campaigns: port<CampaignsPort>(runtime.campaigns, ['control']),
     pipeline: port<PipelinePort>(runtime.pipeline, ['run']),
     meetingPrep,
+    notifier,
   };
 
   const sweep: ScheduledJob = {

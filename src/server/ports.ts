@@ -153,6 +153,7 @@ export interface HttpServices {
   campaigns: CampaignsPort | undefined;
   pipeline: PipelinePort | undefined;
   meetingPrep: { publishApproved?(): Promise<unknown> } | undefined;
+  notifier: NotifierPort | undefined;
 }
 
 /** `value` when it is an object with at least one of `methods` as a function, else undefined. */

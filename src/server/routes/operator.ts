@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { collectStatus, type StatusSources } from '../../runtime/services/status.js';
 import { HttpError } from '../http.js';
 import { json, type Route } from '../types.js';
+import { notifyAging, notifyReplay } from '../../runtime/services/inngest/jobs.js';
 import { actorOf } from './queue.js';
 import { requireMethod } from './unavailable.js';
 
@@ -80,11 +81,15 @@ export const operatorRoutes: Route[] = [
         }
         case 'replay_gate': {
           const runGate = requireMethod(services.replay, 'runGate', 'the replay gate');
-          return json(200, { action: input.action, result: await runGate() });
+          const result = await runGate();
+          notifyReplay({ notifier: services.notifier, now: services.now }, result);
+          return json(200, { action: input.action, result });
         }
         case 'aging_watch': {
           const escalate = requireMethod(services.queue, 'escalateBreaches', 'the aging watch');
-          return json(200, { action: input.action, result: await escalate('api') });
+          const result = await escalate('api');
+          notifyAging({ notifier: services.notifier, config: services.config, now: services.now }, result);
+          return json(200, { action: input.action, result });
         }
         case 'webhook_sweep':
           return json(200, { action: input.action, result: await services.processor.processPending() });

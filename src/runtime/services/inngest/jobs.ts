@@ -64,7 +64,7 @@ export async function replayGateJob(deps: JobDeps): Promise<JobResult> {
 }
 
 /** Raise (or close) the aging incident from an escalation result; retry undelivered notifications. */
-function notifyAging(deps: JobDeps, result: unknown): void {
+export function notifyAging(deps: Pick<JobDeps, 'notifier' | 'config' | 'now'>, result: unknown): void {
   const notifier = deps.notifier;
   if (!notifier || result === null || typeof result !== 'object') return;
   const { breaches, escalated } = result as { breaches?: unknown; escalated?: unknown };
@@ -75,7 +75,7 @@ function notifyAging(deps: JobDeps, result: unknown): void {
   void notifier.retryFailed().catch(() => undefined);
 }
 
-function notifyReplay(deps: JobDeps, result: unknown): void {
+export function notifyReplay(deps: Pick<JobDeps, 'notifier' | 'now'>, result: unknown): void {
   const notifier = deps.notifier;
   if (!notifier || result === null || typeof result !== 'object') return;
   const report = result as {
