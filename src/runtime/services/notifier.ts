@@ -3,7 +3,7 @@
  * raised it never waits. One message per incident key across every host (a one-time claim in the
  * coordination store); the post is retried with exponential backoff; a failure is logged once per
  * incident and the incident stays `failed` (visible in the console) until `retryFailed` (the aging
- * watch, every 15 minutes) delivers it. Without a URL, incidents are still recorded for the console.
+ * watch, every 15 minutes) delivers it; so does one left `sending` by a host that died mid-delivery. Without a URL, incidents are still recorded for the console.
  *
  * Storage comes through two small interfaces: `IncidentStore` (records for the Overview) and
  * `OnceClaim` (StateStore.claimOnce).
@@ -86,6 +86,9 @@ export const postJson: NotifyTransport = async (url, body, timeoutMs) => {
   if (response.statusCode < 200 || response.statusCode >= 300)
     throw new Error(`HTTP ${response.statusCode} ${text.slice(0, 120).replace(/\s+/g, ' ')}`);
 };
+
+/** Longer than any delivery with its retries takes: a `sending` record this old was abandoned. */
+const STALE_SENDING_MS = 10 * 60_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
 
@@ -186,7 +189,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (!deps.url) return 0;
       let retried = 0;
       for (const record of await deps.store.list()) {
-        if (record.delivery !== 'failed') continue;
+        // `sending` long after it opened: its host died mid-delivery.
+        const stale =
+          record.delivery === 'sending' && now() - Date.parse(record.opened_at) > STALE_SENDING_MS;
+        if (record.delivery !== 'failed' && !stale) continue;
         // One host per retry round of this incident.
         const claim = await deps.claim.claimOnce(
           'notify-retry',

@@ -9,7 +9,7 @@ import { parseConfig } from '../../../src/runtime/config.js';
 import { agingIncident, dependencyIncident } from '../../../src/runtime/domain/notifications/incident.js';
 import { createRuntime } from '../../../src/runtime/services/runtime.js';
 import { queueAgingJob } from '../../../src/runtime/services/inngest/jobs.js';
-import { createStateNotifier } from '../../../src/runtime/services/notifier-wiring.js';
+import { createStateNotifier, incidentStoreOver } from '../../../src/runtime/services/notifier-wiring.js';
 import { openDatabase } from '../../../src/runtime/stores/sqlite/database.js';
 import { createSqliteStateStore } from '../../../src/runtime/stores/sqlite/sqlite-state-store.js';
 import type { WebhookProcessor } from '../../../src/runtime/services/webhook-processor.js';
@@ -98,6 +98,39 @@ describe('notifier', () => {
     expect((await notifier.open()).find((r) => r.key === other.key)).toMatchObject({ delivery: 'sent' });
     expect(logs).toHaveLength(2);
     expect(s.received).toHaveLength(2);
+  });
+
+  it('delivers an incident a dead host left "sending"', async () => {
+    const s = await stub();
+    const dir = tempDir();
+    const db = openDatabase(join(dir, 'caio.db'));
+    const state = createSqliteStateStore(db, parseConfig({ HIVE_DIR: dir }));
+    cleanups.push(async () => {
+      await state.close();
+      db.close();
+    });
+    const incident = dependencyIncident('redis', 'down', Date.now() - 20 * 60_000);
+    await incidentStoreOver(state).create({
+      ...incident,
+      delivery: 'sending',
+      attempts: 1,
+      last_error: null,
+      notified_at: null,
+      resolved_at: null,
+    });
+    const fresh = dependencyIncident('inngest', 'down', Date.now());
+    await incidentStoreOver(state).create({
+      ...fresh,
+      delivery: 'sending',
+      attempts: 0,
+      last_error: null,
+      notified_at: null,
+      resolved_at: null,
+    });
+    const notifier = host(dir, s.url);
+    expect(await notifier.retryFailed()).toBe(1);
+    await notifier.drain();
+    expect(s.received).toEqual([{ text: incident.text }]);
   });
 
   it('records incidents for the console without a URL', async () => {
