@@ -18,11 +18,20 @@ import type { AuditSink, QueueService } from './queue.js';
 import type { WebhookStore } from './webhook-store.js';
 
 export const PREP_PUBLISHED = 'prep_published';
+const ABANDONED_WRITE_MS = 10 * 60_000;
 
 export function publishedOver(state: StateStore, now: () => number = Date.now): PublishedBriefs {
   return {
     async claim(briefId) {
-      const cas = await state.compareAndSet(PREP_PUBLISHED, briefId, 0, {
+      const current = await state.getRecord(PREP_PUBLISHED, briefId);
+      const mark = current?.value as { status?: unknown; at?: unknown } | undefined;
+      // Taken, unless a host died while writing it (a write never takes this long).
+      const abandoned =
+        mark?.status === 'writing' &&
+        typeof mark.at === 'string' &&
+        now() - Date.parse(mark.at) > ABANDONED_WRITE_MS;
+      if (current && !abandoned) return false;
+      const cas = await state.compareAndSet(PREP_PUBLISHED, briefId, current?.version ?? 0, {
         status: 'writing',
         at: new Date(now()).toISOString(),
       });
