@@ -1,6 +1,7 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tailTraces } from '../../../src/runtime/services/traces.js';
 import { createPipeline } from '../../../src/runtime/services/pipeline-wiring.js';
 import { defaultGoldenSetDir } from '../../../src/runtime/services/rubric-config.js';
 import type { Runtime } from '../../../src/runtime/services/runtime.js';
@@ -71,6 +72,12 @@ describe('pipeline run', () => {
     expect(await runtime.queue.list()).toHaveLength(2);
     const rows = runtime.audit.tail(5).filter((row) => row.action === 'pipeline.run');
     expect(rows.length).toBe(2);
+    const { envelopes } = await tailTraces(runtime.traces.file, { limit: 50 });
+    const runs = envelopes.filter((e) => e.tool_name === 'pipeline.run');
+    expect(runs.map((e) => [e.status, e.agent])).toEqual([
+      ['success', 'pipeline'],
+      ['success', 'pipeline'],
+    ]);
   });
 
   it('skips suppressed, already-sent and token-less leads with the reason, and honours --source and --limit', async () => {
