@@ -125,9 +125,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'traces',
-    summary: 'trace envelopes: tail, prune, stats',
+    summary: 'trace envelopes: tail, prune (into the .gz archive), stats, archive list',
     usage:
-      'caio traces tail [-n N] [--status S] [--correlation-id ID] | prune [--days N] [--dry-run] | stats',
+      'caio traces tail [-n N] [--status S] [--correlation-id ID] | prune [--days N] [--dry-run] | stats | archive list',
     load: () => import('./traces.js'),
   },
   {

@@ -3,6 +3,8 @@
  * `echo yes | caio pipeline run --mode production` drafts them; a GHL export excludes addresses.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
@@ -96,5 +98,46 @@ describe('caio pipeline run / caio ledger import-sent (spawned CLI)', () => {
     const missing = await runCli(['ledger', 'import-sent'], { cwd, env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('Missing FILE');
+  });
+
+  it('GHL_MODE=live: --fetch imports the tagged contacts from the GHL API (local stub)', async () => {
+    const server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          contacts: [
+            { email: 'sent1@x.io', tags: ['contacted'] },
+            { email: 'other@x.io', tags: [] },
+          ],
+          meta: {},
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const cwd = tempDir();
+      const env = {
+        HIVE_DIR: join(cwd, 'hive'),
+        CAIO_OPERATOR: 'ops',
+        GHL_MODE: 'live',
+        GHL_API_KEY: 'ghl_test_key_0123456789abcdef',
+        GHL_LOCATION_ID: 'loc-1',
+        GHL_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      };
+      const fetched = await runCli(['ledger', 'import-sent', '--fetch', '--tag', 'contacted', '--json'], {
+        cwd,
+        env,
+      });
+      expect(fetched.stderr).toBe('');
+      expect(JSON.parse(fetched.stdout)).toMatchObject({ format: 'api', rows: 1, added: 1 });
+      const sandbox = await runCli(['ledger', 'import-sent', '--fetch', '--tag', 'contacted'], {
+        cwd,
+        env: { ...env, GHL_MODE: 'sandbox' },
+      });
+      expect(sandbox.code).toBe(2);
+      expect(sandbox.stderr).toContain('--fetch needs GHL_MODE=live');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
