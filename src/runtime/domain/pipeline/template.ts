@@ -26,7 +26,7 @@ export const TEMPLATE_TOKENS = {
   company: "the lead's company",
   title: "the lead's job title",
   segment: "the lead's segment",
-  hook: 'an opening sentence from what is known about the lead (RB2B visit, Clay columns, title)',
+  hook: 'an opening sentence from what is known: the RB2B visit, else the industry, the title or the company',
   visited_page: 'the last page the lead visited (RB2B Captured URL), as words',
   industry: 'the industry from RB2B or a Clay column',
   sender_name: "the signature: the template's `sender:` line",
