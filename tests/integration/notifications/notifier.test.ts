@@ -133,6 +133,28 @@ describe('notifier', () => {
     expect(s.received).toEqual([{ text: incident.text }]);
   });
 
+  it('an unreachable URL is logged once per incident, never lost: the incident stays failed for the next round', async () => {
+    const closed = await startNotifyStub();
+    const url = closed.url;
+    await closed.close();
+    const logs: string[] = [];
+    const notifier = host(tempDir(), url, logs);
+    const incident = dependencyIncident('redis', 'down', Date.now());
+    notifier.raise(incident);
+    notifier.raise(incident);
+    await notifier.drain();
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toContain('notification not delivered yet');
+    expect(await notifier.open()).toEqual([
+      expect.objectContaining({
+        key: incident.key,
+        delivery: 'failed',
+        attempts: 3,
+        last_error: expect.any(String),
+      }),
+    ]);
+  });
+
   it('records incidents for the console without a URL', async () => {
     const notifier = host(tempDir(), undefined);
     notifier.raise(dependencyIncident('redis', null, Date.now()));
