@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/runtime/config.js';
 import type { Incident } from '../../src/runtime/domain/notifications/incident.js';
+import { onReleaseDecision } from '../../src/runtime/services/notifier-wiring.js';
 import { queueAgingJob, replayGateJob } from '../../src/runtime/services/inngest/jobs.js';
 import type { WebhookProcessor } from '../../src/runtime/services/webhook-processor.js';
 
@@ -62,5 +63,24 @@ describe('scheduled jobs raise incidents', () => {
     });
     expect(r.raised).toHaveLength(1);
     expect(r.resolved).toEqual(['aging_breach']);
+  });
+
+  it('a NO-GO decision raises one incident per decision; a GO closes them', () => {
+    const r = recorder();
+    const decide = onReleaseDecision(r.notifier, () => 0);
+    const run = {
+      id: 4,
+      release_id: 'r-9',
+      env: 'production',
+      decision: 'NO-GO',
+      reasons: ['Redis unhealthy'],
+    };
+    decide(run);
+    expect(r.raised.map((i) => [i.key, i.title])).toEqual([
+      ['release_no_go:4', 'NO-GO for release r-9 (production): Redis unhealthy'],
+    ]);
+    decide({ ...run, id: 5, decision: 'GO', reasons: [] });
+    expect(r.raised).toHaveLength(1);
+    expect(r.resolved).toEqual(['release_no_go']);
   });
 });
