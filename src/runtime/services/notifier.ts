@@ -111,6 +111,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const maxDelayMs = deps.maxDelayMs ?? 60_000;
   const timeoutMs = deps.timeoutMs ?? 5_000;
   const inflight = new Set<Promise<void>>();
+  // Keys this process already raised: a condition seen on every readiness probe costs one claim.
+  const raisedHere = new Set<string>();
   const iso = () => new Date(now()).toISOString();
 
   const track = (work: Promise<void>) => {
@@ -174,7 +176,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   return {
     raise(incident) {
-      if (incident) track(raiseNow(incident));
+      if (!incident || raisedHere.has(incident.key)) return;
+      if (raisedHere.size >= 1_000) raisedHere.clear();
+      raisedHere.add(incident.key);
+      track(raiseNow(incident));
     },
     async resolve(kind) {
       let closed = 0;
