@@ -179,7 +179,12 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (!incident || raisedHere.has(incident.key)) return;
       if (raisedHere.size >= 1_000) raisedHere.clear();
       raisedHere.add(incident.key);
-      track(raiseNow(incident));
+      track(
+        raiseNow(incident).catch((error: unknown) => {
+          raisedHere.delete(incident.key); // the store failed: the next raise tries again
+          throw error;
+        }),
+      );
     },
     async resolve(kind) {
       let closed = 0;
