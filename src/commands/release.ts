@@ -117,6 +117,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       db,
       audit: target.runtime?.audit ?? createAuditLog(db),
       onDecision: target.runtime ? onReleaseDecision(target.runtime.notifier) : undefined,
+      traces: target.runtime?.traces,
       checks: createCheckRegistry({
         exampleValues: exampleValues(projectRoot()),
         db,

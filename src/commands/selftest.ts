@@ -8,7 +8,7 @@ import { errorMessage, type ExitCode } from '../runtime/errors.js';
 import { maskUrl, redact } from '../runtime/mask.js';
 import { runSelftest, type SelftestResult } from '../runtime/services/selftest.js';
 import { createStateStore } from '../runtime/stores/select-store.js';
-import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
+import { coordinationPath, openDatabase } from '../runtime/stores/sqlite/database.js';
 
 const HELP = `Usage: caio selftest [--json] [--mode M] [--env-file F]
 
@@ -36,7 +36,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     return 0;
   }
   const { config } = loadCommandConfig(ctx, flags);
-  const db = openDatabase(databasePath(resolve(ctx.cwd, config.HIVE_DIR)));
+  const db = openDatabase(coordinationPath(resolve(ctx.cwd, config.HIVE_DIR)));
   let result: SelftestResult;
   try {
     const store = await createStateStore(config, { db });
@@ -53,7 +53,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
 
   const target = config.REDIS_URL
     ? `redis ${maskUrl(config.REDIS_URL)}`
-    : `embedded ${databasePath(config.HIVE_DIR)}`;
+    : `embedded ${coordinationPath(config.HIVE_DIR)}`;
   const secrets = secretValues(config);
   if (flags.json) {
     writeLine(ctx.stdout, redact(JSON.stringify({ target, ...result }, null, 2), secrets));

@@ -36,7 +36,7 @@ describe('caio selftest on the embedded store', () => {
     const result = await selftest({}, false);
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^Self-test against embedded .*caio\.db$/);
+    expect(lines[0]).toMatch(/^Self-test against embedded .*coordination\.db$/);
     for (const name of CHECKS)
       expect(lines.some((line) => line.startsWith('PASS') && line.includes(name))).toBe(true);
     expect(lines.at(-1)).toBe('Result: PASS');

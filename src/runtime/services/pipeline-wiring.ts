@@ -128,7 +128,7 @@ export function createPipeline(wiring: PipelineWiring): PipelineService {
         throw new RefusedError(
           'Another pipeline run is in progress',
           'pipeline_busy',
-          'Wait for it to finish, then run `caio pipeline run` again (a rerun only drafts new leads).',
+          'Wait for it to finish, then run the pipeline again (a rerun only drafts new leads).',
         );
       }
       try {

@@ -6,8 +6,14 @@
  * Each subsystem adds its service here (field + one construction line) and registers its cleanup.
  */
 import { secretValues, traceFilePath, type Config } from '../config.js';
+import { createRecordStore, type RecordStore } from '../stores/record/record.js';
 import { createStateStore } from '../stores/select-store.js';
-import { databasePath, openDatabase, type SqliteDatabase } from '../stores/sqlite/database.js';
+import {
+  coordinationPath,
+  databasePath,
+  openDatabase,
+  type SqliteDatabase,
+} from '../stores/sqlite/database.js';
 import type { StateStore } from '../stores/state-store.js';
 import { createAuditLog, type AuditLog } from './audit.js';
 import type { Gatekeeper } from './gatekeeper.js';
@@ -27,10 +33,14 @@ import { defaultGoldenSetDir } from './rubric-config.js';
 import { createScorecardService, type ScorecardService } from './scorecard.js';
 import type { SentLog } from './sent-log.js';
 import { createTraceWriter, type TraceWriter } from './traces.js';
+import { replaySummary, tracedOutbound } from './traced-services.js';
+import { traceMethods } from './traced.js';
 import { createWebhookStore, type WebhookStore } from './webhook-store.js';
 
 export interface Runtime {
   config: Config;
+  /** The record (SPEC 5): SQLite in HIVE_DIR/caio.db, or PostgreSQL at DATABASE_URL. Everything durable. */
+  record: RecordStore;
   /** The embedded SQLite database (HIVE_DIR/caio.db): audit, webhooks, sent log, embedded state. */
   db: SqliteDatabase;
   /** Hash-chained audit trail in `db`; `append` is synchronous (use inside `db.transaction(...).immediate()`). */
@@ -87,34 +97,50 @@ const stderrLogger = {
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const cleanups: (() => Promise<void> | void)[] = [];
-  const db = openDatabase(databasePath(config.HIVE_DIR));
+  const record = await createRecordStore(config, options.now ? { now: options.now } : {});
+  cleanups.push(() => record.close());
+  // Transition: code not yet on the record shares the record's SQLite connection (or, with
+  // PostgreSQL, keeps its legacy tables in HIVE_DIR/caio.db).
+  const shared = record.db.sqlite;
+  const db = shared ?? openDatabase(databasePath(config.HIVE_DIR));
+  if (!shared)
+    cleanups.push(() => {
+      db.close();
+    });
+  // Embedded coordination (no REDIS_URL) has its own file: it is never the only copy of anything.
+  const coordinationDb = openDatabase(coordinationPath(config.HIVE_DIR));
   cleanups.push(() => {
-    db.close();
+    coordinationDb.close();
   });
   const audit = createAuditLog(db, options.now ? { now: options.now } : {});
   const webhooks = createWebhookStore(db, options.now ? { now: options.now } : {});
   cleanups.push(() => webhooks.close());
-  const state = await createStateStore(config, { db }).catch((error: unknown) => {
-    db.close();
+  const state = await createStateStore(config, { db: coordinationDb }).catch(async (error: unknown) => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
     throw error;
   });
   cleanups.push(() => state.close());
   const replays = createReplayStore(db);
-  const replay = createReplayService({
-    store: replays,
-    minPassRate: config.REPLAY_MIN_PASS_RATE,
-    now: options.now,
-  });
   const traces = createTraceWriter({
     file: traceFilePath(config),
     enabled: config.TRACE_ENVELOPE_ENABLED,
     secrets: secretValues(config),
+    // Lines within 20 ms share one append: a busy server pays no file write per request.
+    flushDelayMs: 20,
     ...(options.now ? { now: options.now } : {}),
   });
   cleanups.push(() => traces.close());
-  const outbound = createOutboundServices(
-    { config, db, state, audit },
-    { now: options.now, twoPersonRule: options.twoPersonRule ?? config.GATEKEEPER_TWO_PERSON_RULE },
+  const replay = traceMethods(
+    createReplayService({ store: replays, minPassRate: config.REPLAY_MIN_PASS_RATE, now: options.now }),
+    traces,
+    { runGate: { tool: 'replay.run', output: replaySummary } },
+  );
+  const outbound = tracedOutbound(
+    createOutboundServices(
+      { config, db, state, audit, traces },
+      { now: options.now, twoPersonRule: options.twoPersonRule ?? config.GATEKEEPER_TWO_PERSON_RULE },
+    ),
+    traces,
   );
 
   const notifier = createStateNotifier(state, {
@@ -129,6 +155,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   let closed = false;
   return {
     config,
+    record,
     db,
     audit,
     state,

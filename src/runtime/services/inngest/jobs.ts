@@ -105,8 +105,12 @@ export function notifyReplay(deps: Pick<JobDeps, 'notifier' | 'now'>, result: un
 }
 
 /** Event `caio/webhook.received`: apply the effects of one stored webhook event. */
-export async function webhookReceivedJob(deps: JobDeps, id: number): Promise<ProcessOutcome> {
-  return deps.processor.processEvent(id);
+export async function webhookReceivedJob(
+  deps: JobDeps,
+  id: number,
+  correlationId?: string,
+): Promise<ProcessOutcome> {
+  return deps.processor.processEvent(id, correlationId);
 }
 
 export const CRONS = {

@@ -15,6 +15,11 @@ export function databasePath(hiveDir: string): string {
   return join(hiveDir, 'caio.db');
 }
 
+/** Embedded coordination (locks, claims, counters, limits, context) when REDIS_URL is unset: its own file, never the record. */
+export function coordinationPath(hiveDir: string): string {
+  return join(hiveDir, 'coordination.db');
+}
+
 export function openDatabase(path: string, options: { readonly?: boolean } = {}): SqliteDatabase {
   try {
     if (!options.readonly) mkdirSync(dirname(path), { recursive: true });

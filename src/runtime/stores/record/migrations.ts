@@ -1,0 +1,34 @@
+/**
+ * The record's schema history, applied forward at open (SQLite `user_version`; PostgreSQL the
+ * `caio_migrations` table). Append new versions at the end; never edit one that has shipped.
+ */
+import type { Kysely } from 'kysely';
+import type { RecordDialect } from './context.js';
+import { up as meta } from './migrations/001-meta.js';
+import { up as drafts } from './migrations/002-drafts.js';
+import { up as gatekeeper } from './migrations/003-gatekeeper.js';
+import { up as intake } from './migrations/004-intake.js';
+import { up as audit } from './migrations/005-audit.js';
+import { up as evidence } from './migrations/006-evidence.js';
+import { up as operators } from './migrations/007-operators.js';
+import { up as pipeline } from './migrations/008-pipeline.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  up(db: Kysely<any>, dialect: RecordDialect): Promise<void>;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'meta', up: meta },
+  { version: 2, name: 'drafts', up: drafts },
+  { version: 3, name: 'gatekeeper', up: gatekeeper },
+  { version: 4, name: 'intake', up: intake },
+  { version: 5, name: 'audit', up: audit },
+  { version: 6, name: 'evidence', up: evidence },
+  { version: 7, name: 'operators', up: operators },
+  { version: 8, name: 'pipeline', up: pipeline },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,235 @@
+/**
+ * Opens the record: PostgreSQL when DATABASE_URL is set (shared by every host), else SQLite at
+ * HIVE_DIR/caio.db (one host). Migrations run at open; a schema newer than this code is refused; an
+ * unreachable or wrong DATABASE_URL is a configuration error naming the variable — never a silent
+ * fallback to a local record.
+ */
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import type { Config } from '../../config.js';
+import { UserError, errorMessage } from '../../errors.js';
+import { maskUrl } from '../../mask.js';
+import { databasePath, openDatabase, type SqliteDatabase } from '../sqlite/database.js';
+import type { RecordDialect } from './context.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import type { RecordSchema } from './schema.js';
+import { SqliteRecordDialect } from './sqlite-dialect.js';
+import { RECORD_ID_KEY } from './tables/meta.js';
+
+export interface RecordHealth {
+  healthy: boolean;
+  latencyMs: number | undefined;
+  error: string | undefined;
+}
+
+export interface RecordDb {
+  readonly dialect: RecordDialect;
+  readonly kysely: Kysely<RecordSchema>;
+  /** Created with the record; hosts sharing a Redis must share it. */
+  readonly id: string;
+  /** Where it is, without secrets: a file path or `postgres://host:port/db`. */
+  readonly location: string;
+  /**
+   * SQLite only: the record's one connection, for code that still runs synchronous statements on
+   * caio.db (never open a second connection on the file in this process). Undefined on PostgreSQL.
+   */
+  readonly sqlite: SqliteDatabase | undefined;
+  health(): Promise<RecordHealth>;
+  close(): Promise<void>;
+}
+
+export type RecordConfig = Pick<Config, 'HIVE_DIR'> & { DATABASE_URL?: string | undefined };
+
+export interface OpenRecordOptions {
+  /** Postgres pool size (default 10). */
+  poolSize?: number;
+  /** Connect timeout for PostgreSQL (default 5000 ms). */
+  connectTimeoutMs?: number;
+}
+
+const MIGRATION_LOCK_KEY = 7_243_000;
+const INT8_OID = 20;
+
+function newerSchemaError(location: string, found: number): UserError {
+  return new UserError(
+    `The record at ${location} has schema version ${found}, newer than this caio knows (${SCHEMA_VERSION})`,
+    {
+      code: 'record_schema_newer',
+      nextStep: 'Run the same caio version as the other hosts (upgrade this one), then start again.',
+    },
+  );
+}
+
+async function migrateSqlite(db: Kysely<RecordSchema>, location: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await sql<{ user_version: number }>`pragma user_version`.execute(trx);
+    const current = Number(row.rows[0]?.user_version ?? 0);
+    if (current > SCHEMA_VERSION) throw newerSchemaError(location, current);
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
+      await migration.up(trx, 'sqlite');
+    }
+    if (current < SCHEMA_VERSION) await sql.raw(`pragma user_version = ${SCHEMA_VERSION}`).execute(trx);
+  });
+}
+
+async function migratePostgres(db: Kysely<RecordSchema>, location: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
+    await sql`create table if not exists caio_migrations (version integer primary key, name text not null, applied_at text not null)`.execute(
+      trx,
+    );
+    const row = await sql<{ v: number | null }>`select max(version) as v from caio_migrations`.execute(trx);
+    const current = Number(row.rows[0]?.v ?? 0);
+    if (current > SCHEMA_VERSION) throw newerSchemaError(location, current);
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
+      await migration.up(trx, 'postgres');
+      await sql`insert into caio_migrations (version, name, applied_at) values (${migration.version}, ${migration.name}, ${new Date().toISOString()})`.execute(
+        trx,
+      );
+    }
+  });
+}
+
+async function readRecordId(db: Kysely<RecordSchema>): Promise<string> {
+  const row = await db
+    .selectFrom('record_meta')
+    .select('value')
+    .where('key', '=', RECORD_ID_KEY)
+    .executeTakeFirst();
+  if (!row) throw new Error('the record has no id (record_meta is incomplete)');
+  return row.value;
+}
+
+function postgresLocation(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `postgres://${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname}`;
+  } catch {
+    return maskUrl(url);
+  }
+}
+
+function unreachable(location: string, error: unknown): UserError {
+  return new UserError(`Cannot use the record at DATABASE_URL (${location}): ${errorMessage(error)}`, {
+    code: 'record_unreachable',
+    nextStep:
+      'Start PostgreSQL or correct DATABASE_URL (postgres://user:password@host:5432/database); unset it to use the embedded SQLite record on one host.',
+    cause: error,
+  });
+}
+
+async function probe(db: Kysely<RecordSchema>): Promise<RecordHealth> {
+  const started = performance.now();
+  try {
+    await sql`select 1`.execute(db);
+    return { healthy: true, latencyMs: performance.now() - started, error: undefined };
+  } catch (error) {
+    return { healthy: false, latencyMs: undefined, error: errorMessage(error) };
+  }
+}
+
+export async function openRecord(config: RecordConfig, options: OpenRecordOptions = {}): Promise<RecordDb> {
+  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, options);
+  return openSqlite(databasePath(config.HIVE_DIR));
+}
+
+/**
+ * One connection per SQLite file per process, shared by every opener in it (reference counted): two
+ * connections of one process on one file would deadlock, since a synchronous busy-wait on one blocks
+ * the event loop that the other's open transaction needs to finish.
+ */
+const sqliteOpen = new Map<string, { db: Promise<RecordDb>; refs: number }>();
+
+async function openSqlite(path: string): Promise<RecordDb> {
+  const key = resolve(path);
+  let entry = sqliteOpen.get(key);
+  if (!entry) {
+    const opening = openSqliteOnce(key);
+    entry = { db: opening, refs: 0 };
+    sqliteOpen.set(key, entry);
+    opening.catch(() => sqliteOpen.delete(key));
+  }
+  entry.refs += 1;
+  const shared = await entry.db;
+  let closed = false;
+  const current = entry;
+  return {
+    ...shared,
+    health: shared.health,
+    async close() {
+      if (closed) return;
+      closed = true;
+      current.refs -= 1;
+      if (current.refs > 0) return;
+      sqliteOpen.delete(key);
+      await shared.close();
+    },
+  };
+}
+
+async function openSqliteOnce(path: string): Promise<RecordDb> {
+  const database = openDatabase(path);
+  const kysely = new Kysely<RecordSchema>({ dialect: new SqliteRecordDialect(database) });
+  try {
+    await migrateSqlite(kysely, path);
+    const id = await readRecordId(kysely);
+    return {
+      dialect: 'sqlite',
+      kysely,
+      id,
+      location: path,
+      sqlite: database,
+      health: () => probe(kysely),
+      close: () => kysely.destroy(),
+    };
+  } catch (error) {
+    await kysely.destroy();
+    throw error;
+  }
+}
+
+async function openPostgres(url: string, options: OpenRecordOptions): Promise<RecordDb> {
+  const location = postgresLocation(url);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    idleTimeoutMillis: 30_000,
+    // COUNT(*) and BIGINT columns come back as numbers, as on SQLite.
+    types: {
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === INT8_OID
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its server must not crash the process: the next query reports it.
+  pool.on('error', () => {});
+  const kysely = new Kysely<RecordSchema>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(kysely);
+  } catch (error) {
+    await kysely.destroy();
+    throw unreachable(location, error);
+  }
+  try {
+    await migratePostgres(kysely, location);
+    const id = await readRecordId(kysely);
+    return {
+      dialect: 'postgres',
+      kysely,
+      id,
+      location,
+      sqlite: undefined,
+      health: () => probe(kysely),
+      close: () => kysely.destroy(),
+    };
+  } catch (error) {
+    await kysely.destroy();
+    if (error instanceof UserError) throw error;
+    throw unreachable(location, error);
+  }
+}

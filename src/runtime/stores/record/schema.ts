@@ -1,0 +1,20 @@
+/** Every table of the record, as Kysely sees it: one interface per family, in `tables/<family>.ts`. */
+import type { AuditTables } from './tables/audit.js';
+import type { DraftsTables } from './tables/drafts.js';
+import type { EvidenceTables } from './tables/evidence.js';
+import type { GatekeeperTables } from './tables/gatekeeper.js';
+import type { IntakeTables } from './tables/intake.js';
+import type { MetaTables } from './tables/meta.js';
+import type { OperatorsTables } from './tables/operators.js';
+import type { PipelineTables } from './tables/pipeline.js';
+
+export interface RecordSchema
+  extends
+    MetaTables,
+    DraftsTables,
+    GatekeeperTables,
+    IntakeTables,
+    AuditTables,
+    EvidenceTables,
+    OperatorsTables,
+    PipelineTables {}
