@@ -16,6 +16,7 @@ const BENCHES = [
   { name: 'http-auth', args: ['bench/http-auth.mjs'] },
   { name: 'gatekeeper', args: ['--import', 'tsx', 'bench/gatekeeper.ts'] },
   { name: 'replay', args: ['--import', 'tsx', 'bench/replay.ts'] },
+  { name: 'pipeline', args: ['--import', 'tsx', 'bench/pipeline.ts'] },
   { name: 'console', args: ['--import', 'tsx', 'bench/console.tsx'] },
   { name: 'import', args: ['bench/import.mjs'] },
   // Ten minutes idle at 100,000 drafts (imports them first): run it alone, `npm run bench -- soak`.

@@ -24,6 +24,7 @@ const argv = process.argv
 
 const code = await main({
   argv,
+  stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,

@@ -1,9 +1,11 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { ExitCode } from '../runtime/errors.js';
 
 /** What every command receives: its own argv (after the command name) and the process edges. */
 export interface CommandContext {
   argv: string[];
+  /** Standard input (confirmations such as `echo yes | caio pipeline run`); absent in some tests. */
+  stdin?: Readable;
   stdout: Writable;
   stderr: Writable;
   env: NodeJS.ProcessEnv;

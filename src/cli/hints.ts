@@ -33,6 +33,8 @@ const HINTS: Record<string, string | ((error: UserError) => string)> = {
   record_unavailable:
     'Check HIVE_DIR (or DATABASE_URL) with `caio validate --check-connections`, then retry.',
   audit_chain_broken: 'Investigate with `caio audit verify --json`; do not release until it passes.',
+  pipeline_busy: 'Wait for it to finish, then `caio pipeline run` again (a rerun only drafts new leads).',
+  template_unknown_token: (error) => `${error.nextStep ?? ''} Then \`caio pipeline run\` again.`.trim(),
   audit_triggers_missing:
     'Restore the append-only triggers with `caio audit repair-triggers`, then verify again.',
 };

@@ -100,6 +100,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./outbound.js'),
   },
   {
+    name: 'pipeline',
+    summary: 'stored leads -> enriched, templated, scored drafts in the queue',
+    usage: 'caio pipeline run [--mode M] [--source rb2b|clay|all] [--limit N] [--yes] [--json]',
+    load: () => import('./pipeline.js'),
+  },
+  {
+    name: 'ledger',
+    summary: 'addresses contacted outside CAIO (GHL export): excluded as already_sent_external',
+    usage: 'caio ledger import-sent FILE [--source ghl] [--dry-run] [--json] | import-sent --fetch --tag T',
+    load: () => import('./ledger.js'),
+  },
+  {
     name: 'release',
     summary: 'release ritual: GO/NO-GO check and manual sign-offs',
     usage:
@@ -126,9 +138,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'traces',
-    summary: 'trace envelopes: tail, prune, stats',
+    summary: 'trace envelopes: tail, prune (into the .gz archive), stats, archive list',
     usage:
-      'caio traces tail [-n N] [--status S] [--correlation-id ID] | prune [--days N] [--dry-run] | stats',
+      'caio traces tail [-n N] [--status S] [--correlation-id ID] | prune [--days N] [--dry-run] | stats | archive list',
     load: () => import('./traces.js'),
   },
   {

@@ -11,6 +11,7 @@ import { maskUrl } from '../runtime/mask.js';
 import { exampleValues, loadConfig } from '../runtime/services/load-env.js';
 import { createCheckRegistry } from '../runtime/services/release-adapters.js';
 import type { CheckTarget } from '../runtime/services/release-checks.js';
+import { onReleaseDecision } from '../runtime/services/notifier-wiring.js';
 import { createReleaseService, loadRitual } from '../runtime/services/release.js';
 import { createAuditLog } from '../runtime/services/audit.js';
 import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
@@ -115,6 +116,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     const service = createReleaseService({
       db,
       audit: target.runtime?.audit ?? createAuditLog(db),
+      onDecision: target.runtime ? onReleaseDecision(target.runtime.notifier) : undefined,
       traces: target.runtime?.traces,
       checks: createCheckRegistry({
         exampleValues: exampleValues(projectRoot()),

@@ -1,12 +1,13 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
 import { loadCommandConfig } from '../cli/config.js';
 import { writeLine } from '../cli/output.js';
-import { MODES, secretValues, traceFilePath } from '../runtime/config.js';
+import { MODES, secretValues, traceArchivePath, traceFilePath } from '../runtime/config.js';
 import { UsageError, UserError, errorMessage, isUserError, type ExitCode } from '../runtime/errors.js';
 import { redact } from '../runtime/mask.js';
 import {
+  listTraceArchive,
   pruneTraces,
   tailTraces,
   traceStats,
@@ -17,13 +18,18 @@ import {
 const HELP = `Usage: caio traces tail [-n N] [--status S] [--correlation-id ID] [--json]
        caio traces prune [--days N] [--dry-run] [--json]
        caio traces stats [--json]
+       caio traces archive list [--json]
 
 Trace envelopes: one JSON line per tool call in TRACE_ENVELOPE_FILE
 (default HIVE_DIR/traces/tool_trace_envelopes.jsonl).
 
   tail    the last envelopes, oldest first, optionally filtered
-  prune   drop envelopes older than --days (default TRACE_RETENTION_DAYS); atomic, and lines other
-          processes append meanwhile are kept
+  prune   move envelopes older than --days (default TRACE_RETENTION_DAYS) into the archive
+          (HIVE_DIR/traces/archive/YYYY-MM-DD.jsonl.gz, one file per day), then drop them from the
+          live file; atomic, and lines other processes append meanwhile are kept
+  archive list
+          the archive's day files with their sizes (ship the folder to object storage with your
+          own tool, e.g. \`aws s3 sync\` or \`rclone copy\`)
   stats   count, by status, by tool, oldest/newest, file size
 
 Flags:
@@ -39,7 +45,7 @@ Flags:
 
 Exit codes: 0 done, 2 bad flags or configuration.`;
 
-const SUBCOMMANDS = ['tail', 'prune', 'stats'] as const;
+const SUBCOMMANDS = ['tail', 'prune', 'stats', 'archive'] as const;
 
 export async function run(ctx: CommandContext): Promise<ExitCode> {
   const { flags, input } = parseArgs(
@@ -62,10 +68,16 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     return 0;
   }
   const sub = input[0];
-  if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub) || input.length > 1) {
+  const arity = sub === 'archive' ? 2 : 1;
+  if (
+    !sub ||
+    !(SUBCOMMANDS as readonly string[]).includes(sub) ||
+    input.length !== arity ||
+    (sub === 'archive' && input[1] !== 'list')
+  ) {
     throw new UsageError(
       sub ? `Unknown traces command "${input.join(' ')}"` : 'Missing traces command',
-      'Use `caio traces tail`, `caio traces prune` or `caio traces stats` (see --help).',
+      'Use `caio traces tail`, `prune`, `stats` or `archive list` (see --help).',
     );
   }
   const lines = flags.lines ?? 20;
@@ -81,11 +93,19 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   const json = (value: unknown) => out(JSON.stringify(value, null, 2));
 
   try {
-    return await runSub(sub as (typeof SUBCOMMANDS)[number], file, flags, config.TRACE_RETENTION_DAYS, {
-      out,
-      json,
-      stderr: (text) => writeLine(ctx.stderr, text),
-    });
+    const archiveDir = resolve(ctx.cwd, traceArchivePath(config));
+    return await runSub(
+      sub as (typeof SUBCOMMANDS)[number],
+      file,
+      archiveDir,
+      flags,
+      config.TRACE_RETENTION_DAYS,
+      {
+        out,
+        json,
+        stderr: (text) => writeLine(ctx.stderr, text),
+      },
+    );
   } catch (error) {
     if (isUserError(error)) throw error;
     throw new UserError(`Cannot ${sub} ${file}: ${errorMessage(error)}`, {
@@ -114,6 +134,7 @@ interface TraceFlags {
 async function runSub(
   sub: (typeof SUBCOMMANDS)[number],
   file: string,
+  archiveDir: string,
   flags: TraceFlags,
   retentionDays: number,
   { out, json, stderr }: Printers,
@@ -136,7 +157,7 @@ async function runSub(
   }
   if (sub === 'prune') {
     const days = flags.days ?? retentionDays;
-    const result = await pruneTraces(file, days, Date.now(), { dryRun: flags.dryRun });
+    const result = await pruneTraces(file, days, Date.now(), { dryRun: flags.dryRun, archiveDir });
     if (flags.json) json({ days, ...result });
     else {
       const verb = result.dry_run ? 'would drop' : 'dropped';
@@ -146,6 +167,19 @@ async function runSub(
       if (!result.dry_run) {
         out(`${file}: ${formatBytes(result.bytes_before)} -> ${formatBytes(result.bytes_after)}`);
       }
+      for (const [name, n] of Object.entries(result.archived))
+        out(`  ${result.dry_run ? 'would archive' : 'archived'} ${n} to ${join(result.archive_dir, name)}`);
+    }
+    return 0;
+  }
+  if (sub === 'archive') {
+    const files = listTraceArchive(archiveDir);
+    if (flags.json) json({ archive_dir: archiveDir, files });
+    else if (files.length === 0)
+      out(`No archived traces yet in ${archiveDir} (\`caio traces prune\` moves expired envelopes there).`);
+    else {
+      out(`Archived traces in ${archiveDir}:`);
+      for (const f of files) out(`  ${f.day}.jsonl.gz  ${formatBytes(f.bytes)}  modified ${f.modified_at}`);
     }
     return 0;
   }

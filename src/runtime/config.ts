@@ -553,6 +553,11 @@ export function secretValues(config: Config): string[] {
   return secrets;
 }
 
+/** Where retention moves expired envelopes: HIVE_DIR/traces/archive (one .jsonl.gz per UTC day). */
+export function traceArchivePath(config: Pick<Config, 'HIVE_DIR'>): string {
+  return `${config.HIVE_DIR.replace(/\/+$/, '')}/traces/archive`;
+}
+
 /** Where trace envelopes go: TRACE_ENVELOPE_FILE, else inside HIVE_DIR so one folder holds all state. */
 export function traceFilePath(config: Config): string {
   return (

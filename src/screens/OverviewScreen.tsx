@@ -78,11 +78,27 @@ export function OverviewScreen({ width, height }: ScreenProps) {
             { label: 'Ramp', value: o.rampTier },
             { label: 'Send mode', value: o.sendMode },
             { label: 'Last replay', value: o.lastReplay ?? 'never run (caio replay)' },
+            {
+              label: 'Incidents',
+              value: o.incidents.length === 0 ? 'none open' : `${o.incidents.length} open, newest first:`,
+            },
           ]}
         />
       ) : overview.loading ? (
         <Text dimColor>Loading…</Text>
       ) : null}
+      {o
+        ? o.incidents.slice(0, MAX_INCIDENTS).map((incident) => (
+            <Text key={`${incident.kind}:${incident.openedAt}:${incident.title}`} wrap="truncate" color="red">
+              {`  ! ${clockTime(Date.parse(incident.openedAt))} ${incident.title} (${incident.delivery.replace('_', ' ')})`}
+            </Text>
+          ))
+        : null}
+      {o && o.incidents.length > MAX_INCIDENTS ? (
+        <Text dimColor>{`  … ${o.incidents.length - MAX_INCIDENTS} more`}</Text>
+      ) : null}
     </Box>
   );
 }
+
+const MAX_INCIDENTS = 2;

@@ -89,6 +89,29 @@ export function Shell({ services, readonly, width, height, intervals, initialScr
     dispatch({ type: 'pendingDone', seq: pending.seq });
   }, [pending, notify, dispatch]);
 
+  useEffect(() => {
+    if (state.pendingAction !== 'pipeline') return;
+    const done = (text: string, tone?: Tone) => {
+      dispatch({ type: 'actionDone' });
+      notify(text, tone);
+    };
+    if (readonly) return done('Read-only console: run `caio pipeline run` instead', 'yellow');
+    if (!services.pipeline) return done('The pipeline is not available in this console', 'yellow');
+    services.pipeline.run().then(
+      (report) => {
+        const skipped = Object.entries(report.skipped)
+          .map(([reason, n]) => `${reason} ${n}`)
+          .join(', ');
+        done(
+          `Pipeline: ${report.drafted} drafted of ${report.considered} lead(s)${skipped ? `; skipped ${skipped}` : ''}`,
+          report.drafted > 0 ? 'green' : undefined,
+        );
+      },
+      (error: unknown) =>
+        done(`Pipeline failed: ${error instanceof Error ? error.message : String(error)}`, 'red'),
+    );
+  }, [state.pendingAction, services, readonly, dispatch, notify]);
+
   // The only stdin listener: each key goes to the shown screen first, then to the shell reducer.
   useInput((input, key) => {
     for (const [char, k] of splitChunk(input, key)) {

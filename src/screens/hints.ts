@@ -22,6 +22,7 @@ const HINTS: Record<string, string> = {
   empty_preview: 'Approve drafts on the Queue screen (a), then press p again.',
   redis_unavailable: 'Redis is down: the status bar shows when it is back; try again then.',
   record_unavailable: 'The record cannot be reached; try again shortly.',
+  pipeline_busy: 'Another pipeline run is in progress; try :pipeline again when it is done.',
 };
 
 /** The next step the console shows for this error, if any. */

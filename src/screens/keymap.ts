@@ -242,8 +242,10 @@ const COMMAND_BINDINGS = [
 ] as const satisfies readonly Binding[];
 
 type CommandBinding = (typeof COMMAND_BINDINGS)[number];
+/** Commands with no key, reached from the `:` palette only (`:pipeline`). */
+export type PaletteOnlyCommand = 'app.pipeline';
 /** Every command of the console: a misspelt command name does not compile. */
-export type Command = ScreenCommand | CommandBinding['command'];
+export type Command = ScreenCommand | CommandBinding['command'] | PaletteOnlyCommand;
 /** The commands of one scope (a screen's handlers are a `Record<CommandOf<scope>, …>`). */
 export type CommandOf<S extends Scope> = Extract<CommandBinding, { scope: S }>['command'];
 
@@ -426,6 +428,7 @@ export const PALETTE: readonly PaletteEntry[] = [
   { name: 'preview', command: 'batches.preview', description: 'preview a batch of approved drafts' },
   { name: 'help', command: 'app.help', description: 'show the keys' },
   { name: 'refresh', command: 'app.refresh', description: 'refresh every panel now' },
+  { name: 'pipeline', command: 'app.pipeline', description: 'draft stored leads into the queue' },
   { name: 'quit', command: 'app.quit', description: 'leave the console' },
   { name: 'q', command: 'app.quit', description: 'leave the console', alias: true },
 ];

@@ -12,6 +12,7 @@ import { writePrivateFile } from '../runtime/private-files.js';
 import { exampleValues } from '../runtime/services/load-env.js';
 import { createCheckRegistry } from '../runtime/services/release-adapters.js';
 import type { CheckTarget } from '../runtime/services/release-checks.js';
+import { onReleaseDecision } from '../runtime/services/notifier-wiring.js';
 import { createReleaseService, loadRitual, type LoadedRitual } from '../runtime/services/release.js';
 import type { Runtime } from '../runtime/services/runtime.js';
 import type { ReleasePort, ReleaseStepView, StepProgress } from './services.js';
@@ -67,6 +68,7 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
   const service = createReleaseService({
     db: runtime.db,
     audit: runtime.audit,
+    onDecision: onReleaseDecision(runtime.notifier),
     checks: createCheckRegistry({
       exampleValues: exampleValues(options.projectRoot),
       db: runtime.db,

@@ -143,7 +143,11 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
   }
 
   async function overview(): Promise<OverviewView> {
-    const [metrics, ramp] = await Promise.all([queue.metrics(), runtime.ramp.status()]);
+    const [metrics, ramp, incidents] = await Promise.all([
+      queue.metrics(),
+      runtime.ramp.status(),
+      runtime.notifier.open(),
+    ]);
     const replay = runtime.replays.latest();
     const mine = metrics.capacity.reviewers.find((r) => r.reviewer.toLowerCase() === actor.toLowerCase());
     return {
@@ -158,6 +162,12 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
       lastReplay: replay
         ? `${Math.round(replay.pass_rate * 100)}% (threshold ${Math.round(replay.threshold * 100)}%), block_build=${replay.block_build}, ${replay.ran_at}`
         : undefined,
+      incidents: incidents.map((i) => ({
+        kind: i.kind,
+        title: i.title,
+        openedAt: i.opened_at,
+        delivery: i.delivery,
+      })),
     };
   }
 
@@ -265,6 +275,9 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
     overview,
     queue: queuePort,
     batches: batchesPort,
+    pipeline: {
+      run: () => runtime.pipeline.run({ mode: config.mode, actor }),
+    },
     release: options.release,
     traces: {
       async recent(limit) {

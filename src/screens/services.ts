@@ -41,6 +41,16 @@ export interface OverviewView {
   rampTier: string;
   sendMode: string;
   lastReplay: string | undefined;
+  /** Open incidents (aging breach, replay, dependency, NO-GO), newest first. */
+  incidents: readonly IncidentView[];
+}
+
+export interface IncidentView {
+  kind: string;
+  title: string;
+  openedAt: string;
+  /** Notification delivery: sent, sending, failed, not_configured. */
+  delivery: string;
 }
 
 export interface FindingView {
@@ -216,4 +226,10 @@ export interface ConsoleServices {
   traces: TracesPort | undefined;
   webhooks: WebhooksPort | undefined;
   scorecard: ScorecardPort | undefined;
+  /** `:pipeline` in the palette: stored leads -> drafts (caio pipeline run); undefined when absent. */
+  pipeline?: PipelinePort | undefined;
+}
+
+export interface PipelinePort {
+  run(): Promise<{ drafted: number; considered: number; skipped: Readonly<Record<string, number>> }>;
 }

@@ -11,6 +11,7 @@ import {
   screenOfCommand,
   type Command,
   type CommandOf,
+  type PaletteOnlyCommand,
   type KeyEvent,
   type ScreenId,
 } from './keymap.js';
@@ -32,6 +33,8 @@ export interface ShellState {
   pending: { command: Command; arg: string | undefined; seq: number } | undefined;
   refreshToken: number;
   quitting: boolean;
+  /** A side effect the Shell runs once (`:pipeline`); cleared with `actionDone`. */
+  pendingAction: 'pipeline' | undefined;
 }
 
 export type ShellAction =
@@ -48,7 +51,9 @@ export type ShellAction =
   /** Any key was pressed (also those a screen used): a refusal's message has been seen. */
   | { type: 'keySeen' }
   /** The screen ran (or refused) the palette's command. */
-  | { type: 'pendingDone'; seq: number };
+  | { type: 'pendingDone'; seq: number }
+  /** The Shell finished a side effect (`:pipeline`). */
+  | { type: 'actionDone' };
 
 export function initialShellState(screen: ScreenId = 'overview'): ShellState {
   return {
@@ -62,6 +67,7 @@ export function initialShellState(screen: ScreenId = 'overview'): ShellState {
     pending: undefined,
     refreshToken: 0,
     quitting: false,
+    pendingAction: undefined,
   };
 }
 
@@ -70,7 +76,7 @@ function step(screen: ScreenId, delta: number): ScreenId {
   return SCREENS[(index + delta + SCREENS.length) % SCREENS.length] ?? screen;
 }
 
-type GlobalCommand = CommandOf<'global'> | `screen.${ScreenId}`;
+type GlobalCommand = CommandOf<'global'> | PaletteOnlyCommand | `screen.${ScreenId}`;
 
 /** The shell's handlers: one per global command (a missing or misspelt one does not compile). */
 const GLOBAL: Record<Exclude<GlobalCommand, `screen.${ScreenId}`>, (state: ShellState) => ShellState> = {
@@ -85,6 +91,19 @@ const GLOBAL: Record<Exclude<GlobalCommand, `screen.${ScreenId}`>, (state: Shell
     message: { text: 'Refreshing…', tone: undefined, sticky: false },
   }),
   'app.quit': (state) => ({ ...state, overlay: 'none', quitting: true }),
+  'app.pipeline': (state) =>
+    state.pendingAction
+      ? {
+          ...state,
+          overlay: 'none',
+          message: { text: 'The pipeline is already running…', tone: 'yellow', sticky: false },
+        }
+      : {
+          ...state,
+          overlay: 'none',
+          pendingAction: 'pipeline',
+          message: { text: 'Running the pipeline…', tone: undefined, sticky: false },
+        },
 };
 
 function isGlobal(command: Command): command is GlobalCommand {
@@ -196,6 +215,8 @@ export function shellReducer(state: ShellState, action: ShellAction): ShellState
     }
     case 'keySeen':
       return state.message?.sticky ? { ...state, message: undefined } : state;
+    case 'actionDone':
+      return { ...state, pendingAction: undefined };
     case 'clearMessage':
       return state.message ? { ...state, message: undefined } : state;
   }

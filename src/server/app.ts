@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { VERSION } from '../cli/version.js';
-import { traceFilePath } from '../runtime/config.js';
+import { traceArchivePath, traceFilePath } from '../runtime/config.js';
 import { credentialProblem } from '../runtime/domain/env-rules.js';
 import { isStandardWebhooksSecret, secretMatcher } from '../runtime/domain/webhooks/signatures.js';
 import { SECRET_VARIABLE, WEBHOOK_SOURCES } from '../runtime/domain/webhooks/sources.js';
@@ -24,8 +24,13 @@ import {
   type ScheduledJob,
   type Scheduler,
 } from '../runtime/services/inngest/scheduler.js';
-import { createReadiness } from '../runtime/services/readiness.js';
-import { createWebhookProcessor, type ProcessorTraces } from '../runtime/services/webhook-processor.js';
+import { createReadiness, type DependencySnapshot } from '../runtime/services/readiness.js';
+import { dependencyIncident } from '../runtime/domain/notifications/incident.js';
+import {
+  createWebhookProcessor,
+  type EffectPrepPort,
+  type ProcessorTraces,
+} from '../runtime/services/webhook-processor.js';
 import { createWebhookStore, type WebhookStore } from '../runtime/services/webhook-store.js';
 import { clientAddress, createAuthGuard, type OperatorResolver, type RequestIdentity } from './auth.js';
 import { forbiddenMessage, roleAllows, type Capability } from '../runtime/domain/operators.js';
@@ -46,11 +51,14 @@ import { DEFAULT_BODY_LIMIT_BYTES, HttpError, header, parseJson, readBody, sendJ
 import {
   port,
   statePort,
+  type CampaignsPort,
   type GatekeeperPort,
   type HttpRuntime,
   type HttpServices,
   type LeadsPort,
+  type NotifierPort,
   type OperatorPort,
+  type PipelinePort,
   type QueuePort,
   type ReplayPort,
   type ScorecardPort,
@@ -96,6 +104,18 @@ export interface HttpApp {
 
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
+/** A required dependency that is unhealthy raises an incident; all healthy again closes them. */
+function notifyDependencies(notifier: NotifierPort, snapshot: DependencySnapshot, now: number): void {
+  const down = [
+    ...(snapshot.redis.required && !snapshot.redis.healthy ? [['redis', snapshot.redis.error] as const] : []),
+    ...(snapshot.inngest.required && !snapshot.inngest.healthy
+      ? [['inngest', snapshot.inngest.error] as const]
+      : []),
+  ];
+  for (const [name, error] of down) notifier.raise(dependencyIncident(name, error, now));
+  if (down.length === 0) void notifier.resolve('dependency_unhealthy').catch(() => undefined);
+}
+
 function isWebhookStore(value: unknown): value is WebhookStore {
   return (
     port<WebhookStore>(value, ['insert']) !== undefined && typeof (value as WebhookStore).list === 'function'
@@ -126,7 +146,10 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     ...(traceWriter?.withCorrelationId
       ? { withCorrelationId: traceWriter.withCorrelationId.bind(traceWriter) }
       : {}),
-    prune: (days?: number) => pruneTraces(traceFilePath(config), days ?? config.TRACE_RETENTION_DAYS, now()),
+    prune: (days?: number) =>
+      pruneTraces(traceFilePath(config), days ?? config.TRACE_RETENTION_DAYS, now(), {
+        archiveDir: traceArchivePath(config),
+      }),
   };
   const replay = port<ReplayPort>(runtime.replay, ['runGate', 'last']);
 
@@ -137,6 +160,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     store: webhooks,
     queue,
     leads,
+    prep: port<EffectPrepPort>(runtime.meetingPrep, ['prepare']),
     logger,
     traces: processorTraces,
     dispatch: canSendEvents(config)
@@ -144,7 +168,9 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
           sender.send?.(id, correlationId) ?? Promise.reject(new Error('Inngest is not ready'))
       : undefined,
   });
-  const jobDeps = { config, processor, queue, traces, replay };
+  const notifier = port<NotifierPort>(runtime.notifier, ['raise']);
+  const meetingPrep = port<{ publishApproved(): Promise<unknown> }>(runtime.meetingPrep, ['publishApproved']);
+  const jobDeps = { config, processor, queue, traces, replay, notifier, meetingPrep, now };
   const inngest = createInngestRuntime(config, jobDeps, logger, options.inngestBatching);
   sender.send = inngest.sendWebhookReceived;
 
@@ -153,6 +179,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     state,
     inngest: { mode: inngest.mode, functionCount: inngest.functionCount },
     now,
+    onSnapshot: notifier ? (snapshot) => notifyDependencies(notifier, snapshot, now()) : undefined,
     ...(options.readinessIntervalMs ? { intervalMs: options.readinessIntervalMs } : {}),
   });
 
@@ -186,6 +213,10 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     scorecard: port<ScorecardPort>(runtime.scorecard, ['weekly']),
     traces,
     replay,
+    campaigns: port<CampaignsPort>(runtime.campaigns, ['control']),
+    pipeline: port<PipelinePort>(runtime.pipeline, ['run']),
+    meetingPrep,
+    notifier,
   };
 
   const sweep: ScheduledJob = {

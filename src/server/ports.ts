@@ -13,6 +13,7 @@ import type { Readiness } from '../runtime/services/readiness.js';
 import type { WebhookStore } from '../runtime/services/webhook-store.js';
 import type { WebhookProcessor } from '../runtime/services/webhook-processor.js';
 import type { InngestRuntime } from '../runtime/services/inngest/client.js';
+import type { Incident, IncidentKind } from '../runtime/domain/notifications/incident.js';
 
 /** What the HTTP app needs from the runtime container; every service beyond config/db is optional. */
 export interface HttpRuntime {
@@ -30,6 +31,10 @@ export interface HttpRuntime {
   replay?: unknown;
   traces?: unknown;
   audit?: unknown;
+  campaigns?: unknown;
+  pipeline?: unknown;
+  notifier?: unknown;
+  meetingPrep?: unknown;
 }
 
 export interface StatePort {
@@ -97,6 +102,32 @@ export interface TracesPort {
   record?(input: TraceEnvelopeInput): unknown;
 }
 
+export interface CampaignsPort {
+  control(
+    campaignId: string,
+    action: 'pause' | 'resume',
+    actor: string,
+  ): Promise<
+    | { ok: true; provider: unknown }
+    | { ok: false; status: number | undefined; retryable: boolean; error: string }
+  >;
+}
+
+export interface NotifierPort {
+  raise(incident: Incident | undefined): void;
+  resolve(kind: IncidentKind): Promise<number>;
+  retryFailed(): Promise<number>;
+}
+
+export interface PipelinePort {
+  run(options: {
+    mode: string;
+    source?: 'rb2b' | 'clay' | 'all';
+    limit?: number | undefined;
+    actor: string;
+  }): Promise<unknown>;
+}
+
 export interface ReplayPort {
   runGate?(): Promise<unknown>;
   last?(): unknown;
@@ -124,6 +155,10 @@ export interface HttpServices {
   scorecard: ScorecardPort | undefined;
   traces: TracesPort | undefined;
   replay: ReplayPort | undefined;
+  campaigns: CampaignsPort | undefined;
+  pipeline: PipelinePort | undefined;
+  meetingPrep: { publishApproved?(): Promise<unknown> } | undefined;
+  notifier: NotifierPort | undefined;
 }
 
 /** `value` when it is an object with at least one of `methods` as a function, else undefined. */

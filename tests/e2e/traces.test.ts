@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createTraceWriter } from '../../src/runtime/services/traces.js';
 import { runCli } from '../helpers/cli.js';
@@ -68,6 +69,15 @@ describe('caio traces', () => {
     expect(prune.stdout).toContain('dropped 1 envelopes older than 30 days');
     expect(readFileSync(file, 'utf8')).not.toContain('old.tool');
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(prune.stdout).toMatch(/archived 1 to .*\/traces\/archive\/\d{4}-\d{2}-\d{2}\.jsonl\.gz/);
+
+    const listed = await runCli(['traces', 'archive', 'list', '--json'], { cwd, env });
+    expect(listed.code).toBe(0);
+    const archive = JSON.parse(listed.stdout) as { archive_dir: string; files: { file: string }[] };
+    expect(archive.files).toHaveLength(1);
+    expect(gunzipSync(readFileSync(archive.files[0]?.file ?? '')).toString('utf8')).toContain('old.tool');
+    const text = await runCli(['traces', 'archive', 'list'], { cwd, env });
+    expect(text.stdout).toMatch(/^Archived traces in .*archive:\n {2}\d{4}-\d{2}-\d{2}\.jsonl\.gz/);
   });
 
   it('honours TRACE_ENVELOPE_FILE and TRACE_RETENTION_DAYS, and refuses bad flags', async () => {

@@ -1,9 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pruneTraces, tailTraces, traceStats, createTraceWriter } from '../../src/runtime/services/traces.js';
+import {
+  createTraceWriter,
+  listTraceArchive,
+  pruneTraces,
+  tailTraces,
+  traceStats,
+} from '../../src/runtime/services/traces.js';
 import type { TraceEnvelope } from '../../src/runtime/domain/trace-envelope.js';
 import { useTempDir } from '../helpers/temp.js';
 
@@ -165,5 +172,48 @@ describe('trace files', () => {
     // The race was real: the prunes carried over lines appended while they ran.
     expect(carried).toBeGreaterThan(0);
     expect(dropped).toBe(20_000 + prunes * 500);
+    // Every dropped line was archived first: exactly once, nothing else.
+    const archived = listTraceArchive(join(dirname(file), 'archive')).flatMap((f) =>
+      gunzipSync(readFileSync(f.file)).toString('utf8').split('\n').filter(Boolean),
+    );
+    expect(archived).toHaveLength(dropped);
+    expect(archived.every((line) => (JSON.parse(line) as TraceEnvelope).tool_name === 'expired')).toBe(true);
   }, 90_000);
+
+  it('archives expired envelopes by UTC day into .jsonl.gz before removing them', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'traces', 't.jsonl');
+    const archiveDir = join(dir, 'archive');
+    const write = (tool: string, ts: number) =>
+      appendFileSync(file, `${JSON.stringify(envelope(tool, ts))}\n`);
+    mkdirSync(dirname(file), { recursive: true });
+    write('a', Date.parse('2026-10-01T10:00:00Z'));
+    write('b', Date.parse('2026-10-01T23:59:59Z'));
+    write('c', Date.parse('2026-10-02T00:00:01Z'));
+    write('fresh', NOW - DAY);
+    const dry = await pruneTraces(file, 30, NOW, { dryRun: true, archiveDir });
+    expect(dry.archived).toEqual({ '2026-10-01.jsonl.gz': 2, '2026-10-02.jsonl.gz': 1 });
+    expect(listTraceArchive(archiveDir)).toEqual([]);
+
+    const result = await pruneTraces(file, 30, NOW, { archiveDir });
+    expect(result).toMatchObject({ dropped: 3, kept: 1, archived: dry.archived, archive_dir: archiveDir });
+    const read = (day: string) =>
+      gunzipSync(readFileSync(join(archiveDir, `${day}.jsonl.gz`)))
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as TraceEnvelope).tool_name);
+    expect(read('2026-10-01')).toEqual(['a', 'b']);
+    expect(read('2026-10-02')).toEqual(['c']);
+    expect(lines(file).map((line) => (JSON.parse(line) as TraceEnvelope).tool_name)).toEqual(['fresh']);
+    expect((statSync(join(archiveDir, '2026-10-01.jsonl.gz')).mode & 0o777).toString(8)).toBe('600');
+
+    // A later prune appends to the same day's archive (a second gzip member).
+    write('d', Date.parse('2026-10-01T12:00:00Z'));
+    await pruneTraces(file, 30, NOW, { archiveDir });
+    expect(read('2026-10-01')).toEqual(['a', 'b', 'd']);
+    expect(listTraceArchive(archiveDir).map((f) => f.day)).toEqual(['2026-10-01', '2026-10-02']);
+    // No temp files left behind.
+    expect(readdirSync(archiveDir).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
 });

@@ -204,7 +204,16 @@ export function createQueueService(deps: QueueDeps) {
     }
   }
 
-  async function add(raw: unknown, source: DraftSource): Promise<AddResult> {
+  /**
+   * `autoApprovedBy` (call briefs only): the item enters `approved`, decided by that name — a brief
+   * whose confidence clears MEETING_PREP_MIN_CONFIDENCE. Call briefs skip the address dedup and the
+   * rubric: they are notes for a call, not mail.
+   */
+  async function add(
+    raw: unknown,
+    source: DraftSource,
+    options: { autoApprovedBy?: string } = {},
+  ): Promise<AddResult> {
     const parsed = DraftInputSchema.safeParse(raw);
     if (!parsed.success) {
       throw new UserError(`Invalid draft: ${describeIssues(parsed.error)}`, {
@@ -218,12 +227,21 @@ export function createQueueService(deps: QueueDeps) {
     const id = input.id ?? newDraftId(at);
     if (await state.getRecord(DRAFTS, id)) return { kind: 'exists', id };
     const canonical = canonicalEmail(input.lead.email);
-    const findings = scoreDraft(input);
-    const intake = await claimAddress(id, canonical);
+    const prep = input.kind === 'prep';
+    const findings = prep ? [] : scoreDraft(input);
+    const intake = prep
+      ? {
+          status: (options.autoApprovedBy ? 'approved' : 'pending') as DraftStatus,
+          duplicateOf: null,
+          suppression: null,
+        }
+      : await claimAddress(id, canonical);
     const stamp = new Date(at).toISOString();
+    const auto = prep && options.autoApprovedBy ? options.autoApprovedBy : null;
     const draft: Draft = {
       id,
       motion: input.motion ?? 'outbound',
+      ...(input.kind ? { kind: input.kind } : {}),
       source,
       lead: input.lead,
       canonical_email: canonical,
@@ -234,8 +252,8 @@ export function createQueueService(deps: QueueDeps) {
       findings,
       created_at: stamp,
       status: intake.status,
-      decided_by: null,
-      decided_at: null,
+      decided_by: auto,
+      decided_at: auto ? stamp : null,
       rejection: null,
       duplicate_of: intake.duplicateOf,
       suppression: intake.suppression,

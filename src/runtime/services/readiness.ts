@@ -48,6 +48,8 @@ export interface ReadinessDeps {
   intervalMs?: number;
   /** Deadline of one store health probe (default 800 ms). */
   probeTimeoutMs?: number;
+  /** Called with every fresh snapshot (notifications of an unhealthy required dependency). */
+  onSnapshot?: ((snapshot: DependencySnapshot) => void) | undefined;
 }
 
 export interface Readiness {
@@ -169,6 +171,11 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
     inFlight ??= redisPart()
       .then((redis) => {
         current = compose(redis);
+        try {
+          deps.onSnapshot?.(current);
+        } catch {
+          // A listener's failure never breaks readiness.
+        }
         return current;
       })
       .finally(() => {

@@ -102,6 +102,8 @@ export interface ReleaseServiceDeps {
   /** Each release check leaves a trace envelope (case id: the step id). */
   traces?: Pick<TraceWriter, 'record'> | undefined;
   now?: () => number;
+  /** Called after a decision is stored (a NO-GO notification); never awaited. */
+  onDecision?: ((run: ReleaseRunRecord) => void) | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -228,6 +230,11 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
           return runId;
         })
         .immediate();
+      try {
+        deps.onDecision?.({ id, ...run });
+      } catch {
+        // Notifications never undo or block a stored decision.
+      }
       return { verdict: decided, run: { id, ...run } };
     },
 

@@ -18,6 +18,13 @@ import type { StateStore } from '../stores/state-store.js';
 import { createAuditLog, type AuditLog } from './audit.js';
 import type { Gatekeeper } from './gatekeeper.js';
 import type { LeadService } from './leads.js';
+import type { PipelineService } from './pipeline.js';
+import { createCampaignService, type CampaignService } from './campaigns.js';
+import type { Notifier } from './notifier.js';
+import type { MeetingPrep } from './meeting-prep.js';
+import { createMeetingPrepService } from './meeting-prep-wiring.js';
+import { createStateNotifier } from './notifier-wiring.js';
+import { createPipeline } from './pipeline-wiring.js';
 import { createOutboundServices, type RampService } from './outbound-wiring.js';
 import type { QueueService } from './queue.js';
 import { createOperatorsService, type OperatorsService } from './operators.js';
@@ -59,6 +66,14 @@ export interface Runtime {
   replay: ReplayService;
   /** Stored replay runs (`replay_runs` in `db`): `latest()`, `list({limit, since, until})`. */
   replays: ReplayStore;
+  /** Leads -> drafts (SPEC 13): `run({mode, source, limit, actor})`, `checkTemplates()`. */
+  pipeline: PipelineService;
+  /** Instantly campaign pause/resume (SPEC 13), audited. */
+  campaigns: CampaignService;
+  /** Incidents posted to NOTIFY_WEBHOOK_URL once each (SPEC 13): `raise`, `open()`, `resolve(kind)`. */
+  notifier: Notifier;
+  /** Call briefs for interested/booked leads (SPEC 13): `prepare(email, trigger)`, `publishApproved()`. */
+  meetingPrep: MeetingPrep;
   /** Weekly scorecard (SPEC 9): `weekly(week?)`, `signOff({week, by, note})` (audited). */
   scorecard: ScorecardService;
   /** Operators and roles (SPEC 12): add/list/revoke/rotate, and the token resolver of the HTTP layer. */
@@ -71,7 +86,17 @@ export interface RuntimeOptions {
   now?: () => number;
   /** Overrides GATEKEEPER_TWO_PERSON_RULE (whoever triggers an outbound --live run may not execute its batch). */
   twoPersonRule?: boolean;
+  /** Where an undelivered notification is logged once (default: one JSON line on stderr). */
+  notifyLogger?: { warn(details: Record<string, unknown>, message: string): void };
+  /** Notification retry timing (tests). */
+  notifyRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
 }
+
+const stderrLogger = {
+  warn(details: Record<string, unknown>, message: string) {
+    process.stderr.write(`${JSON.stringify({ level: 'warn', msg: message, ...details })}\n`);
+  },
+};
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -121,6 +146,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     traces,
   );
 
+  const notifier = createStateNotifier(state, {
+    url: config.NOTIFY_WEBHOOK_URL,
+    logger: options.notifyLogger ?? stderrLogger,
+    ...(options.now ? { now: options.now } : {}),
+    ...options.notifyRetry,
+  });
+  // Before the stores close: give background notifications a bounded chance to land.
+  cleanups.push(() => notifier.drain(5_000));
+
   let closed = false;
   return {
     config,
@@ -142,6 +176,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       now: options.now,
     }),
     ...outbound,
+    pipeline: createPipeline({ ...outbound, state, webhooks, audit, traces }),
+    campaigns: createCampaignService({ config, audit }),
+    notifier,
+    meetingPrep: createMeetingPrepService({ config, state, webhooks, audit, now: options.now, ...outbound }),
     async close() {
       if (closed) return;
       closed = true;

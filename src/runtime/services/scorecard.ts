@@ -161,6 +161,14 @@ export function scorecardRows(card: Scorecard): Row[] {
       ),
     ],
     [
+      'Meeting prep approval',
+      show(card.meeting_prep_approval_rate, (r) =>
+        r.rate === null
+          ? `no call briefs reviewed (bar ${formatPercent(r.bar)})`
+          : `${formatPercent(r.rate)} (${r.approved} of ${r.decided}; bar ${formatPercent(r.bar)}: ${r.meets_bar ? 'met' : 'NOT met'})`,
+      ),
+    ],
+    [
       'Rejections by category',
       show(card.rejections_by_category, (r) => {
         const entries = Object.entries(r).sort(([a], [b]) => a.localeCompare(b));

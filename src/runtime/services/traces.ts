@@ -40,8 +40,10 @@ import {
 } from '../domain/trace-envelope.js';
 import { errorMessage, isUserError } from '../errors.js';
 import { ensurePrivateFile } from '../private-files.js';
+import { createArchiveBuffer, traceArchiveDir } from './trace-archive.js';
 
 export type { TraceEnvelope, TraceEnvelopeInput, TraceStatus } from '../domain/trace-envelope.js';
+export { listTraceArchive, traceArchiveDir, type ArchiveFile } from './trace-archive.js';
 
 const LOCK_TIMEOUT_MS = 10_000;
 const MAX_PENDING_LINES = 10_000;
@@ -363,11 +365,17 @@ export interface PruneResult {
   appended_bytes: number;
   bytes_before: number;
   bytes_after: number;
+  /** Where expired envelopes were moved (gzip, one file per UTC day of the envelope). */
+  archive_dir: string;
+  /** Lines archived per file (`YYYY-MM-DD.jsonl.gz`); on a dry run, what would be archived. */
+  archived: Record<string, number>;
 }
 
 export interface PruneOptions {
   dryRun?: boolean;
   lockTimeoutMs?: number;
+  /** Default: `archive/` next to the trace file (HIVE_DIR/traces/archive with the default file). */
+  archiveDir?: string;
 }
 
 function copyRange(fromFile: string, toFd: number, start: number, end: number): void {
@@ -408,6 +416,8 @@ export async function pruneTraces(
     appended_bytes: 0,
     bytes_before: 0,
     bytes_after: 0,
+    archive_dir: options.archiveDir ?? traceArchiveDir(file),
+    archived: {},
   };
   if (!existsSync(file)) return result;
 
@@ -419,6 +429,7 @@ export async function pruneTraces(
       `.${basename(file)}.prune-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
     );
     const fd = options.dryRun ? undefined : openSync(tmp, 'wx', before.mode & 0o777);
+    const archive = createArchiveBuffer(result.archive_dir, Boolean(options.dryRun));
     try {
       // Phase 1, no lock: filter what is there now. Writers keep appending behind `processed`.
       let processed = 0;
@@ -430,6 +441,7 @@ export async function pruneTraces(
         if (verdict.malformed) result.malformed += 1;
         if (!verdict.keep) {
           result.dropped += 1;
+          archive.add(line);
           continue;
         }
         result.kept += 1;
@@ -441,6 +453,7 @@ export async function pruneTraces(
           }
         }
       }
+      result.archived = archive.counts();
       if (fd === undefined || result.dropped === 0) {
         // Dry run, or nothing expired: leave the live file alone.
         result.bytes_after = options.dryRun ? before.size : statSync(file).size;
@@ -462,6 +475,8 @@ export async function pruneTraces(
           copyRange(file, fd, processed, current.size);
           result.appended_bytes = current.size - before.size;
           fsyncSync(fd);
+          // Archive first, then remove: a crash in between archives a line twice, never loses it.
+          archive.commit();
           chmodSync(tmp, current.mode & 0o777);
           renameSync(tmp, file);
           result.bytes_after = statSync(file).size;
@@ -475,6 +490,7 @@ export async function pruneTraces(
       }
       if (attempt >= 3) throw new Error(`${file} kept changing under the prune (another prune running?)`);
     } finally {
+      archive.discard();
       if (fd !== undefined) closeSync(fd);
       if (fd !== undefined) rmSync(tmp, { force: true });
     }

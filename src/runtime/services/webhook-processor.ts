@@ -30,6 +30,10 @@ export interface EffectLeadsPort {
   upsertLead?(lead: LeadFields, source: 'rb2b' | 'clay'): Promise<unknown> | unknown;
 }
 
+export interface EffectPrepPort {
+  prepare?(email: string, trigger: 'lead_interested' | 'lead_meeting_booked'): Promise<unknown>;
+}
+
 export interface ProcessorTraces {
   record(input: TraceEnvelopeInput): unknown;
   withCorrelationId<T>(id: string | undefined, fn: () => T): T;
@@ -38,6 +42,8 @@ export interface ProcessorTraces {
 
 export interface WebhookProcessorDeps {
   store: WebhookStore;
+  /** Meeting prep (call briefs); optional: without it a `prep` effect is skipped, not deferred. */
+  prep?: EffectPrepPort | undefined;
   queue?: EffectQueuePort | undefined;
   leads?: EffectLeadsPort | undefined;
   logger?: Logger | undefined;
@@ -99,6 +105,8 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
         return deps.queue?.recordExternalSend ? undefined : 'queue.recordExternalSend';
       case 'lead':
         return deps.leads?.upsertLead ? undefined : 'leads.upsertLead';
+      case 'prep':
+        return undefined;
     }
   };
 
@@ -112,6 +120,9 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
         return;
       case 'lead':
         await deps.leads?.upsertLead?.(effect.lead, effect.source);
+        return;
+      case 'prep':
+        await deps.prep?.prepare?.(effect.email, effect.trigger);
         return;
     }
   };

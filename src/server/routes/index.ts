@@ -1,6 +1,7 @@
 /** The route table, split by concern. The router, the auth tests and `caio smoke` enumerate it. */
 import type { Route } from '../types.js';
 import { batchRoutes } from './batches.js';
+import { campaignRoutes } from './campaigns.js';
 import { healthRoutes } from './health.js';
 import { inngestRoutes } from './inngest.js';
 import { operatorRoutes } from './operator.js';
@@ -13,6 +14,7 @@ export const ROUTES: readonly Route[] = [
   ...operatorRoutes,
   ...queueRoutes,
   ...batchRoutes,
+  ...campaignRoutes,
   ...webhookRoutes,
   ...scorecardRoutes,
   ...inngestRoutes,

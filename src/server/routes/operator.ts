@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { collectStatus, type StatusSources } from '../../runtime/services/status.js';
 import { HttpError } from '../http.js';
 import { json, type Route } from '../types.js';
+import { notifyAging, notifyReplay } from '../../runtime/services/inngest/jobs.js';
+import { actorOf } from './queue.js';
 import { requireMethod } from './unavailable.js';
 
 const triggerBody = z.discriminatedUnion('action', [
@@ -17,6 +19,14 @@ const triggerBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('replay_gate') }),
   z.object({ action: z.literal('aging_watch') }),
   z.object({ action: z.literal('webhook_sweep') }),
+  z.object({ action: z.literal('meeting_prep_publish') }),
+  z.object({
+    action: z.literal('pipeline'),
+    source: z.enum(['rb2b', 'clay', 'all']).default('all'),
+    limit: z.number().int().min(0).optional(),
+    /** Required in production (the CLI's --yes). */
+    confirm: z.boolean().optional(),
+  }),
 ]);
 
 export const operatorRoutes: Route[] = [
@@ -55,8 +65,10 @@ export const operatorRoutes: Route[] = [
     path: '/api/operator/trigger',
     auth: 'token',
     role: 'approver',
-    summary: 'start an operator action: outbound_dry_run, replay_gate, aging_watch, webhook_sweep',
-    async handler({ services, jsonBody }) {
+    summary:
+      'start an operator action: outbound_dry_run, replay_gate, aging_watch, webhook_sweep, pipeline, meeting_prep_publish',
+    async handler(ctx) {
+      const { services, jsonBody } = ctx;
       if (services.operator?.trigger)
         return json(200, await services.operator.trigger(await jsonBody(), 'api'));
       const parsed = triggerBody.safeParse(await jsonBody());
@@ -64,7 +76,7 @@ export const operatorRoutes: Route[] = [
         throw new HttpError(
           400,
           'invalid_request',
-          'a body {"action": "outbound_dry_run" (with "motion"?), "replay_gate", "aging_watch" or "webhook_sweep"} is required',
+          'a body {"action": "outbound_dry_run" (with "motion"?), "replay_gate", "aging_watch", "webhook_sweep", "meeting_prep_publish" or "pipeline" (with "source"?, "limit"?, "confirm"?)} is required',
         );
       }
       const input = parsed.data;
@@ -79,14 +91,35 @@ export const operatorRoutes: Route[] = [
         }
         case 'replay_gate': {
           const runGate = requireMethod(services.replay, 'runGate', 'the replay gate');
-          return json(200, { action: input.action, result: await runGate() });
+          const result = await runGate();
+          notifyReplay({ notifier: services.notifier, now: services.now }, result);
+          return json(200, { action: input.action, result });
         }
         case 'aging_watch': {
           const escalate = requireMethod(services.queue, 'escalateBreaches', 'the aging watch');
-          return json(200, { action: input.action, result: await escalate('api') });
+          const result = await escalate('api');
+          notifyAging({ notifier: services.notifier, config: services.config, now: services.now }, result);
+          return json(200, { action: input.action, result });
         }
         case 'webhook_sweep':
           return json(200, { action: input.action, result: await services.processor.processPending() });
+        case 'meeting_prep_publish': {
+          const publish = requireMethod(services.meetingPrep, 'publishApproved', 'meeting prep');
+          return json(200, { action: input.action, result: await publish() });
+        }
+        case 'pipeline': {
+          const run = requireMethod(services.pipeline, 'run', 'the pipeline');
+          const mode = services.config.CAIO_MODE;
+          if (mode === 'production' && input.confirm !== true) {
+            throw new HttpError(
+              409,
+              'confirmation_required',
+              'a production pipeline run needs "confirm": true in the body (the CLI asks the same)',
+            );
+          }
+          const result = await run({ mode, source: input.source, limit: input.limit, actor: actorOf(ctx) });
+          return json(200, { action: input.action, result });
+        }
       }
     },
   },

@@ -26,12 +26,43 @@ describe('console shell', () => {
       'Ramp              tier 1: 10/day (0 clean days)',
       'Send mode         log-only',
       'Last replay       98% block_build=false',
-      '',
+      'Incidents         none open',
       '',
       '',
       '',
     ]);
     expect(f).toContain(': palette  ? help  q quit');
+  });
+
+  it('lists open incidents on the Overview, newest first, with their delivery', async () => {
+    const { frame } = mount({
+      incidents: [
+        {
+          kind: 'aging_breach',
+          title: '3 draft(s) pending past the 60-minute review SLA',
+          openedAt: '2026-11-29T11:58:00Z',
+          delivery: 'sent',
+        },
+        {
+          kind: 'dependency_unhealthy',
+          title: 'required dependency redis is unhealthy',
+          openedAt: '2026-11-29T11:50:00Z',
+          delivery: 'not_configured',
+        },
+        {
+          kind: 'release_no_go',
+          title: 'NO-GO for release r1',
+          openedAt: '2026-11-29T11:00:00Z',
+          delivery: 'failed',
+        },
+      ],
+    });
+    const f = await waitForFrame(frame, 'Incidents');
+    expect(f).toContain('Incidents         3 open, newest first:');
+    expect(f).toContain('  ! 11:58:00 UTC 3 draft(s) pending past the 60-minute review SLA (sent)');
+    expect(f).toContain('  ! 11:50:00 UTC required dependency redis is unhealthy (not configured)');
+    expect(f).toContain('  … 1 more');
+    expect(f).not.toContain('NO-GO for release r1');
   });
 
   it('fits 80x24: no line wider than 80, one spare line so Ink never clears the screen', async () => {
@@ -55,6 +86,25 @@ describe('console shell', () => {
     expect(frame()).toContain('  webhooks   show Webhooks');
     await press(KEYS.enter);
     await waitForFrame(frame, 'Recent events (Q: quarantined only)');
+  });
+
+  it('runs the pipeline from the palette (:pipeline) and reports the counts', async () => {
+    const { frame, press, calls } = mount();
+    await waitForFrame(frame, 'Last replay');
+    await press(':', 'p', 'i', 'p');
+    await waitForFrame(frame, ':pip█');
+    expect(frame()).toContain('  pipeline   draft stored leads into the queue');
+    await press(KEYS.enter);
+    await waitForFrame(frame, 'Pipeline: 2 drafted of 3 lead(s); skipped unresolved_token 1');
+    expect(calls.filter((c) => c.startsWith('pipeline'))).toEqual(['pipeline.run']);
+  });
+
+  it('refuses :pipeline in a read-only console', async () => {
+    const { frame, press, calls } = mount({}, { readonly: true });
+    await waitForFrame(frame, 'Last replay');
+    await press(':', 'p', 'i', 'p', 'e', KEYS.enter);
+    await waitForFrame(frame, 'Read-only console: run `caio pipeline run` instead');
+    expect(calls.filter((c) => c.startsWith('pipeline'))).toEqual([]);
   });
 
   it('shows searchable help generated from the keymap, and Esc closes it', async () => {

@@ -8,6 +8,7 @@ import type {
   BatchView,
   ConsoleServices,
   DraftView,
+  IncidentView,
   ReleaseStepView,
   TraceView,
   WebhookView,
@@ -46,6 +47,7 @@ export interface FakeOptions {
   capacity?: number;
   withSamples?: boolean;
   batches?: boolean;
+  incidents?: IncidentView[];
 }
 
 export function fakeServices(options: FakeOptions = {}) {
@@ -196,6 +198,7 @@ export function fakeServices(options: FakeOptions = {}) {
         rampTier: 'tier 1: 10/day (0 clean days)',
         sendMode: 'log-only',
         lastReplay: '98% block_build=false',
+        incidents: options.incidents ?? [],
       };
     },
     queue: {
@@ -336,6 +339,12 @@ export function fakeServices(options: FakeOptions = {}) {
           { label: 'negative constraint violations', value: '0' },
         ],
       }),
+    },
+    pipeline: {
+      run: async () => {
+        calls.push('pipeline.run');
+        return { drafted: 2, considered: 3, skipped: { unresolved_token: 1 } };
+      },
     },
   };
   return { services, calls, drafts, batches, steps, release };

@@ -54,6 +54,8 @@ describe('router', () => {
       'POST /api/batches/:id/execute': 'token',
       'GET /api/scorecard': 'token',
       'GET /api/webhooks': 'token',
+      'POST /api/instantly/campaigns/:id/pause': 'token',
+      'POST /api/instantly/campaigns/:id/resume': 'token',
       'GET /inngest': 'signature',
       'POST /inngest': 'signature',
       'POST /webhooks/instantly': 'signature',

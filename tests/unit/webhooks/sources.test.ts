@@ -8,7 +8,6 @@ describe('webhook payloads', () => {
       ['reply_received', 'replied'],
       ['email_bounced', 'bounced'],
       ['lead_unsubscribed', 'unsubscribed'],
-      ['lead_interested', 'interested'],
     ] as const;
     for (const [event_type, reason] of cases) {
       expect(parseWebhookPayload('instantly', { event_type, lead_email: 'a@b.io' })).toEqual({
@@ -16,6 +15,25 @@ describe('webhook payloads', () => {
         effects: [{ kind: 'suppress', email: 'a@b.io', reason }],
       });
     }
+    // Interest suppresses and asks for a call brief; a booked meeting asks for a brief.
+    expect(parseWebhookPayload('instantly', { event_type: 'lead_interested', lead_email: 'a@b.io' })).toEqual(
+      {
+        ok: true,
+        effects: [
+          { kind: 'suppress', email: 'a@b.io', reason: 'interested' },
+          { kind: 'prep', email: 'a@b.io', trigger: 'lead_interested' },
+        ],
+      },
+    );
+    expect(
+      parseWebhookPayload('instantly', { event_type: 'lead_meeting_booked', lead_email: 'a@b.io' }),
+    ).toEqual({
+      ok: true,
+      effects: [{ kind: 'prep', email: 'a@b.io', trigger: 'lead_meeting_booked' }],
+    });
+    expect(parseWebhookPayload('instantly', { event_type: 'lead_meeting_booked' })).toMatchObject({
+      ok: false,
+    });
     expect(parseWebhookPayload('instantly', { event_type: 'email_sent', lead_email: 'a@b.io' })).toEqual({
       ok: true,
       effects: [{ kind: 'sent', email: 'a@b.io' }],

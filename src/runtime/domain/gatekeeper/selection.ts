@@ -14,8 +14,10 @@ export type SendMode = 'log-only' | 'whitelist' | 'live';
 export type ExclusionReason =
   | 'not_found'
   | 'not_approved'
+  | 'not_an_email'
   | 'suppressed'
   | 'already_sent'
+  | 'already_sent_external'
   | 'duplicate_in_batch'
   | 'not_whitelisted'
   | 'ramp_limit';
@@ -86,13 +88,20 @@ export function selectBatch<D extends SelectableDraft>(input: SelectionInput<D>)
     const key = draft.canonical_email;
     const exclude = (reason: ExclusionReason, detail: string) =>
       excluded.push({ draft_id: draft.id, reason, detail });
+    if (draft.kind === 'prep') {
+      // A call brief goes to the calendar, never to a send batch.
+      if (input.requestedIds) exclude('not_an_email', 'a call brief (kind prep) is never sent');
+      continue;
+    }
     if (draft.status !== 'approved') {
       // A motion preview only looks at approved drafts; explicit ids explain why they are left out.
       if (input.requestedIds) exclude('not_approved', `status is ${draft.status}`);
       continue;
     }
     const suppression = input.suppressed.get(key);
-    if (suppression !== undefined) exclude('suppressed', `address suppressed (${suppression})`);
+    if (suppression === 'already_sent_external')
+      exclude('already_sent_external', 'contacted outside CAIO (caio ledger import-sent)');
+    else if (suppression !== undefined) exclude('suppressed', `address suppressed (${suppression})`);
     else if (input.sent.has(key)) exclude('already_sent', 'this address was already sent to');
     else if (taken.has(key))
       exclude('duplicate_in_batch', 'another draft in this batch has the same address');

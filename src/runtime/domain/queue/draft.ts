@@ -20,6 +20,10 @@ export type DraftStatus = (typeof DRAFT_STATUSES)[number];
 export const MOTIONS = ['outbound', 'inbound'] as const;
 export type Motion = (typeof MOTIONS)[number];
 
+/** `email`: a draft to send; `prep`: a call brief to review before the calendar gets it (SPEC 13). */
+export const DRAFT_KINDS = ['email', 'prep'] as const;
+export type DraftKind = (typeof DRAFT_KINDS)[number];
+
 export const DEFAULT_REJECTION_TAXONOMY = [
   'tone',
   'personalization',
@@ -28,7 +32,14 @@ export const DEFAULT_REJECTION_TAXONOMY = [
   'targeting',
 ] as const;
 
-export const SUPPRESSION_REASONS = ['bounced', 'unsubscribed', 'replied', 'interested'] as const;
+export const SUPPRESSION_REASONS = [
+  'bounced',
+  'unsubscribed',
+  'replied',
+  'interested',
+  /** Contacted outside CAIO (`caio ledger import-sent`, a GHL export). */
+  'already_sent_external',
+] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 export const FindingSchema = z.object({
@@ -71,6 +82,7 @@ export const DraftInputSchema = z.object({
     .regex(/^[A-Za-z0-9._:-]+$/, { message: 'id may only contain letters, digits and . _ : -' })
     .optional(),
   motion: z.enum(MOTIONS).optional(),
+  kind: z.enum(DRAFT_KINDS).optional(),
   lead: LeadSchema,
   subject: z.string().trim().min(1, { message: 'subject is empty' }).max(300),
   body: z.string().min(1, { message: 'body is empty' }).max(20_000),
@@ -78,7 +90,7 @@ export const DraftInputSchema = z.object({
 });
 export type DraftInput = z.infer<typeof DraftInputSchema>;
 
-export const DraftSourceSchema = z.enum(['import', 'api', 'event']);
+export const DraftSourceSchema = z.enum(['import', 'api', 'event', 'pipeline']);
 export type DraftSource = z.infer<typeof DraftSourceSchema>;
 
 const iso = z.string();
@@ -86,6 +98,8 @@ const iso = z.string();
 export const DraftSchema = z.object({
   id: z.string(),
   motion: z.enum(MOTIONS),
+  /** Absent on drafts stored before kinds existed: `email`. */
+  kind: z.enum(DRAFT_KINDS).optional(),
   source: DraftSourceSchema,
   lead: LeadSchema,
   canonical_email: z.string(),
@@ -114,6 +128,7 @@ export type Draft = z.infer<typeof DraftSchema>;
 export const SelectableDraftSchema = DraftSchema.pick({
   id: true,
   motion: true,
+  kind: true,
   status: true,
   lead: true,
   canonical_email: true,

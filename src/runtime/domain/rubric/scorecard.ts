@@ -53,6 +53,9 @@ export interface ScorecardReplayRun {
 }
 
 export interface ScorecardDraft {
+  /** `prep` (call briefs) count toward the meeting-prep rate, not the HoS draft rate. */
+  kind?: string | undefined;
+  decided_by?: string | null | undefined;
   status: string;
   created_at: string;
   decided_at: string | null;
@@ -102,6 +105,14 @@ export interface Scorecard {
   groundedness_failures: Metric<number>;
   negative_constraint_violations: Metric<number>;
   approval_rate: Metric<{ approved: number; decided: number; rate: number | null }>;
+  /** Call briefs reviewers approved / decided (automatic approvals excluded), against the 80% bar. */
+  meeting_prep_approval_rate: Metric<{
+    approved: number;
+    decided: number;
+    rate: number | null;
+    bar: number;
+    meets_bar: boolean | null;
+  }>;
   rejections_by_category: Metric<Record<string, number>>;
   /** null: nothing is pending. */
   queue_aging_p95_minutes: Metric<number | null>;
@@ -115,6 +126,8 @@ export interface Scorecard {
 }
 
 export const SIGN_OFF_ACTION = 'scorecard.sign_off';
+/** The runbooks' quality bar for meeting prep: at least 80% of call briefs approved. */
+export const MEETING_PREP_BAR = 0.8;
 export const signOffSubject = (week: string) => `scorecard/${week}`;
 
 const ok = <T>(value: T, note?: string): Metric<T> =>
@@ -157,9 +170,21 @@ export function computeScorecard(inputs: ScorecardInputs): Scorecard {
     });
   })();
 
-  const drafts = inputs.drafts;
+  const drafts = inputs.drafts?.filter((draft) => draft.kind !== 'prep');
   const entered = drafts?.filter((draft) => within(draft.created_at, week));
   const decided = drafts?.filter((draft) => within(draft.decided_at, week));
+  const prepDecided = inputs.drafts?.filter(
+    (draft) =>
+      draft.kind === 'prep' &&
+      within(draft.decided_at, week) &&
+      !(draft.decided_by ?? '').startsWith('auto') &&
+      (draft.status === 'approved' || draft.status === 'rejected'),
+  );
+  const prepApproved = prepDecided?.filter((draft) => draft.status === 'approved').length ?? 0;
+  const prepRate =
+    prepDecided && prepDecided.length > 0
+      ? Math.round((prepApproved / prepDecided.length) * 10_000) / 10_000
+      : null;
   const queueReason = reason('queue');
 
   const rejections: Record<string, number> = {};
@@ -202,6 +227,15 @@ export function computeScorecard(inputs: ScorecardInputs): Scorecard {
           approved,
           decided: decided.length,
           rate: decided.length === 0 ? null : Math.round((approved / decided.length) * 10_000) / 10_000,
+        })
+      : unavailable(queueReason),
+    meeting_prep_approval_rate: prepDecided
+      ? ok({
+          approved: prepApproved,
+          decided: prepDecided.length,
+          rate: prepRate,
+          bar: MEETING_PREP_BAR,
+          meets_bar: prepRate === null ? null : prepRate >= MEETING_PREP_BAR,
         })
       : unavailable(queueReason),
     rejections_by_category: decided ? ok(rejections) : unavailable(queueReason),

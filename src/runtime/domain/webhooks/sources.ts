@@ -38,7 +38,9 @@ export interface LeadFields {
 export type WebhookEffect =
   | { kind: 'suppress'; email: string; reason: SuppressReason }
   | { kind: 'sent'; email: string }
-  | { kind: 'lead'; lead: LeadFields; source: 'rb2b' | 'clay' };
+  | { kind: 'lead'; lead: LeadFields; source: 'rb2b' | 'clay' }
+  /** An interested or booked lead: write a call brief (SPEC 13, meeting prep). */
+  | { kind: 'prep'; email: string; trigger: 'lead_interested' | 'lead_meeting_booked' };
 
 export type ParseResult = { ok: true; effects: WebhookEffect[] } | { ok: false; message: string };
 
@@ -88,10 +90,14 @@ function parseInstantly(payload: unknown): ParseResult {
   const { event_type: type } = parsed.data;
   const address = parsed.data.lead_email ?? parsed.data.email;
   const reason = INSTANTLY_SUPPRESS[type];
-  if ((reason || type === 'email_sent') && !address) {
+  const prep = type === 'lead_interested' || type === 'lead_meeting_booked';
+  if ((reason || prep || type === 'email_sent') && !address) {
     return { ok: false, message: `instantly ${type} event needs lead_email` };
   }
-  if (reason && address) return { ok: true, effects: [{ kind: 'suppress', email: address, reason }] };
+  const effects: WebhookEffect[] = [];
+  if (reason && address) effects.push({ kind: 'suppress', email: address, reason });
+  if (prep && address) effects.push({ kind: 'prep', email: address, trigger: type });
+  if (effects.length > 0) return { ok: true, effects };
   if (type === 'email_sent' && address) return { ok: true, effects: [{ kind: 'sent', email: address }] };
   return { ok: true, effects: [] };
 }

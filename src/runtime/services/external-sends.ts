@@ -1,0 +1,127 @@
+/**
+ * Addresses contacted outside CAIO (SPEC 13, GHL-sent exclusion): each becomes a suppression with the
+ * reason `already_sent_external`, so the Gatekeeper preview excludes it under that reason, a new
+ * draft for it enters the queue `suppressed`, and the pipeline skips it. Drafts already in the queue
+ * keep their status (the reviewer's work is not undone); the preview is what keeps them unsent. Idempotent: a second import of the same file
+ * records nothing new. Storage comes through `SentLedger` (today the queue's suppression path).
+ */
+import { canonicalEmail } from '../domain/canonical-email.js';
+import { parseExternalSent, type ExternalSentParse } from '../domain/ledger/external-sent.js';
+
+export const EXTERNAL_REASON = 'already_sent_external';
+
+export interface SentLedger {
+  /** What is already known about this address: undefined, or its suppression reason. */
+  suppressionOf(canonical: string): Promise<string | undefined>;
+  /** Record the address as contacted outside CAIO. */
+  recordExternal(canonical: string, source: string): Promise<void>;
+}
+
+export interface ExternalSendsDeps {
+  ledger: SentLedger;
+  audit?: { append(entry: { actor: string; action: string; subject: string; details?: unknown }): unknown };
+}
+
+export interface ImportSentReport {
+  source: string;
+  format: ExternalSentParse['format'] | 'api';
+  rows: number;
+  /** Newly recorded as contacted outside CAIO. */
+  added: number;
+  /** Recorded before (a rerun). */
+  known: number;
+  /** Already excluded for another reason (bounce, unsubscribe, reply). */
+  already_excluded: number;
+  repeated_in_file: number;
+  errors: { line: number; reason: string }[];
+  dry_run: boolean;
+}
+
+export function createExternalSends(deps: ExternalSendsDeps) {
+  async function record(
+    parsed: Pick<ExternalSentParse, 'rows' | 'errors' | 'repeated'> & { format: ImportSentReport['format'] },
+    source: string,
+    actor: string,
+    dryRun: boolean,
+  ): Promise<ImportSentReport> {
+    const report: ImportSentReport = {
+      source,
+      format: parsed.format,
+      rows: parsed.rows.length,
+      added: 0,
+      known: 0,
+      already_excluded: 0,
+      repeated_in_file: parsed.repeated,
+      errors: parsed.errors,
+      dry_run: dryRun,
+    };
+    for (const row of parsed.rows) {
+      const before = await deps.ledger.suppressionOf(row.canonical_email);
+      if (before === EXTERNAL_REASON) report.known += 1;
+      else if (before !== undefined) report.already_excluded += 1;
+      else {
+        report.added += 1;
+        if (!dryRun) await deps.ledger.recordExternal(row.canonical_email, source);
+      }
+    }
+    if (!dryRun && report.added > 0) {
+      deps.audit?.append({
+        actor,
+        action: 'ledger.import_sent',
+        subject: `external:${source}`,
+        details: {
+          added: report.added,
+          known: report.known,
+          rows: report.rows,
+          errors: report.errors.length,
+        },
+      });
+    }
+    return report;
+  }
+
+  return {
+    /** CSV or JSONL export text. */
+    importText: (text: string, source: string, actor: string, options: { dryRun?: boolean } = {}) =>
+      record(parseExternalSent(text), source, actor, Boolean(options.dryRun)),
+    /** Addresses from an API (GHL live fetch). */
+    importAddresses: (
+      emails: readonly string[],
+      source: string,
+      actor: string,
+      options: { dryRun?: boolean } = {},
+    ) => {
+      const seen = new Set<string>();
+      const rows = emails.flatMap((email, index) => {
+        const canonical = canonicalEmail(email);
+        if (seen.has(canonical)) return [];
+        seen.add(canonical);
+        return [{ line: index + 1, email, canonical_email: canonical }];
+      });
+      return record(
+        { format: 'api', rows, errors: [], repeated: emails.length - rows.length },
+        source,
+        actor,
+        Boolean(options.dryRun),
+      );
+    },
+  };
+}
+
+export type ExternalSends = ReturnType<typeof createExternalSends>;
+
+/** Today's storage: a suppression in the sent log and the shared store (AddressFacts). */
+export function sentLedgerOver(
+  facts: {
+    suppression(canonical: string): Promise<{ reason: string } | undefined>;
+    suppress(canonical: string, reason: string, source: string, at: number): Promise<boolean>;
+  },
+  now: () => number = Date.now,
+): SentLedger {
+  return {
+    suppressionOf: async (canonical) => (await facts.suppression(canonical))?.reason,
+    recordExternal: async (canonical, source) => {
+      await facts.suppress(canonical, EXTERNAL_REASON, source, now());
+    },
+  };
+}

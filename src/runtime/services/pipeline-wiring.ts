@@ -1,0 +1,142 @@
+/**
+ * The pipeline's storage edges over today's services: leads from LeadService, facts from the stored
+ * webhook events, address status from the sent log + shared store, drafts into QueueService. When the
+ * record layer lands, these five small functions are what gets re-pointed.
+ */
+import type { LeadFacts } from '../domain/pipeline/enrichment.js';
+import { emptyFacts, factsFromEvent } from '../domain/pipeline/enrichment.js';
+import { canonicalEmail } from '../domain/canonical-email.js';
+import { RefusedError } from '../errors.js';
+import type { StateStore } from '../stores/state-store.js';
+import { createAddressFacts } from './address-facts.js';
+import type { LeadService } from './leads.js';
+import {
+  createPipelineService,
+  type DraftSink,
+  type LeadFactsSource,
+  type PipelineDeps,
+  type PipelineLeadSource,
+  type PipelineService,
+} from './pipeline.js';
+import { createTemplateSource, templatesDir } from './pipeline-templates.js';
+import { DRAFTS, type AuditSink, type QueueService } from './queue.js';
+import type { SentLog } from './sent-log.js';
+import type { TraceWriter } from './traces.js';
+import type { WebhookStore } from './webhook-store.js';
+
+const FACT_SOURCES = ['rb2b', 'clay', 'instantly'] as const;
+const PAGE = 500;
+
+export function leadSourceOver(leads: Pick<LeadService, 'list'>): PipelineLeadSource {
+  return {
+    async listLeads({ source }) {
+      const all = await leads.list();
+      return all.filter((lead) => source === 'all' || lead.sources.includes(source));
+    },
+  };
+}
+
+/** Facts from stored (not quarantined) webhook events, applied oldest first. */
+export function factsOverWebhooks(webhooks: Pick<WebhookStore, 'list' | 'get'>): LeadFactsSource {
+  return {
+    async factsFor(canonicals) {
+      const wanted = new Set(canonicals);
+      const result = new Map<string, LeadFacts>();
+      for (const source of FACT_SOURCES) {
+        const ids: number[] = [];
+        let after: number | undefined;
+        for (;;) {
+          const page = webhooks.list({ source, limit: PAGE, ...(after === undefined ? {} : { after }) });
+          for (const event of page.events) if (event.status !== 'quarantined') ids.push(event.id);
+          if (page.next === null) break;
+          after = page.next;
+        }
+        for (const id of ids.reverse()) {
+          const event = webhooks.get(id);
+          if (!event) continue;
+          let payload: unknown;
+          try {
+            payload = JSON.parse(event.payload.toString('utf8'));
+          } catch {
+            continue;
+          }
+          const found = factsFromEvent({ id, source, received_at: event.received_at, payload });
+          if (!found) continue;
+          const key = canonicalEmail(found.email);
+          if (!wanted.has(key)) continue;
+          let facts = result.get(key);
+          if (!facts) result.set(key, (facts = emptyFacts()));
+          found.add(facts);
+        }
+      }
+      return result;
+    },
+  };
+}
+
+export function draftSinkOver(
+  queue: Pick<QueueService, 'add'>,
+  state: Pick<StateStore, 'getRecords'>,
+): DraftSink {
+  return {
+    async existing(ids) {
+      const found = new Set<string>();
+      for (let i = 0; i < ids.length; i += PAGE) {
+        const records = await state.getRecords(DRAFTS, ids.slice(i, i + PAGE));
+        for (const id of records.keys()) found.add(id);
+      }
+      return found;
+    },
+    async add(input) {
+      const result = await queue.add(input, 'pipeline');
+      return result.kind === 'added' ? { kind: 'added', status: result.draft.status } : { kind: 'exists' };
+    },
+  };
+}
+
+export interface PipelineWiring {
+  state: StateStore;
+  sentLog: SentLog;
+  leads: Pick<LeadService, 'list'>;
+  queue: Pick<QueueService, 'add'>;
+  webhooks: Pick<WebhookStore, 'list' | 'get'>;
+  audit?: AuditSink | undefined;
+  traces?: Pick<TraceWriter, 'span'> | undefined;
+  goldenSetDir?: string | undefined;
+}
+
+const LOCK_TTL_MS = 15 * 60_000;
+
+export function createPipeline(wiring: PipelineWiring): PipelineService {
+  const { state } = wiring;
+  const deps: PipelineDeps = {
+    leads: leadSourceOver(wiring.leads),
+    facts: factsOverWebhooks(wiring.webhooks),
+    addresses: createAddressFacts(state, wiring.sentLog),
+    drafts: draftSinkOver(wiring.queue, state),
+    templates: createTemplateSource(templatesDir(wiring.goldenSetDir)),
+    ...(wiring.audit ? { audit: wiring.audit } : {}),
+    ...(wiring.traces
+      ? {
+          span: <T>(tool: string, fn: () => Promise<T>, input: unknown) =>
+            wiring.traces!.span(tool, fn, { input, agent: 'pipeline' }),
+        }
+      : {}),
+    async lock(fn) {
+      const lock = await state.acquireLock('pipeline-run', LOCK_TTL_MS);
+      if (!lock) {
+        throw new RefusedError(
+          'Another pipeline run is in progress',
+          'pipeline_busy',
+          'Wait for it to finish, then run the pipeline again (a rerun only drafts new leads).',
+        );
+      }
+      try {
+        return await fn();
+      } finally {
+        await state.releaseLock(lock);
+      }
+    },
+  };
+  return createPipelineService(deps);
+}
