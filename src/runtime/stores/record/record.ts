@@ -12,6 +12,7 @@
 import type { Executor, RecordDialect, RepoContext } from './context.js';
 import { openRecord, type OpenRecordOptions, type RecordConfig, type RecordDb } from './open-record.js';
 import { createAuditRepo, type AuditRepo } from './tables/audit.js';
+import { createDraftsRepo, type DraftsRepo } from './tables/drafts.js';
 import { createMetaRepo, type MetaRepo } from './tables/meta.js';
 
 export type { Executor, RecordDialect, RepoContext } from './context.js';
@@ -20,12 +21,14 @@ export type { RecordDb, RecordHealth } from './open-record.js';
 export interface Repos {
   meta: MetaRepo;
   audit: AuditRepo;
+  drafts: DraftsRepo;
 }
 
 export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
   return {
     meta: createMetaRepo(exec, ctx),
     audit: createAuditRepo(exec, ctx),
+    drafts: createDraftsRepo(exec, ctx),
   };
 }
 
