@@ -12,6 +12,7 @@
 import type { Executor, RecordDialect, RepoContext } from './context.js';
 import { openRecord, type OpenRecordOptions, type RecordConfig, type RecordDb } from './open-record.js';
 import { createAuditRepo, type AuditRepo } from './tables/audit.js';
+import { createAddressesRepo, type AddressesRepo } from './tables/gatekeeper.js';
 import { createMetaRepo, type MetaRepo } from './tables/meta.js';
 
 export type { Executor, RecordDialect, RepoContext } from './context.js';
@@ -20,12 +21,14 @@ export type { RecordDb, RecordHealth } from './open-record.js';
 export interface Repos {
   meta: MetaRepo;
   audit: AuditRepo;
+  addresses: AddressesRepo;
 }
 
 export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
   return {
     meta: createMetaRepo(exec, ctx),
     audit: createAuditRepo(exec, ctx),
+    addresses: createAddressesRepo(exec, ctx),
   };
 }
 
