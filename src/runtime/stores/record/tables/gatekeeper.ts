@@ -6,6 +6,7 @@
  *
  * The other repositories of the family (batches, ledger, ramp) live in `gatekeeper-*.ts`.
  */
+import type { Generated } from 'kysely';
 import type { Executor, RepoContext } from '../context.js';
 
 export type LedgerStatus = 'intent' | 'sent' | 'failed' | 'unknown';
@@ -64,7 +65,7 @@ export interface GatekeeperTables {
     updated_at: string;
   };
   ramp_history: {
-    seq: number;
+    seq: Generated<number>;
     kind: 'graduation' | 'incident';
     tier: number | null;
     day: string;
