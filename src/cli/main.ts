@@ -5,6 +5,7 @@
 import { COMMANDS, findCommand } from '../commands/index.js';
 import { errorMessage, isUserError, type ExitCode } from '../runtime/errors.js';
 import type { CommandContext } from './command.js';
+import { cliNextStep } from './hints.js';
 import { writeLine } from './output.js';
 import { VERSION } from './version.js';
 
@@ -51,7 +52,8 @@ export async function main(ctx: CommandContext): Promise<ExitCode> {
   } catch (error) {
     if (isUserError(error)) {
       writeLine(ctx.stderr, `Error: ${error.message}`);
-      if (error.nextStep) writeLine(ctx.stderr, `Next: ${error.nextStep}`);
+      const next = cliNextStep(error);
+      if (next) writeLine(ctx.stderr, `Next: ${next}`);
       return error.exitCode;
     }
     writeLine(ctx.stderr, `Internal error: ${errorMessage(error)}`);

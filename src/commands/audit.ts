@@ -7,17 +7,30 @@ import { makeColors, writeLine } from '../cli/output.js';
 import { MODES, secretValues } from '../runtime/config.js';
 import { UsageError, type ExitCode } from '../runtime/errors.js';
 import { redact } from '../runtime/mask.js';
-import { createAuditLog, type AuditRow, type VerifyResult } from '../runtime/services/audit.js';
+import {
+  createAuditLog,
+  inspectAuditSchema,
+  repairAuditTriggers,
+  verifyAuditTrail,
+  type AuditRow,
+  type VerifyResult,
+} from '../runtime/services/audit.js';
 import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
 
 const HELP = `Usage: caio audit verify [--expect-head SEQ:HASH] [--json]
        caio audit tail [-n N] [--json]
+       caio audit repair-triggers
 
 The audit trail: every state change (approve, reject, preview, execute, dispatch, bootstrap, token
 rotation, release decision, sign-off) is a row in HIVE_DIR/caio.db, hash-chained to the row before.
+Each release decision also records the head of the chain it saw.
 
-  verify   recompute the whole chain; names the first broken row (seq and what differs)
-  tail     print the last rows, oldest first
+  verify           recompute the whole chain and check it against every recorded head; names the
+                   first broken row (seq and what differs). A missing table or append-only trigger
+                   is a failure. Never writes anything.
+  tail             print the last rows, oldest first
+  repair-triggers  restore missing append-only triggers, after you have investigated why they were
+                   missing; leaves an audit row saying which were restored
 
 Flags:
   -n, --lines N      rows to show with tail (default 20)
@@ -29,9 +42,10 @@ Flags:
   --env-file F       env file to read (default: ./.env if present)
   --mode M           development | staging | production
 
-Exit codes: 0 chain intact / rows printed, 1 chain broken, 2 bad flags or configuration.`;
+Exit codes: 0 chain intact / rows printed / repaired, 1 chain broken or repair refused, 2 bad flags
+or configuration.`;
 
-const SUBCOMMANDS = ['verify', 'tail'] as const;
+const SUBCOMMANDS = ['verify', 'tail', 'repair-triggers'] as const;
 
 export async function run(ctx: CommandContext): Promise<ExitCode> {
   const { flags, input } = parseArgs(
@@ -54,7 +68,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub) || input.length > 1) {
     throw new UsageError(
       sub ? `Unknown audit command "${input.join(' ')}"` : 'Missing audit command',
-      'Use `caio audit verify` or `caio audit tail [-n N]`.',
+      'Use `caio audit verify`, `caio audit tail [-n N]` or `caio audit repair-triggers`.',
     );
   }
   const lines = flags.lines ?? 20;
@@ -72,18 +86,41 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     else out(`No audit trail yet: ${path} does not exist (0 rows).`);
     return 0;
   }
-  const db = openDatabase(path);
+  if (sub === 'repair-triggers') {
+    const db = openDatabase(path);
+    try {
+      const restored = repairAuditTriggers(db, `cli:${ctx.env.USER ?? ctx.env.LOGNAME ?? 'unknown'}`);
+      if (flags.json) out(JSON.stringify({ db: path, restored }, null, 2));
+      else if (restored.length === 0)
+        out(`Nothing to repair: every append-only trigger is in place (${path}).`);
+      else out(`Restored ${restored.join(', ')} (${path}); an audit row records the repair.`);
+      return 0;
+    } finally {
+      db.close();
+    }
+  }
+  // Read only: verify never writes to what it checks.
+  const db = openDatabase(path, { readonly: true });
   try {
-    const audit = createAuditLog(db);
     if (sub === 'tail') {
-      const rows = audit.tail(lines);
+      if (!inspectAuditSchema(db).table) {
+        out(`The audit table is missing from ${path}: the trail was dropped. Run \`caio audit verify\`.`);
+        return 1;
+      }
+      const rows = createAuditLog(db).tail(lines);
       if (flags.json) out(JSON.stringify(rows, null, 2));
       else printRows(out, rows);
       return 0;
     }
-    const result = audit.verify();
+    const result = verifyAuditTrail(db);
     const anchor =
-      expectHead && result.ok ? checkHead(expectHead, audit.get(expectHead.seq), result.count) : undefined;
+      expectHead && inspectAuditSchema(db).table
+        ? checkHead(
+            expectHead,
+            createAuditLog(db).get(expectHead.seq),
+            result.ok ? result.count : result.checked,
+          )
+        : undefined;
     const colors = makeColors(ctx.stdout, ctx.env);
     if (flags.json)
       out(JSON.stringify({ db: path, ...result, ...(anchor ? { expected_head: anchor } : {}) }, null, 2));
@@ -166,16 +203,21 @@ function printVerify(
   for (const warning of result.warnings) out(`${colors.yellow('WARN')} ${warning}`);
   if (result.ok) {
     const head = result.head ? `, head #${result.head.seq} ${result.head.hash.slice(0, 16)}` : '';
-    out(`${colors.green('PASS')} audit chain intact: ${result.count} rows${head} (${path})`);
+    const heads = result.heads_checked > 0 ? `, ${result.heads_checked} recorded heads hold` : '';
+    out(`${colors.green('PASS')} audit chain intact: ${result.count} rows${head}${heads} (${path})`);
     return;
   }
   const { broken } = result;
-  out(`${colors.red('FAIL')} audit chain broken at row ${broken.seq} (${broken.problem})`);
+  const where = broken.seq > 0 ? ` at row ${broken.seq}` : '';
+  out(`${colors.red('FAIL')} audit chain broken${where} (${broken.problem})`);
   out(`  ${broken.message}`);
+  for (const failure of result.failures.slice(1)) out(`${colors.red('FAIL')} ${failure}`);
   out(`  expected: ${broken.expected}`);
   out(`  actual:   ${broken.actual}`);
   out(`  ${result.checked} rows before it verified.`);
   out(
-    `Next: treat rows from #${broken.seq} on as untrusted; compare ${path} with a backup and find who had write access to the file.`,
+    broken.problem === 'trigger_missing'
+      ? `Next: find out who had write access to ${path} and compare it with a backup; then \`caio audit repair-triggers\`.`
+      : `Next: treat rows from #${Math.max(1, broken.seq)} on as untrusted; compare ${path} with a backup and find who had write access to the file.`,
   );
 }

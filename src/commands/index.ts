@@ -57,8 +57,14 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'replay',
     summary: 'replay gate over the golden set',
-    usage: 'caio replay [--golden-set DIR] [--min-pass-rate 0.95] [--json]',
+    usage: 'caio replay [--golden-set DIR] [--min-pass-rate 0.95] [--json] [--promote-baseline]',
     load: () => import('./replay.js'),
+  },
+  {
+    name: 'rubric',
+    summary: "compare the rubric with reviewers' queue decisions, per rule and category",
+    usage: 'caio rubric calibrate [--since DATE] [--golden-set DIR] [--json]',
+    load: () => import('./rubric.js'),
   },
   {
     name: 'golden',

@@ -1,3 +1,4 @@
+import { cliNextStep } from '../cli/hints.js';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -80,7 +81,7 @@ export function jsonRefusal(ctx: CommandContext, json: boolean, error: unknown):
     ok: false,
     code: error.code,
     message: error.message,
-    next_step: error.nextStep ?? null,
+    next_step: cliNextStep(error) ?? null,
   });
   return error.exitCode;
 }

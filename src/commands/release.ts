@@ -115,6 +115,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     const service = createReleaseService({
       db,
       audit: target.runtime?.audit ?? createAuditLog(db),
+      traces: target.runtime?.traces,
       checks: createCheckRegistry({
         exampleValues: exampleValues(projectRoot()),
         db,

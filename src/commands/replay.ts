@@ -7,26 +7,38 @@ import { UsageError, type ExitCode } from '../runtime/errors.js';
 import { loadConfig } from '../runtime/services/load-env.js';
 import { runReplay, type ReplayReport } from '../runtime/services/replay.js';
 import { defaultGoldenSetDir } from '../runtime/services/rubric-config.js';
+import { printAgreement, printBaseline, printHoldout } from './replay-print.js';
+import { resolveActor } from './queue.js';
 import { createReplayStore } from '../runtime/services/replay-store.js';
 import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
 
 const HELP = `Usage: caio replay [--golden-set DIR] [--min-pass-rate 0.95] [--json] [--env-file F] [--no-store]
+       caio replay --promote-baseline [--by NAME]
 
 Runs every golden case through the rubric. A case passes when the rubric's verdict and categories
-equal the expected ones. Prints "Pass rate: N% (threshold: M%)", the failing cases with reasons and
-"block_build: true|false". The build is blocked when the pass rate is below the threshold, or when
-the rubric let through a groundedness (accuracy) or negative-constraint (compliance) violation
-(a critical failure), whatever the rate. Runs are stored in HIVE_DIR/caio.db and compared with the
-previous run of the same golden set.
+equal the expected ones. The tuning split (cases/) and the held-out split (holdout/, cases the rules
+are never tuned on) are reported apart, with agreement per category and per rule. Prints
+"Pass rate: N% (threshold: M%)" for the tuning split, the failing cases with reasons and
+"block_build: true|false". The build is blocked when the tuning pass rate is below the threshold,
+or when the rubric let through a groundedness (accuracy) or negative-constraint (compliance)
+violation in either split (a critical failure), whatever the rate. Runs are stored in
+HIVE_DIR/caio.db with a hash of the cases and of rubric.json, and compared with the previous run
+and with the baseline run the PTO promoted.
 
 Flags:
-  --golden-set DIR     folder with cases/<id>.json and rubric.json (default: the project's golden-set/)
+  --golden-set DIR     folder with cases/<id>.json, holdout/<id>.json and rubric.json
+                       (default: the project's golden-set/)
   --min-pass-rate R    threshold from 0 to 1 (default: REPLAY_MIN_PASS_RATE, else 0.95)
-  --json               print {total, passed, pass_rate, threshold, block_build, failures, critical_failures, ...}
+  --json               print {total, passed, pass_rate, threshold, block_build, failures, critical_failures,
+                       agreement, holdout, hashes, baseline, ...}
+  --promote-baseline   store this run and make it the baseline later runs are compared with
+                       (refused when the build is blocked)
+  --by NAME            who promotes (default: $CAIO_OPERATOR, else the OS user)
   --env-file F         env file to read (values override the environment)
   --no-store           do not store this run (and do not compare it)
 
-Exit codes: 0 gate passed, 1 build blocked, 2 bad flags, unreadable golden set or rubric.json.`;
+Exit codes: 0 gate passed, 1 build blocked or promotion refused, 2 bad flags, unreadable golden set
+or rubric.json.`;
 
 export async function run(ctx: CommandContext): Promise<ExitCode> {
   const { flags } = parseArgs(
@@ -37,6 +49,8 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       json: { type: 'boolean' },
       envFile: { type: 'string' },
       store: { type: 'boolean', default: true },
+      promoteBaseline: { type: 'boolean' },
+      by: { type: 'string' },
     },
     'replay',
   );
@@ -53,6 +67,10 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
         : undefined,
     );
   }
+  if (flags.promoteBaseline && !flags.store) {
+    throw new UsageError('--promote-baseline needs a stored run', 'Drop --no-store to promote this run.');
+  }
+  const promoteBy = flags.promoteBaseline ? resolveActor(flags.by, ctx.env) : undefined;
   const { config } = loadConfig({ cwd: ctx.cwd, processEnv: ctx.env, envFile: flags.envFile });
   const goldenSetDir = flags.goldenSet ?? defaultGoldenSetDir();
   const db = flags.store ? openDatabase(databasePath(resolve(ctx.cwd, config.HIVE_DIR))) : undefined;
@@ -62,6 +80,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       goldenSetDir: resolve(ctx.cwd, goldenSetDir),
       minPassRate: threshold ?? config.REPLAY_MIN_PASS_RATE,
       store: db ? createReplayStore(db) : undefined,
+      promoteBy,
     });
   } finally {
     db?.close();
@@ -74,6 +93,9 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
 function printReport(ctx: CommandContext, report: ReplayReport, colors: Colors): void {
   const line = (text = '') => writeLine(ctx.stdout, text);
   line(`Replay gate: ${report.total} cases from ${report.golden_set} (rubric: ${report.rubric})`);
+  line(
+    `Tuning set (cases/): ${report.total} cases; rubric.json ${report.hashes.rubric.slice(0, 12)}, cases ${report.hashes.cases.slice(0, 12)}`,
+  );
   line(`Passed: ${report.passed}/${report.total}`);
   line(`Pass rate: ${formatPercent(report.pass_rate)} (threshold: ${formatPercent(report.threshold)})`);
   line(`Critical failures: ${report.critical_failures.length}`);
@@ -102,12 +124,15 @@ function printReport(ctx: CommandContext, report: ReplayReport, colors: Colors):
       for (const reason of failure.reasons) line(`    ${reason}`);
     }
   }
+  printHoldout(line, report, colors);
+  printAgreement(line, report);
+  printBaseline(line, report, colors);
   line('');
   for (const reason of report.block_reasons) line(`Blocked: ${reason}`);
   line(`block_build: ${report.block_build ? colors.red('true') : colors.green('false')}`);
 }
 
-function describe(outcome: { verdict: string; categories: string[] }): string {
+export function describe(outcome: { verdict: string; categories: string[] }): string {
   return outcome.categories.length > 0
     ? `${outcome.verdict} [${outcome.categories.join(', ')}]`
     : outcome.verdict;

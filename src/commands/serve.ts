@@ -14,6 +14,7 @@ import { validateEnv } from '../runtime/domain/env-rules.js';
 import { exampleValues } from '../runtime/services/load-env.js';
 import { projectRoot } from './project-root.js';
 import { createRuntime } from '../runtime/services/runtime.js';
+import { installProcessPolicy } from '../server/process-policy.js';
 import { startServer } from '../server/start.js';
 
 const HELP = `Usage: caio serve [--env-file F] [--mode M] [--port N] [--host H] [--log-level L]
@@ -21,7 +22,8 @@ const HELP = `Usage: caio serve [--env-file F] [--mode M] [--port N] [--host H] 
 Runs the runtime without the console: the HTTP API, webhook endpoints, /inngest, and the
 in-process scheduler when Inngest is not configured. Logs one JSON line per event on stdout.
 SIGTERM or SIGINT stops accepting connections, drains in-flight requests, commits pending
-webhook rows and exits 0 (within 10 s).
+webhook rows and exits 0 (within 10 s). An uncaught exception is logged as one line and
+drains the same way, then exits 1; an unhandled promise rejection is logged and serving goes on.
 
 Flags:
   --env-file F     env file (its values override the environment; default ./.env if present)
@@ -107,7 +109,11 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       );
     }
   }
-  const runtime = await createRuntime(config);
+  const policy = installProcessPolicy(logger);
+  const runtime = await createRuntime(config).catch((error: unknown) => {
+    policy.uninstall();
+    throw error;
+  });
   let server;
   try {
     server = await startServer(runtime, {
@@ -117,6 +123,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     });
   } catch (error) {
     await runtime.close();
+    policy.uninstall();
     throw error;
   }
   const snapshot = server.app.services.readiness.snapshot();
@@ -132,14 +139,20 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     'caio serve listening',
   );
 
-  await new Promise<void>((resolve) => {
-    if (ctx.stopSignal.aborted) resolve();
-    else ctx.stopSignal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  let crashed = false;
+  await Promise.race([
+    new Promise<void>((resolve) => {
+      if (ctx.stopSignal.aborted) resolve();
+      else ctx.stopSignal.addEventListener('abort', () => resolve(), { once: true });
+    }),
+    policy.fatal.then(() => {
+      crashed = true;
+    }),
+  ]);
 
   const started = Date.now();
   logger.info('shutting down: draining in-flight requests');
-  let code: ExitCode = 0;
+  let code: ExitCode = crashed ? 1 : 0;
   try {
     await server.close();
   } catch (error) {
@@ -147,6 +160,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     logger.error({ err: errorMessage(error) }, 'error while draining');
   }
   await runtime.close();
+  policy.uninstall();
   logger.info({ duration_ms: Date.now() - started }, 'stopped');
   logger.flush?.();
   return code;

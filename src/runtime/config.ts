@@ -215,6 +215,20 @@ export const VARIABLES = {
     '',
     'a flag or URL',
   ),
+  INNGEST_BASE_URL: v(
+    url(['http', 'https']),
+    undefined,
+    "origin of Inngest's API and event API (default: Inngest cloud; e.g. a self-hosted server)",
+    '',
+    'an http(s) URL',
+  ),
+  INNGEST_EVENT_API_BASE_URL: v(
+    url(['http', 'https']),
+    undefined,
+    "origin of Inngest's event API only (POST /e/<event key>); overrides INNGEST_BASE_URL for sending",
+    '',
+    'an http(s) URL',
+  ),
   TRACE_ENVELOPE_FILE: v(
     text(),
     undefined,
@@ -513,7 +527,7 @@ export function parseConfig(env: RawEnv, modeOverride?: string): Config {
     const first = problems.slice(0, 5).map((p) => p.message);
     const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
     throw new UserError(`Invalid configuration: ${first.join('; ')}${more}`, {
-      nextStep: 'Fix the value in your env file or environment, then run `caio validate` to check the rest.',
+      nextStep: 'Fix the value in your env file or environment, then validate the configuration again.',
       code: 'config_invalid',
     });
   }

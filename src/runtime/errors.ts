@@ -1,10 +1,37 @@
 /**
- * Expected problems (bad input, missing files, refused actions) are `UserError`s: they carry the exit
- * code and the next step for the operator. Anything else reaching the CLI top level is a bug.
+ * Expected problems (bad input, missing files, refused actions, outages) are `UserError`s. They are
+ * surface-neutral: a `kind` says what sort of failure it is, and each surface maps it once — the
+ * server to an HTTP status (server/error-status.ts), the CLI to an exit code (`exitCodeFor`). The
+ * words for the next step belong to the surface too (a command in the CLI, a key in the console):
+ * see cli/hints.ts and screens/hints.ts. Anything else reaching a surface is a bug.
  */
 export type ExitCode = 0 | 1 | 2;
 
+/**
+ * - `invalid`: bad input or configuration (HTTP 400, exit 2)
+ * - `not_found`: the thing named does not exist (404, exit 1)
+ * - `refused`: a rule refused the action (409, exit 1)
+ * - `conflict`: it changed underneath; retrying after a refresh may work (409, exit 1)
+ * - `unavailable`: a dependency (store, Redis) is down; retry later (503, exit 1)
+ */
+export const ERROR_KINDS = ['invalid', 'not_found', 'refused', 'conflict', 'unavailable'] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** The CLI's exit code for a kind of failure. */
+export function exitCodeFor(kind: ErrorKind): ExitCode {
+  return kind === 'invalid' ? 2 : 1;
+}
+
+function kindOf(code: string, exitCode: ExitCode | undefined): ErrorKind {
+  if (/(^|_)not_found$/.test(code)) return 'not_found';
+  if (code === 'conflict') return 'conflict';
+  if (/(^|_)unavailable$/.test(code)) return 'unavailable';
+  return exitCode === 1 ? 'refused' : 'invalid';
+}
+
 export interface UserErrorOptions {
+  /** What sort of failure (default: from `code` and `exitCode`). */
+  kind?: ErrorKind;
   /** 2 = usage or configuration error (default), 1 = a check failed or an action was refused. */
   exitCode?: ExitCode;
   /** What the operator should do next. */
@@ -15,16 +42,34 @@ export interface UserErrorOptions {
 }
 
 export class UserError extends Error {
+  readonly kind: ErrorKind;
   readonly exitCode: ExitCode;
+  /** A surface-neutral next step (no command names, no keys); surfaces may word their own. */
   readonly nextStep: string | undefined;
   readonly code: string;
 
   constructor(message: string, options: UserErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'UserError';
-    this.exitCode = options.exitCode ?? 2;
-    this.nextStep = options.nextStep;
     this.code = options.code ?? 'user_error';
+    this.kind = options.kind ?? kindOf(this.code, options.exitCode);
+    this.exitCode = options.exitCode ?? exitCodeFor(this.kind);
+    this.nextStep = options.nextStep;
+  }
+}
+
+/**
+ * A dependency (the record, Redis) cannot be reached. The message says which, never where (no URL):
+ * it reaches HTTP clients as 503 `dependency_unavailable`.
+ */
+export class DependencyUnavailableError extends UserError {
+  constructor(
+    readonly dependency: string,
+    message: string,
+    cause?: unknown,
+  ) {
+    super(message, { kind: 'unavailable', exitCode: 1, code: `${dependency}_unavailable`, cause });
+    this.name = 'DependencyUnavailableError';
   }
 }
 

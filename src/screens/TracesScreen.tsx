@@ -38,7 +38,14 @@ export function TracesScreen({ width, height, focused, keys }: ScreenProps) {
         t
           ? [
               { text: `${t.ts}  ${t.tool}  (${t.agent || 'no agent'})`, bold: true },
-              { text: `correlation ${t.correlationId}  status ${t.status}` },
+              {
+                text: `correlation ${t.correlationId}  status ${t.status}${t.caseId ? `  case ${t.caseId}` : ''}`,
+              },
+              {
+                text: state.story
+                  ? `Story of ${state.story}: ${state.rows.length} envelopes, oldest first (c: all traces)`
+                  : "c: this request's whole story",
+              },
               ...(t.error ? [{ text: `error: ${t.error}`, tone: 'red' as const }] : []),
             ]
           : [

@@ -1,4 +1,5 @@
 /** Small, pure formatting helpers shared by the screens (deterministic: UTC, no locale). */
+import { consoleNextStep } from './hints.js';
 
 export function clockTime(epochMs: number): string {
   return `${new Date(epochMs).toISOString().slice(11, 19)} UTC`;
@@ -18,11 +19,11 @@ export function shortHash(hash: string): string {
   return hash.slice(0, 8);
 }
 
-/** An error as the operator should read it: the message, and the next step when there is one. */
+/** An error as the operator should read it: the message, and the console's next step when there is one. */
 export function errorText(error: unknown): string {
   if (error instanceof Error) {
-    const next = (error as { nextStep?: unknown }).nextStep;
-    return typeof next === 'string' && next !== '' ? `${error.message} — ${next}` : error.message;
+    const next = consoleNextStep(error);
+    return next ? `${error.message} — ${next}` : error.message;
   }
   return String(error);
 }

@@ -27,7 +27,7 @@ export const SCREEN_TITLES: Record<ScreenId, string> = {
   scorecard: 'Scorecard',
 };
 
-export type Scope = 'global' | 'list' | 'queue' | 'batches' | 'release' | 'webhooks';
+export type Scope = 'global' | 'list' | 'queue' | 'batches' | 'release' | 'traces' | 'webhooks';
 
 /** A key as Ink reports it: a printable input, or a named special key. */
 export type KeyName =
@@ -165,6 +165,13 @@ export const BINDINGS: readonly Binding[] = [
     bar: true,
   },
 
+  {
+    command: 'traces.story',
+    scope: 'traces',
+    keys: [k('c')],
+    description: "this request's whole story (again: all)",
+    bar: true,
+  },
   {
     command: 'webhooks.toggleQuarantined',
     scope: 'webhooks',

@@ -58,7 +58,7 @@ export function draftDetailLines(d: DraftView, width: number): DetailLine[] {
   for (const f of d.findings) {
     lines.push({
       text: `Rubric ${f.severity} ${f.category}: ${f.message} (${f.rule})`,
-      tone: f.severity === 'minor' ? 'yellow' : 'red',
+      tone: f.severity === 'critical' || f.severity === 'major' ? 'red' : 'yellow',
     });
   }
   // Blank lines of the body are dropped: the pane is small at 80x24.

@@ -25,7 +25,7 @@ export const SCREEN_SCOPES: Record<ScreenId, readonly Scope[]> = {
   queue: ['list', 'queue'],
   batches: ['list', 'batches'],
   release: ['list', 'release'],
-  traces: ['list'],
+  traces: ['list', 'traces'],
   webhooks: ['list', 'webhooks'],
   scorecard: [],
 };

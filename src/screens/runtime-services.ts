@@ -248,6 +248,7 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
           status: e.status,
           durationMs: e.duration_ms ?? undefined,
           error: e.error_message ?? undefined,
+          caseId: e.case_id ?? undefined,
         }));
       },
     },

@@ -142,6 +142,8 @@ export interface TraceView {
   status: string;
   durationMs: number | undefined;
   error: string | undefined;
+  /** The draft, batch, event or step the operation was about. */
+  caseId?: string | undefined;
 }
 
 export interface TracesPort {

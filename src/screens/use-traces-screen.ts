@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useConsole } from './console-context.js';
 import type { TraceView } from './services.js';
 import type { ScreenKeys } from './screen-props.js';
@@ -16,15 +16,28 @@ export function useTracesScreen({ tableHeight, keys }: { tableHeight: number; ke
   const port = services.traces;
   const load = useCallback(() => (port ? port.recent(TRACE_LIMIT) : Promise.resolve(NONE)), [port]);
   const poll = usePoll(port ? load : undefined, intervals.data, services.now, refreshToken);
-  const rows = poll.data ?? NONE;
+  const all = poll.data ?? NONE;
+  // `c` narrows to one correlation id, oldest first: a request's whole story (intake to processing).
+  const [story, setStory] = useState<string | undefined>(undefined);
+  const rows = useMemo(
+    () =>
+      story
+        ? all
+            .filter((t) => t.correlationId === story)
+            .sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0))
+        : all,
+    [all, story],
+  );
   const list = useListScreen<TraceView>({
     rows,
     rowKey: traceKey,
     text: traceText,
     height: tableHeight,
-    scopes: [],
+    scopes: ['traces'],
     keys,
-    onCommand: () => {},
+    onCommand: (command, target) => {
+      if (command === 'traces.story') setStory((was) => (was ? undefined : target.current?.correlationId));
+    },
   });
   return {
     state: {
@@ -32,6 +45,7 @@ export function useTracesScreen({ tableHeight, keys }: { tableHeight: number; ke
       loading: poll.loading && poll.data === undefined,
       error: poll.error,
       rows,
+      story,
       rowKey: traceKey,
       shown: list.shown,
       list: list.list,

@@ -9,14 +9,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { ZodError } from 'zod';
 import { VERSION } from '../cli/version.js';
 import { traceFilePath } from '../runtime/config.js';
 import { credentialProblem } from '../runtime/domain/env-rules.js';
 import { isStandardWebhooksSecret, secretMatcher } from '../runtime/domain/webhooks/signatures.js';
 import { SECRET_VARIABLE, WEBHOOK_SOURCES } from '../runtime/domain/webhooks/sources.js';
-import { errorMessage, isUserError } from '../runtime/errors.js';
 import { pruneTraces } from '../runtime/services/traces.js';
 import { canSendEvents, createInngestRuntime } from '../runtime/services/inngest/client.js';
 import {
@@ -26,10 +25,12 @@ import {
   type Scheduler,
 } from '../runtime/services/inngest/scheduler.js';
 import { createReadiness } from '../runtime/services/readiness.js';
-import { createWebhookProcessor } from '../runtime/services/webhook-processor.js';
+import { createWebhookProcessor, type ProcessorTraces } from '../runtime/services/webhook-processor.js';
 import { createWebhookStore, type WebhookStore } from '../runtime/services/webhook-store.js';
 import { createAuthGuard } from './auth.js';
+import { createBodyGate, type BodyGateOptions } from './body-gate.js';
 import { createCors } from './cors.js';
+import { errorReply } from './error-reply.js';
 import { DEFAULT_BODY_LIMIT_BYTES, HttpError, header, parseJson, readBody, sendJson } from './http.js';
 import {
   port,
@@ -52,14 +53,18 @@ export interface HttpAppOptions {
   logger?: Logger | undefined;
   now?: () => number;
   version?: string;
-  /** Largest accepted request body (default 1 MiB): 413 beyond. */
+  /** Largest accepted request body (default 1 MiB; a route may set its own): 413 beyond. */
   bodyLimitBytes?: number;
+  /** Request bodies read at the same time, and the bytes they may hold together: 503 beyond. */
+  bodyGate?: BodyGateOptions;
   /** Failed-auth rate limit per client address. */
   authFailureLimit?: number;
   authFailureWindowSeconds?: number;
   readinessIntervalMs?: number;
   /** Run the in-process scheduler and the stored-webhook sweep (default true). */
   background?: boolean;
+  /** How accepted webhooks are batched to Inngest's event API (tests shorten the backoff). */
+  inngestBatching?: Parameters<typeof createInngestRuntime>[3];
   /** Replace the route table (tests). */
   routes?: readonly Route[];
 }
@@ -89,6 +94,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
   const logger = options.logger;
   const now = options.now ?? Date.now;
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const bodyGate = createBodyGate(options.bodyGate);
   const ownStore = !isWebhookStore(runtime.webhooks);
   const webhooks = isWebhookStore(runtime.webhooks)
     ? runtime.webhooks
@@ -98,6 +104,10 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
   const queue = port<QueuePort>(runtime.queue, ['list', 'metrics', 'suppressAddress', 'recordExternalSend']);
   const leads = port<LeadsPort>(runtime.leads, ['upsertLead']);
   const traceWriter = port<TracesPort>(runtime.traces, ['withCorrelationId']);
+  const processorTraces =
+    traceWriter?.record && traceWriter.withCorrelationId && traceWriter.currentCorrelationId
+      ? (traceWriter as ProcessorTraces)
+      : undefined;
   // Retention prunes the trace file itself (services/traces.ts), with or without a trace writer.
   const traces: TracesPort = {
     ...(traceWriter?.withCorrelationId
@@ -109,18 +119,20 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
 
   // Deliveries go to Inngest when events can be sent, else to the processor's in-process worker.
   // (The processor needs the Inngest sender, the Inngest functions need the processor.)
-  const sender: { send?: ((id: number) => Promise<void>) | undefined } = {};
+  const sender: { send?: ((id: number, correlationId?: string) => Promise<void>) | undefined } = {};
   const processor = createWebhookProcessor({
     store: webhooks,
     queue,
     leads,
     logger,
+    traces: processorTraces,
     dispatch: canSendEvents(config)
-      ? (id) => sender.send?.(id) ?? Promise.reject(new Error('Inngest is not ready'))
+      ? (id, correlationId) =>
+          sender.send?.(id, correlationId) ?? Promise.reject(new Error('Inngest is not ready'))
       : undefined,
   });
   const jobDeps = { config, processor, queue, traces, replay };
-  const inngest = createInngestRuntime(config, jobDeps, logger);
+  const inngest = createInngestRuntime(config, jobDeps, logger, options.inngestBatching);
   sender.send = inngest.sendWebhookReceived;
 
   const readiness = createReadiness({
@@ -186,32 +198,27 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     ...(options.authFailureWindowSeconds ? { windowSeconds: options.authFailureWindowSeconds } : {}),
   });
 
-  const errorReply = (error: unknown, correlationId: string): JsonReply => {
-    if (error instanceof HttpError) {
-      return {
-        status: error.status,
-        body: { code: error.code, message: error.message },
-        headers: error.headers,
-      };
-    }
-    if (error instanceof ZodError) {
-      const issue = error.issues[0];
-      const where = issue?.path.length ? `${issue.path.map(String).join('.')}: ` : '';
-      return {
-        status: 400,
-        body: { code: 'invalid_request', message: `${where}${issue?.message ?? 'invalid input'}` },
-      };
-    }
-    if (isUserError(error)) {
-      const status = /not_found$/.test(error.code) ? 404 : error.exitCode === 1 ? 409 : 400;
-      const message = error.nextStep ? `${error.message}. ${error.nextStep}` : error.message;
-      return { status, body: { code: error.code, message } };
-    }
-    logger?.error({ correlation_id: correlationId, err: errorMessage(error) }, 'request failed');
-    return {
-      status: 500,
-      body: { code: 'internal_error', message: `internal error (correlation id ${correlationId})` },
-    };
+  /** One envelope for a traced route (webhook intake): the answer's status decides success/blocked/error. */
+  const traceRoute = (
+    traced: { tool: string; started: number },
+    pathname: string,
+    correlationId: string,
+    reply: JsonReply,
+  ) => {
+    const body = (reply.body ?? {}) as { id?: unknown; code?: unknown; message?: unknown };
+    const failed = reply.status >= 400;
+    traceWriter?.record?.({
+      tool_name: traced.tool,
+      correlation_id: correlationId,
+      case_id: typeof body.id === 'number' || typeof body.id === 'string' ? String(body.id) : null,
+      status: reply.status >= 500 ? 'error' : failed ? 'blocked' : 'success',
+      input: { path: pathname },
+      output: { http_status: reply.status, ...(reply.body as object) },
+      duration_ms: performance.now() - traced.started,
+      ...(failed
+        ? { error_code: String(body.code ?? reply.status), error_message: String(body.message ?? '') }
+        : {}),
+    });
   };
 
   const dispatch = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -224,8 +231,10 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     res.setHeader('x-correlation-id', correlationId);
     const origin = header(req, 'origin');
     const method = req.method ?? 'GET';
+    let traced: { tool: string; started: number } | undefined;
     try {
-      const match = router.match(method === 'OPTIONS' ? 'GET' : method, pathname);
+      // OPTIONS is answered for any route; HEAD is GET without the body (node drops it for HEAD).
+      const match = router.match(method === 'OPTIONS' || method === 'HEAD' ? 'GET' : method, pathname);
       if (match.kind === 'none')
         throw new HttpError(404, 'not_found', `no route for ${method} ${pathname.slice(0, 200)}`);
       if (method === 'OPTIONS') {
@@ -235,8 +244,9 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       }
       for (const [name, value] of Object.entries(cors.headers(origin))) res.setHeader(name, value);
       if (match.kind === 'method') {
+        const allowed = match.allowed.includes('GET') ? [...match.allowed, 'HEAD'] : match.allowed;
         throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${pathname}`, {
-          allow: match.allowed.join(', '),
+          allow: allowed.join(', '),
         });
       }
       const { route } = match;
@@ -258,8 +268,9 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
           throw new HttpError(decision.status, decision.code, decision.message, headers);
         }
       }
+      if (route.trace) traced = { tool: route.trace, started: performance.now() };
       let body: Promise<Buffer> | undefined;
-      const rawBody = () => (body ??= readBody(req, bodyLimit));
+      const rawBody = () => (body ??= readBody(req, route.bodyLimitBytes ?? bodyLimit, bodyGate));
       const ctx: RouteContext = {
         req,
         res,
@@ -273,9 +284,18 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       const run = () => route.handler(ctx);
       const reply = await (traces?.withCorrelationId ? traces.withCorrelationId(correlationId, run) : run());
       if (reply) sendJson(res, reply.status, reply.body, reply.headers);
+      if (traced && reply) traceRoute(traced, pathname, correlationId, reply);
     } catch (error) {
-      const reply = errorReply(error, correlationId);
-      sendJson(res, reply.status, reply.body, reply.headers);
+      const reply = errorReply(error, correlationId, logger);
+      if (traced) traceRoute(traced, pathname, correlationId, reply);
+      // Refused before its body was read: close rather than drain what the client is still sending.
+      const unread = !req.complete && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+      sendJson(
+        res,
+        reply.status,
+        reply.body,
+        unread ? { ...reply.headers, connection: 'close' } : reply.headers,
+      );
     }
   };
 
@@ -301,6 +321,13 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       await scheduler.stop();
       await webhooks.flush();
       await processor.close();
+      // Events still unsent stay `stored`: the sweep of the next start processes them.
+      const unsent = await inngest.close(3000);
+      if (unsent > 0)
+        logger?.warn(
+          { events: unsent },
+          'Inngest events not sent before shutdown; the next start processes them',
+        );
       if (ownStore) await webhooks.close();
     },
   };

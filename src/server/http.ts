@@ -2,6 +2,7 @@
  * Request and response plumbing: bounded body reading, JSON answers, typed HTTP errors.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BodyGate } from './body-gate.js';
 
 /** An expected HTTP failure: answered as `{code, message}` with its status. */
 export class HttpError extends Error {
@@ -18,12 +19,17 @@ export class HttpError extends Error {
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** Read the whole body, refusing (413) beyond `limit` bytes without buffering the excess. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Read the whole body, refusing (413) beyond `limit` bytes without buffering the excess. With a
+ * `gate`, the body also has to fit the process-wide budget of bodies in flight (503 beyond it).
+ */
+export function readBody(req: IncomingMessage, limit: number, gate?: BodyGate): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(tooLarge(limit));
-  }
+  const hasDeclared = req.headers['content-length'] !== undefined && Number.isFinite(declared);
+  if (hasDeclared && declared > limit) return Promise.reject(tooLarge(limit));
+  if (hasDeclared && declared === 0) return Promise.resolve(Buffer.alloc(0));
+  const ticket = gate?.acquire(hasDeclared ? declared : 0);
+  if (gate && !ticket) return Promise.reject(busy());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -31,11 +37,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     const finish = (error?: HttpError) => {
       if (done) return;
       done = true;
+      ticket?.release();
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
       req.off('aborted', onAborted);
       if (error) {
+        // Whatever else arrives is discarded, not buffered; the answer closes the connection.
         req.resume();
         reject(error);
       } else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
@@ -43,6 +51,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) finish(tooLarge(limit));
+      else if (ticket && !hasDeclared && !ticket.grow(chunk.length)) finish(busy());
       else chunks.push(chunk);
     };
     const onEnd = () => finish();
@@ -59,6 +68,15 @@ function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'payload_too_large', `the request body is larger than ${limit} bytes`, {
     connection: 'close',
   });
+}
+
+function busy(): HttpError {
+  return new HttpError(
+    503,
+    'server_busy',
+    'too many request bodies are being received at once; retry shortly',
+    { 'retry-after': '1', connection: 'close' },
+  );
 }
 
 /** Parse a JSON body: `undefined` when empty, 400 `invalid_json` when malformed. */

@@ -4,6 +4,7 @@
  * whether or not the service exists yet: a missing service makes its routes answer
  * 503 `not_available` instead of crashing.
  */
+import type { TraceEnvelopeInput } from '../runtime/domain/trace-envelope.js';
 import type { Config } from '../runtime/config.js';
 import type { SqliteDatabase } from '../runtime/stores/sqlite/database.js';
 import type { ConsumeResult, StoreHealth } from '../runtime/stores/state-store.js';
@@ -89,7 +90,9 @@ export interface ScorecardPort {
 
 export interface TracesPort {
   prune?(olderThanDays?: number): Promise<unknown> | unknown;
-  withCorrelationId?<T>(id: string, fn: () => T): T;
+  withCorrelationId?<T>(id: string | undefined, fn: () => T): T;
+  currentCorrelationId?(): string | undefined;
+  record?(input: TraceEnvelopeInput): unknown;
 }
 
 export interface ReplayPort {

@@ -14,6 +14,10 @@ export interface StartServerOptions extends HttpAppOptions {
   host: string;
   /** Longest wait for in-flight requests on close (default 8000 ms). */
   drainTimeoutMs?: number;
+  /** Whole request (headers and body) must arrive within this (default 30 s): 408 beyond. */
+  requestTimeoutMs?: number;
+  /** Headers must arrive within this (default 15 s): 408 beyond. */
+  headersTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -24,17 +28,43 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** What a request node's parser refused gets: 408 for a timeout, 431 for oversized headers, else 400. */
+export function clientErrorAnswer(code: string | undefined): [string, string, string] {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return ['408 Request Timeout', 'request_timeout', 'the request was not received in time'];
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return [
+      '431 Request Header Fields Too Large',
+      'headers_too_large',
+      'the request headers are larger than the server accepts',
+    ];
+  return ['400 Bad Request', 'bad_request', 'malformed HTTP request'];
+}
+
 export async function startServer(runtime: HttpRuntime, options: StartServerOptions): Promise<RunningServer> {
   const app = createHttpApp(runtime, options);
   const server = createServer(
-    { requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 },
+    {
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      headersTimeout: options.headersTimeoutMs ?? 15_000,
+      keepAliveTimeout: 5_000,
+      // How often node looks for requests past those timeouts.
+      connectionsCheckingInterval: Math.min(
+        30_000,
+        Math.max(100, Math.floor((options.headersTimeoutMs ?? 15_000) / 4)),
+      ),
+    },
     app.handle,
   );
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) {
-      const body = JSON.stringify({ code: 'bad_request', message: 'malformed HTTP request' });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const [status, code, message] = clientErrorAnswer(error.code);
+    if (
+      socket.writable &&
+      !(socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent
+    ) {
+      const body = JSON.stringify({ code, message });
       socket.end(
-        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
       );
     } else socket.destroy();
   });

@@ -43,8 +43,12 @@ export interface Route {
   auth: RouteAuth;
   /** One line for the route listing and `caio smoke`. */
   summary: string;
-  /** The handler reads the request stream itself (the Inngest SDK): the router does not touch it. */
+  /** The handler hands the request on (the Inngest SDK), after reading the body through `rawBody`. */
   rawStream?: boolean;
+  /** Leave one trace envelope per request under this tool name (webhook intake). */
+  trace?: string;
+  /** This route's body limit, if not the app's (413 beyond, checked before buffering). */
+  bodyLimitBytes?: number;
   handler(ctx: RouteContext): Promise<JsonReply | undefined>;
 }
 

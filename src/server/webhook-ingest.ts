@@ -6,6 +6,7 @@
 import type { Config } from '../runtime/config.js';
 import { idempotencyKey, quarantineKey } from '../runtime/domain/webhooks/idempotency.js';
 import {
+  checkStandardWebhookHeaders,
   constantTimeEqual,
   isStandardWebhooksSecret,
   verifyStandardWebhook,
@@ -16,7 +17,7 @@ import {
   quarantineStatus,
   type WebhookSource,
 } from '../runtime/domain/webhooks/sources.js';
-import { errorMessage } from '../runtime/errors.js';
+import { DependencyUnavailableError, errorMessage } from '../runtime/errors.js';
 import { HttpError, header } from './http.js';
 import { json, type JsonReply, type RouteContext } from './types.js';
 
@@ -32,14 +33,17 @@ function presentedSecret(ctx: RouteContext, source: WebhookSource): string | und
   return bearer ?? query.get('secret') ?? undefined;
 }
 
-/** Throws 401/503 unless the delivery carries the source's credential. Returns the webhook-id if any. */
+/**
+ * Before the body is read: throws 401/503 unless the delivery carries the source's shared secret
+ * (header or query), or, for a Standard Webhooks source, well-formed signature headers with a fresh
+ * timestamp. Returns a check to run on the body when the signature covers it.
+ */
 function authenticate(
   ctx: RouteContext,
   config: Config,
   source: WebhookSource,
-  body: Buffer,
   nowMs: number,
-): string | undefined {
+): ((body: Buffer) => string | undefined) | undefined {
   const variable = SECRET_VARIABLE[source];
   const secret = config[variable];
   if (!secret) {
@@ -56,19 +60,19 @@ function authenticate(
     throw new HttpError(503, 'webhook_not_configured', `${unfit}: deliveries are refused until it is fixed`);
   }
   if (isStandardWebhooksSecret(secret)) {
-    const id = header(ctx.req, 'webhook-id');
-    const verdict = verifyStandardWebhook(
-      secret,
-      {
-        id,
-        timestamp: header(ctx.req, 'webhook-timestamp'),
-        signature: header(ctx.req, 'webhook-signature'),
-      },
-      body,
-      Math.floor(nowMs / 1000),
-    );
-    if (!verdict.ok) throw new HttpError(401, 'invalid_signature', verdict.reason);
-    return id;
+    const signed = {
+      id: header(ctx.req, 'webhook-id'),
+      timestamp: header(ctx.req, 'webhook-timestamp'),
+      signature: header(ctx.req, 'webhook-signature'),
+    };
+    const nowSeconds = Math.floor(nowMs / 1000);
+    const early = checkStandardWebhookHeaders(signed, nowSeconds);
+    if (!early.ok) throw new HttpError(401, 'invalid_signature', early.reason);
+    return (body) => {
+      const verdict = verifyStandardWebhook(secret, signed, body, nowSeconds);
+      if (!verdict.ok) throw new HttpError(401, 'invalid_signature', verdict.reason);
+      return signed.id;
+    };
   }
   const given = presentedSecret(ctx, source);
   const matches =
@@ -81,8 +85,9 @@ function authenticate(
 
 export async function ingestWebhook(ctx: RouteContext, source: WebhookSource): Promise<JsonReply> {
   const { services } = ctx;
+  const verifyBody = authenticate(ctx, services.config, source, services.now());
   const body = await ctx.rawBody();
-  const webhookId = authenticate(ctx, services.config, source, body, services.now());
+  const webhookId = verifyBody?.(body);
 
   let payload: unknown;
   let parseError: string | undefined;
@@ -107,10 +112,11 @@ export async function ingestWebhook(ctx: RouteContext, source: WebhookSource): P
       error,
     });
   } catch (storeError) {
-    throw new HttpError(
-      503,
-      'store_unavailable',
-      `the delivery could not be stored durably (${errorMessage(storeError)}); retry later`,
+    // Nothing acknowledged: the source retries. The cause is logged, not answered.
+    throw new DependencyUnavailableError(
+      'record',
+      `the delivery could not be stored durably: ${errorMessage(storeError)}`,
+      storeError,
     );
   }
 

@@ -63,7 +63,7 @@ describe('caio audit', () => {
 
     const result = await runCli(['audit', 'verify'], { cwd, env: { HIVE_DIR: 'hive' } });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('WARN append-only trigger audit_log_no_update was missing');
+    expect(result.stdout).toContain('FAIL append-only trigger audit_log_no_update is missing');
     expect(result.stdout).toContain('FAIL audit chain broken at row 2 (hash_mismatch)');
     expect(result.stdout).toContain('1 rows before it verified.');
 
@@ -92,8 +92,10 @@ describe('caio audit', () => {
     raw.exec('DROP TRIGGER audit_log_no_delete');
     raw.exec('DELETE FROM audit_log WHERE seq >= 4');
     raw.close();
+    // Without a recorded head, the dropped trigger alone already fails the plain verify.
     const plain = await runCli(['audit', 'verify'], { cwd, env });
-    expect(plain.code).toBe(0);
+    expect(plain.code).toBe(1);
+    expect(plain.stdout).toContain('trigger_missing');
     const anchored = await runCli(['audit', 'verify', '--expect-head', head], { cwd, env });
     expect(anchored.code).toBe(1);
     expect(anchored.stdout).toContain('FAIL row 5 is gone (the trail now ends at row 3)');

@@ -79,6 +79,48 @@ describe('caio replay', () => {
     });
   });
 
+  it('reports the held-out split and per-rule agreement; the PTO promotes a baseline that later runs compare with', async () => {
+    const cwd = tempDir();
+    const promoted = await runCli(['replay', '--promote-baseline', '--by', 'Priya (PTO)'], { cwd });
+    expect(promoted.stderr).toBe('');
+    expect(promoted.code).toBe(0);
+    expect(promoted.stdout).toMatch(
+      /^Held-out set \(holdout\/, never tuned on\): \d+\/\d+ agree, \d+(\.\d)?%; critical misses: 0$/m,
+    );
+    expect(promoted.stdout).toMatch(/^Agreement by category \(tuning \| held-out\):$/m);
+    expect(promoted.stdout).toMatch(/^ {2}groundedness\.number\s+\d+\/\d+ \d+(\.\d)?% \|/m);
+    expect(promoted.stdout).toMatch(/^ {2}tone\.body_length \(advice\)/m);
+    expect(promoted.stdout).toMatch(/^Promoted: this run \(#1\) is now the baseline \(by Priya \(PTO\)\)$/m);
+
+    const next = await runCli(['replay', '--json'], { cwd });
+    expect(next.code).toBe(0);
+    const report = JSON.parse(next.stdout);
+    expect(report.baseline).toMatchObject({
+      run_id: 1,
+      promoted_by: 'Priya (PTO)',
+      cases_changed: false,
+      rubric_changed: false,
+    });
+    expect(report.holdout.total).toBeGreaterThanOrEqual(40);
+    expect(report.hashes.rubric).toMatch(/^[0-9a-f]{64}$/);
+
+    const text = await runCli(['replay'], { cwd });
+    expect(text.stdout).toMatch(
+      /^Baseline: run #1 \(\S+, promoted by Priya \(PTO\)\): tuning \d+(\.\d)?% -> \d+(\.\d)?% \(no change\)$/m,
+    );
+    expect(text.stdout).toMatch(
+      /^ {2}since the baseline: cases same, held-out cases same, rubric\.json same$/m,
+    );
+
+    const refused = await runCli(['replay', '--promote-baseline', '--golden-set', flippedGoldenSet()], {
+      cwd,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('cannot become the baseline');
+    const noStore = await runCli(['replay', '--promote-baseline', '--no-store'], { cwd });
+    expect(noStore.code).toBe(2);
+  });
+
   it('bad flags and a missing golden set exit 2 with the next step, no stack trace', async () => {
     const cwd = tempDir();
     const percent = await runCli(['replay', '--min-pass-rate', '95'], { cwd });

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createAuditLog } from '../../src/runtime/services/audit.js';
+import { createAuditLog, repairAuditTriggers } from '../../src/runtime/services/audit.js';
 import { openDatabase } from '../../src/runtime/stores/sqlite/database.js';
 import { useTempDir } from '../helpers/temp.js';
 
@@ -118,7 +118,7 @@ describe('audit log over a real SQLite file', () => {
     db.close();
   });
 
-  it('catches a row edited by hand after dropping the trigger, and restores the trigger', () => {
+  it('catches a row edited by hand after dropping the trigger, and leaves the trigger missing for repair', () => {
     const path = join(tempDir(), 'caio.db');
     const db = openDatabase(path);
     const audit = createAuditLog(db);
@@ -138,7 +138,10 @@ describe('audit log over a real SQLite file', () => {
     if (result.ok) return;
     expect(result.checked).toBe(2);
     expect(result.broken).toMatchObject({ seq: 3, problem: 'hash_mismatch' });
-    expect(result.warnings.join('\n')).toContain('audit_log_no_update was missing');
+    expect(result.failures.join('\n')).toContain('audit_log_no_update is missing');
+    // Opening never repairs (that would erase the evidence): only the explicit repair does.
+    expect(() => reopened.exec("UPDATE audit_log SET actor = 'x' WHERE seq = 3")).not.toThrow();
+    expect(repairAuditTriggers(reopened, 'ops')).toEqual(['audit_log_no_update']);
     expect(() => reopened.exec("UPDATE audit_log SET actor = 'x'")).toThrow(/append-only/);
     reopened.close();
   });

@@ -59,7 +59,7 @@ describe('the project golden set', () => {
     }
   });
 
-  it('expects every category, and every blocking rule fires on at least one case', () => {
+  it('expects every category, and every failing and advice rule fires on at least one case', () => {
     const expected = new Set(golden.cases.flatMap((c) => c.expected.categories));
     expect([...expected].sort()).toEqual([...CATEGORIES].sort());
     const rubric = createRubric(golden.config);
@@ -74,9 +74,11 @@ describe('the project golden set', () => {
       'compliance.banned_phrase',
       'personalization.unresolved_token',
       'personalization.generic_greeting',
+      'personalization.not_specific',
       'personalization.missing_first_name',
       'personalization.missing_company',
       'tone.body_length',
+      'tone.body_length_extreme',
       'tone.shouting',
       'tone.exclamation',
       'tone.pressure',

@@ -84,7 +84,26 @@ export function nextAuditRow(
   return { ...content, hash: hashAuditRow(content) };
 }
 
-export type ChainProblem = 'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'invalid_row';
+export type ChainProblem =
+  | 'seq_gap'
+  | 'prev_hash_mismatch'
+  | 'hash_mismatch'
+  | 'invalid_row'
+  /** A head recorded earlier (a release decision) is no longer in the chain: the tail was cut. */
+  | 'head_missing'
+  /** The row at a recorded head's seq has another hash: the chain was rewritten up to it. */
+  | 'head_mismatch'
+  /** The table, or its append-only triggers, are gone. */
+  | 'table_missing'
+  | 'trigger_missing';
+
+/** A head of the chain as someone saw it (each release decision stores one). */
+export interface RecordedHead {
+  seq: number;
+  hash: string;
+  recorded_at: string;
+  reason: string;
+}
 
 export interface ChainBreak {
   /** The first row at which the chain does not hold. */
@@ -97,9 +116,16 @@ export interface ChainBreak {
 }
 
 export type VerifyResult =
-  | { ok: true; count: number; head: { seq: number; hash: string } | null; warnings: string[] }
-  /** `checked`: rows that verified before the break. */
-  | { ok: false; checked: number; broken: ChainBreak; warnings: string[] };
+  | {
+      ok: true;
+      count: number;
+      head: { seq: number; hash: string } | null;
+      /** Recorded heads the chain was checked against. */
+      heads_checked: number;
+      warnings: string[];
+    }
+  /** `checked`: rows that verified before the break; `failures`: every problem found, one line each. */
+  | { ok: false; checked: number; broken: ChainBreak; failures: string[]; warnings: string[] };
 
 const short = (hash: string) => (hash.length > 12 ? `${hash.slice(0, 12)}…` : hash);
 
@@ -149,40 +175,83 @@ export function checkAuditRow(
   return undefined;
 }
 
+/** A failed verification from one break (plus any other failures already found). */
+export function chainFailure(
+  broken: ChainBreak,
+  checked = 0,
+  failures: string[] = [],
+  warnings: string[] = [],
+): VerifyResult {
+  return { ok: false, checked, broken, failures: [broken.message, ...failures], warnings };
+}
+
+function headBreak(head: RecordedHead, row: AuditChainRow | undefined, count: number): ChainBreak {
+  const seen = `recorded ${head.recorded_at} (${head.reason})`;
+  return row
+    ? {
+        seq: head.seq,
+        problem: 'head_mismatch',
+        message: `row ${head.seq} hashes to ${short(row.hash)}, but the head ${seen} was ${short(head.hash)}: the chain was rewritten up to that row`,
+        expected: head.hash,
+        actual: row.hash,
+      }
+    : {
+        seq: head.seq,
+        problem: 'head_missing',
+        message: `row ${head.seq}, the head ${seen}, is gone: the trail now ends at row ${count}, so rows were removed from the end`,
+        expected: `${head.seq}:${head.hash}`,
+        actual: count === 0 ? 'no rows' : `ends at row ${count}`,
+      };
+}
+
 /**
- * Verify rows in seq order (any iterable, so a caller can stream a large table). Stops at the first
- * break. `invalid` rows (unreadable, already rejected by the caller) are passed as `{invalid}`.
+ * Verify rows in seq order (any iterable, so a caller can stream a large table) and against every
+ * recorded head: a head beyond the last row means the tail was cut, a head whose row hashes
+ * differently means the chain was rewritten. Stops at the first break. `invalid` rows (unreadable,
+ * already rejected by the caller) are passed as `{invalid}`.
  */
 export function verifyAuditChain(
   rows: Iterable<AuditChainRow | { invalid: { seq: number; reason: string } }>,
   warnings: string[] = [],
+  heads: readonly RecordedHead[] = [],
 ): VerifyResult {
+  const headsAt = new Map<number, RecordedHead[]>();
+  for (const head of heads) {
+    if (head.seq <= 0) continue;
+    headsAt.set(head.seq, [...(headsAt.get(head.seq) ?? []), head]);
+  }
   let previous: AuditChainRow | undefined;
   let count = 0;
   for (const row of rows) {
     if ('invalid' in row) {
-      return {
-        ok: false,
-        checked: count,
-        broken: {
+      return chainFailure(
+        {
           seq: row.invalid.seq,
           problem: 'invalid_row',
           message: `row ${row.invalid.seq} cannot be read: ${row.invalid.reason}`,
           expected: 'a well-formed row',
           actual: row.invalid.reason,
         },
+        count,
+        [],
         warnings,
-      };
+      );
     }
     const broken = checkAuditRow(row, previous);
-    if (broken) return { ok: false, checked: count, broken, warnings };
+    if (broken) return chainFailure(broken, count, [], warnings);
+    const mismatch = headsAt.get(row.seq)?.find((head) => head.hash !== row.hash);
+    if (mismatch) return chainFailure(headBreak(mismatch, row, count), count, [], warnings);
+    headsAt.delete(row.seq);
     previous = row;
     count += 1;
   }
+  const missing = [...headsAt.values()].flat().sort((a, b) => a.seq - b.seq)[0];
+  if (missing) return chainFailure(headBreak(missing, undefined, count), count, [], warnings);
   return {
     ok: true,
     count,
     head: previous ? { seq: previous.seq, hash: previous.hash } : null,
+    heads_checked: heads.length,
     warnings,
   };
 }

@@ -126,7 +126,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
       throw new RefusedError(
         decision.message,
         'ramp_not_eligible',
-        'Check `caio batch ramp` for the clean-day count.',
+        'Check the ramp status for the clean-day count.',
       );
     sentLog.recordGraduation(decision.tier, actor, note, now());
     audit(actor, 'ramp.graduate', `tier-${decision.tier}`, {
@@ -149,7 +149,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
       throw new UserError(`No batch with id "${id}"`, {
         exitCode: 1,
         code: 'batch_not_found',
-        nextStep: 'List batches with `caio batch list`, or create one with `caio batch preview`.',
+        nextStep: 'List the batches, or preview a new one.',
       });
     }
     return BatchSchema.parse(record.value);
@@ -262,7 +262,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
       refuse(
         'dispatch_locked',
         'The dispatch lock is held by another execution; nothing was sent',
-        'Wait for the running batch to finish (`caio batch list`), then try again.',
+        'Wait for the running batch to finish, then try again.',
       );
     }
     try {
@@ -284,7 +284,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
       refuse(
         'ramp_limit',
         `Batch ${batch.id} would send ${toSend} email(s) but the ramp allows ${status.remaining_today} more today (${status.sent_today} of ${status.daily_limit} sent); nothing was sent`,
-        'Preview again (the new batch keeps within what is left today), or graduate the ramp when it is eligible: caio batch ramp.',
+        'Preview again (the new batch keeps within what is left today), or graduate the ramp when it is eligible.',
       );
     }
   }
@@ -347,7 +347,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
         refuse(
           'not_started',
           `Batch ${batch.id} has no interrupted run to resume`,
-          'Use `caio batch list` to see its status.',
+          'List the batches to see its status.',
         );
       }
       checkAllowance(batch, batch.items.filter((item) => sentLog.get(item.draft_id) === undefined).length);
@@ -359,7 +359,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
         refuse(
           'dispatch_locked',
           `Batch ${batch.id} is being resumed by someone else`,
-          'Wait and check `caio batch list`.',
+          'Wait, then check the batch list.',
         );
       runRecord = resumed.record as StoredRecord<BatchRun>;
       audit(actor, 'batch.resume', batch.id, {
@@ -395,7 +395,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
     refuse(
       'lock_lost',
       `Lost the dispatch lock after ${outcomes.length} of ${batch.items.length} items of batch ${batch.id}; stopped`,
-      `Resume with \`caio batch execute ${batch.id} --hash ${batch.hash} --resume\`.`,
+      `Resume batch ${batch.id} (hash ${batch.hash}) to send what is left.`,
     );
   }
 

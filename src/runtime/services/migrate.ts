@@ -61,7 +61,7 @@ export async function runMigrate(options: MigrateOptions): Promise<MigrateSummar
   const url = options.config.REDIS_URL;
   if (url === undefined) {
     throw new UserError('REDIS_URL is not set: there is no Redis to migrate into', {
-      nextStep: 'Set REDIS_URL in the env file (or pass --env-file), then run `caio migrate` again.',
+      nextStep: 'Set REDIS_URL in the env file (or pass --env-file), then migrate again.',
       code: 'redis_url_missing',
     });
   }

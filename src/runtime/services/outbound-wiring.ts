@@ -11,12 +11,14 @@ import type { RampStatus } from '../domain/ramp.js';
 import { errorMessage } from '../errors.js';
 import type { StateStore } from '../stores/state-store.js';
 import type { SqliteDatabase } from '../stores/sqlite/database.js';
-import { createDispatcher, createLazyDispatcher } from './dispatch.js';
+import type { ItemOutcome } from '../domain/gatekeeper/batch.js';
+import { createDispatcher, createLazyDispatcher, type DispatchRequest } from './dispatch.js';
 import { createGatekeeper, type Gatekeeper } from './gatekeeper.js';
 import { createLeadService, type LeadService } from './leads.js';
 import { createQueueService, type AuditSink, type QueueService, type ScoreFn } from './queue.js';
 import { loadRubricConfig } from './rubric-config.js';
 import { createSentLog, type SentLog } from './sent-log.js';
+import { traceMethods, type SpanPort } from './traced.js';
 
 export interface OutboundServices {
   sentLog: SentLog;
@@ -60,7 +62,14 @@ function rubricScoring(goldenSetDir: string | undefined): { score: ScoreFn; taxo
 }
 
 export function createOutboundServices(
-  deps: { config: Config; db: SqliteDatabase; state: StateStore; audit?: AuditSink | undefined },
+  deps: {
+    config: Config;
+    db: SqliteDatabase;
+    state: StateStore;
+    audit?: AuditSink | undefined;
+    /** Each dispatch leaves a trace envelope. */
+    traces?: SpanPort | undefined;
+  },
   options: OutboundOptions = {},
 ): OutboundServices {
   const { config, db, state, audit } = deps;
@@ -69,8 +78,19 @@ export function createOutboundServices(
   const { score, taxonomy } = rubricScoring(options.goldenSetDir);
   const queue = createQueueService({ state, sentLog, config, audit, score, taxonomy, now });
   const leads = createLeadService({ state, now });
-  const dispatcher = createLazyDispatcher(config.EMAIL_SEND_MODE, () =>
-    createDispatcher({ sentLog, adapters: createAdapters(config), audit, now }),
+  const dispatcher = traceMethods(
+    createLazyDispatcher(config.EMAIL_SEND_MODE, () =>
+      createDispatcher({ sentLog, adapters: createAdapters(config), audit, now }),
+    ),
+    deps.traces,
+    {
+      dispatchItem: {
+        tool: 'dispatch.item',
+        caseId: (request: DispatchRequest) => request.draft.id,
+        input: (request: DispatchRequest) => ({ batch_id: request.batchId, mode: config.EMAIL_SEND_MODE }),
+        output: (outcome: ItemOutcome) => outcome,
+      },
+    },
   );
   const gatekeeper = createGatekeeper({
     state,

@@ -108,7 +108,7 @@ export function createQueueService(deps: QueueDeps) {
       throw new UserError(`No draft with id "${id}"`, {
         exitCode: 1,
         code: 'draft_not_found',
-        nextStep: 'List drafts with `caio queue list` and use an id from there.',
+        nextStep: 'Use an id from the queue list.',
       });
     }
     return { draft: parseDraft(record), version: record.version };
@@ -122,12 +122,7 @@ export function createQueueService(deps: QueueDeps) {
   ) {
     const { draft, version } = expected ?? (await load(id));
     const result = transition(draft, action(draft));
-    if (!result.ok)
-      throw new RefusedError(
-        result.message,
-        result.code,
-        'Refresh the queue (`caio queue list`) and try again.',
-      );
+    if (!result.ok) throw new RefusedError(result.message, result.code, 'Refresh the queue and try again.');
     const cas = await state.compareAndSet(DRAFTS, id, version, result.draft);
     if (!cas.ok) {
       const current = cas.current ? DraftSchema.safeParse(cas.current.value) : undefined;
@@ -293,8 +288,7 @@ export function createQueueService(deps: QueueDeps) {
     const current = await load(id);
     // Refuse a wrong transition before touching the capacity counter.
     const check = transition(current.draft, { type: 'approve', actor, at: new Date(now()).toISOString() });
-    if (!check.ok)
-      throw new RefusedError(check.message, check.code, 'Refresh the queue (`caio queue list`).');
+    if (!check.ok) throw new RefusedError(check.message, check.code, 'Refresh the queue.');
     const at = now();
     const key = capacityKey(actor, at);
     const used = await state.increment(key, 1, 2 * 24 * 60 * 60);

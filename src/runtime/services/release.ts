@@ -24,6 +24,7 @@ import {
 import { UserError, errorMessage } from '../errors.js';
 import type { SqliteDatabase } from '../stores/sqlite/database.js';
 import type { AuditLog } from './audit.js';
+import type { TraceWriter } from './traces.js';
 import type { CheckRegistry, CheckTarget } from './release-checks.js';
 import { createReleaseStore, type ReleaseRunRecord } from './release-store.js';
 
@@ -97,7 +98,9 @@ export interface ReleaseService {
 export interface ReleaseServiceDeps {
   db: SqliteDatabase;
   checks: CheckRegistry;
-  audit?: Pick<AuditLog, 'append'> | undefined;
+  audit?: (Pick<AuditLog, 'append'> & Partial<Pick<AuditLog, 'recordHead'>>) | undefined;
+  /** Each release check leaves a trace envelope (case id: the step id). */
+  traces?: Pick<TraceWriter, 'record'> | undefined;
   now?: () => number;
 }
 
@@ -179,13 +182,22 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
         const unknown = [...only].filter((id) => !steps.some((step) => step.id === id));
         if (unknown.length > 0) {
           throw new UserError(`Not an auto step in scope for ${target.env}: ${unknown.join(', ')}`, {
-            nextStep: 'See the step ids in `caio release check` output.',
+            nextStep: 'Use the step ids the release check lists.',
             code: 'usage',
           });
         }
       }
       for (const step of steps) {
+        const started = performance.now();
         const result = await runStep(options, step);
+        deps.traces?.record({
+          tool_name: 'release.check',
+          case_id: `${releaseId}/${target.env}/${step.id}`,
+          status: result.outcome === 'pass' ? 'success' : result.outcome === 'fail' ? 'blocked' : 'skipped',
+          input: { step: step.id, check: step.check, target: target.label },
+          output: { outcome: result.outcome, summary: result.summary },
+          duration_ms: performance.now() - started,
+        });
         store.putResult(releaseId, target.env, result);
         options.onStep?.(result);
       }
@@ -211,6 +223,8 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
             subject: `${releaseId}/${target.env}`,
             details: { decision: decided.decision, target: target.label, reasons: decided.reasons },
           });
+          // The head this decision saw (its own row): verify fails if the trail is later cut below it.
+          deps.audit?.recordHead?.(`release.decision ${releaseId}/${target.env}`);
           return runId;
         })
         .immediate();

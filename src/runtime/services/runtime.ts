@@ -26,6 +26,8 @@ import { defaultGoldenSetDir } from './rubric-config.js';
 import { createScorecardService, type ScorecardService } from './scorecard.js';
 import type { SentLog } from './sent-log.js';
 import { createTraceWriter, type TraceWriter } from './traces.js';
+import { replaySummary, tracedOutbound } from './traced-services.js';
+import { traceMethods } from './traced.js';
 import { createWebhookStore, type WebhookStore } from './webhook-store.js';
 
 export interface Runtime {
@@ -94,21 +96,26 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   });
   cleanups.push(() => state.close());
   const replays = createReplayStore(db);
-  const replay = createReplayService({
-    store: replays,
-    minPassRate: config.REPLAY_MIN_PASS_RATE,
-    now: options.now,
-  });
   const traces = createTraceWriter({
     file: traceFilePath(config),
     enabled: config.TRACE_ENVELOPE_ENABLED,
     secrets: secretValues(config),
+    // Lines within 20 ms share one append: a busy server pays no file write per request.
+    flushDelayMs: 20,
     ...(options.now ? { now: options.now } : {}),
   });
   cleanups.push(() => traces.close());
-  const outbound = createOutboundServices(
-    { config, db, state, audit },
-    { now: options.now, twoPersonRule: options.twoPersonRule ?? config.GATEKEEPER_TWO_PERSON_RULE },
+  const replay = traceMethods(
+    createReplayService({ store: replays, minPassRate: config.REPLAY_MIN_PASS_RATE, now: options.now }),
+    traces,
+    { runGate: { tool: 'replay.run', output: replaySummary } },
+  );
+  const outbound = tracedOutbound(
+    createOutboundServices(
+      { config, db, state, audit, traces },
+      { now: options.now, twoPersonRule: options.twoPersonRule ?? config.GATEKEEPER_TWO_PERSON_RULE },
+    ),
+    traces,
   );
 
   let closed = false;

@@ -111,7 +111,7 @@ export function createScorecardService(sources: ScorecardSources): ScorecardServ
         throw new UserError(`Cannot record the sign-off: the audit trail is unavailable (${base})`, {
           exitCode: 1,
           code: 'audit_unavailable',
-          nextStep: 'Check HIVE_DIR and run `caio audit verify`.',
+          nextStep: 'Check HIVE_DIR and verify the audit chain.',
         });
       }
       const card = await weekly(week);

@@ -39,7 +39,7 @@ import {
   type TraceEnvelope,
   type TraceEnvelopeInput,
 } from '../domain/trace-envelope.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, isUserError } from '../errors.js';
 
 export type { TraceEnvelope, TraceEnvelopeInput, TraceStatus } from '../domain/trace-envelope.js';
 
@@ -108,6 +108,8 @@ export interface TraceWriter {
   record(input: TraceEnvelopeInput): TraceEnvelope | undefined;
   /** Run `fn`, time it, record success or failure (rethrowing the error). */
   span<T>(toolName: string, fn: () => T | Promise<T>, meta?: SpanMeta<T>): Promise<T>;
+  /** Write queued lines now (they are written within `flushDelayMs` anyway). */
+  flush(): void;
   /** Run `fn` (and all async work it starts) under this correlation id; a fresh one when undefined. */
   withCorrelationId<T>(id: string | undefined, fn: () => T, context?: Omit<TraceContext, 'correlationId'>): T;
   currentCorrelationId(): string | undefined;
@@ -124,6 +126,11 @@ export interface TraceWriterOptions {
   /** Called when a line cannot be written yet (it stays queued and is retried on the next record). */
   onError?: (error: unknown) => void;
   lockTimeoutMs?: number;
+  /**
+   * Group lines written within this many ms into one append (default 0: every record is written
+   * before it returns). A busy server sets it so a request does not pay a file append each.
+   */
+  flushDelayMs?: number;
 }
 
 function errorCode(error: unknown): string {
@@ -144,8 +151,14 @@ export function createTraceWriter(options: TraceWriterOptions): TraceWriter {
   let lock: TraceFileLock | undefined;
   let pending: string[] = [];
   let closed = false;
+  let timer: NodeJS.Timeout | undefined;
+  const flushDelayMs = options.flushDelayMs ?? 0;
 
   const flush = () => {
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
     if (pending.length === 0) return;
     try {
       lock ??= openTraceLock(file, options.lockTimeoutMs ?? LOCK_TIMEOUT_MS);
@@ -172,7 +185,11 @@ export function createTraceWriter(options: TraceWriterOptions): TraceWriter {
         secrets,
       });
       pending.push(`${JSON.stringify(envelope)}\n`);
-      flush();
+      if (flushDelayMs <= 0) flush();
+      else if (!timer) {
+        timer = setTimeout(flush, flushDelayMs);
+        timer.unref();
+      }
       return envelope;
     },
 
@@ -198,7 +215,8 @@ export function createTraceWriter(options: TraceWriterOptions): TraceWriter {
         } catch (error) {
           writer.record({
             ...base,
-            status: (error as { name?: string })?.name === 'RefusedError' ? 'blocked' : 'error',
+            // A rule or bad input refused it (blocked); an outage or a bug is an error.
+            status: isUserError(error) && error.kind !== 'unavailable' ? 'blocked' : 'error',
             duration_ms: performance.now() - started,
             error_code: errorCode(error),
             error_message: errorMessage(error),
@@ -220,6 +238,7 @@ export function createTraceWriter(options: TraceWriterOptions): TraceWriter {
     currentCorrelationId() {
       return storage.getStore()?.correlationId;
     },
+    flush,
 
     close() {
       if (closed) return;

@@ -18,6 +18,7 @@ import {
   type SuppressReason,
   type WebhookEffect,
 } from '../domain/webhooks/sources.js';
+import type { TraceEnvelopeInput } from '../domain/trace-envelope.js';
 import type { WebhookStore } from './webhook-store.js';
 
 export interface EffectQueuePort {
@@ -29,13 +30,21 @@ export interface EffectLeadsPort {
   upsertLead?(lead: LeadFields, source: 'rb2b' | 'clay'): Promise<unknown> | unknown;
 }
 
+export interface ProcessorTraces {
+  record(input: TraceEnvelopeInput): unknown;
+  withCorrelationId<T>(id: string | undefined, fn: () => T): T;
+  currentCorrelationId(): string | undefined;
+}
+
 export interface WebhookProcessorDeps {
   store: WebhookStore;
   queue?: EffectQueuePort | undefined;
   leads?: EffectLeadsPort | undefined;
   logger?: Logger | undefined;
   /** Hands an id to Inngest; when absent (or when it throws) the in-process worker processes it. */
-  dispatch?: ((id: number) => Promise<void>) | undefined;
+  dispatch?: ((id: number, correlationId?: string) => Promise<void>) | undefined;
+  /** Each processed event leaves an envelope under the correlation id of the request that stored it. */
+  traces?: ProcessorTraces | undefined;
   /** Tries before an event is left alone for an operator (default 10). */
   maxAttempts?: number;
 }
@@ -64,8 +73,8 @@ export interface WebhookProcessor {
    * already parsed, so the in-process worker need not read the row back and validate it again.
    */
   enqueue(id: number, known?: KnownEvent): void;
-  /** The body of the Inngest function `caio/webhook.received`. */
-  processEvent(id: number): Promise<ProcessOutcome>;
+  /** The body of the Inngest function `caio/webhook.received` (with the intake's correlation id). */
+  processEvent(id: number, correlationId?: string): Promise<ProcessOutcome>;
   /** Every event still `stored` (crash recovery, a service that appeared since). */
   processPending(limit?: number): Promise<PendingSummary>;
   /** Resolves when the in-process worker has nothing left to do. */
@@ -76,7 +85,7 @@ export interface WebhookProcessor {
 export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProcessor {
   const { store, logger } = deps;
   const maxAttempts = deps.maxAttempts ?? 10;
-  const waiting: { id: number; known: KnownEvent | undefined }[] = [];
+  const waiting: { id: number; known: KnownEvent | undefined; correlationId: string | undefined }[] = [];
   let head = 0;
   const inFlight = new Set<number>();
   let running: Promise<void> | undefined;
@@ -127,6 +136,28 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
     return { source: event.source, effects: parsed.effects };
   };
 
+  const STATUS = { processed: 'success', deferred: 'skipped', skipped: 'skipped', failed: 'error' } as const;
+  /** processEvent, leaving an envelope under `correlationId` (a fresh one for the sweep). */
+  const traced = (id: number, correlationId: string | undefined, known?: KnownEvent) => {
+    const { traces } = deps;
+    if (!traces) return processEvent(id, known);
+    return traces.withCorrelationId(correlationId ?? traces.currentCorrelationId(), async () => {
+      const started = performance.now();
+      const outcome = await processEvent(id, known);
+      traces.record({
+        tool_name: 'webhook.process',
+        case_id: String(id),
+        status: STATUS[outcome.status],
+        output: outcome,
+        duration_ms: performance.now() - started,
+        ...(outcome.status === 'failed'
+          ? { error_code: 'processing_failed', error_message: outcome.error }
+          : {}),
+      });
+      return outcome;
+    });
+  };
+
   const processEvent = async (id: number, known?: KnownEvent): Promise<ProcessOutcome> => {
     if (inFlight.has(id)) return { id, status: 'skipped', reason: 'already being processed' };
     inFlight.add(id);
@@ -161,13 +192,13 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
   const drain = async () => {
     while (head < waiting.length && !closed) {
-      const item = waiting[head] as { id: number; known: KnownEvent | undefined };
+      const item = waiting[head] as (typeof waiting)[number];
       head += 1;
       if (head > 1024 && head * 2 > waiting.length) {
         waiting.splice(0, head);
         head = 0;
       }
-      await processEvent(item.id, item.known);
+      await traced(item.id, item.correlationId, item.known);
       await nextTurn();
     }
   };
@@ -182,32 +213,34 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
       });
   };
 
-  const local = (id: number, known?: KnownEvent) => {
-    waiting.push({ id, known });
+  const local = (id: number, known: KnownEvent | undefined, correlationId: string | undefined) => {
+    waiting.push({ id, known, correlationId });
     kick();
   };
 
   return {
     enqueue(id, known) {
       if (closed) return;
+      // The request's correlation id travels with the event into work done after the reply.
+      const correlationId = deps.traces?.currentCorrelationId();
       if (!deps.dispatch) {
-        local(id, known);
+        local(id, known, correlationId);
         return;
       }
-      deps.dispatch(id).catch((error: unknown) => {
+      deps.dispatch(id, correlationId).catch((error: unknown) => {
         logger?.warn(
           { webhook_event_id: id, err: errorMessage(error) },
           'Inngest send failed; processing in-process',
         );
-        local(id, known);
+        local(id, known, correlationId);
       });
     },
-    processEvent: (id) => processEvent(id),
+    processEvent: (id, correlationId) => traced(id, correlationId),
     async processPending(limit = 500) {
       const summary: PendingSummary = { processed: 0, deferred: 0, failed: 0, skipped: 0 };
       for (const id of store.pendingIds(limit, maxAttempts)) {
         if (closed) break;
-        const outcome = await processEvent(id);
+        const outcome = await traced(id, undefined);
         summary[outcome.status] += 1;
         await nextTurn();
       }

@@ -37,7 +37,7 @@ export async function createStateStore(config: Config, deps: StateStoreDeps): Pr
         exitCode: 1,
         code: 'redis_unavailable',
         nextStep:
-          'Start Redis or fix REDIS_URL (check with `caio validate --check-connections`); set REDIS_REQUIRED=false only outside production to run on the embedded store.',
+          'Start Redis or fix REDIS_URL; set REDIS_REQUIRED=false only outside production to run on the embedded store.',
         cause: error,
       });
     }

@@ -19,6 +19,7 @@ export const webhookRoutes: Route[] = [
     path: `/webhooks/${source}`,
     auth: 'signature',
     summary: `${source} webhook (per-source secret)`,
+    trace: `webhook.intake.${source}`,
     handler: (ctx) => ingestWebhook(ctx, source),
   })),
   {

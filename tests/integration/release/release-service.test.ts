@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/runtime/config.js';
 import { parseRitual, renderCompletionText, type Ritual } from '../../../src/runtime/domain/ritual/index.js';
+import { listAuditHeads } from '../../../src/runtime/services/audit-heads.js';
 import { createAuditLog } from '../../../src/runtime/services/audit.js';
 import { createCheckRegistry, smokeCheck } from '../../../src/runtime/services/release-adapters.js';
 import type { CheckFn, CheckRegistry, CheckTarget } from '../../../src/runtime/services/release-checks.js';
@@ -82,7 +83,7 @@ async function app(env: Record<string, string>, misbehave: Partial<Parameters<ty
 describe('release check against a deployed app', () => {
   it('is GO on a healthy app once the manual steps are confirmed, and NO-GO naming them before', async () => {
     const env = productionEnv();
-    const { service, audit } = setup();
+    const { service, audit, db } = setup();
     const deployed = await app(env);
     const before = await service.check({
       ritual,
@@ -123,7 +124,12 @@ describe('release check against a deployed app', () => {
       'release.confirm v1/staging_stable_24h',
       'release.decision v1/production',
     ]);
-    expect(audit.verify().ok).toBe(true);
+    // each decision recorded the head it saw (its own row), and verify checked against both
+    const decisions = audit.tail(10).filter((row) => row.action === 'release.decision');
+    expect(listAuditHeads(db)?.map((head) => [head.seq, head.hash, head.reason])).toEqual(
+      decisions.map((row) => [row.seq, row.hash, 'release.decision v1/production']),
+    );
+    expect(audit.verify()).toMatchObject({ ok: true, heads_checked: 2 });
   });
 
   it('is NO-GO when a protected route answers without a token', async () => {

@@ -50,6 +50,16 @@ describeRedis('readiness with a real Redis', () => {
         ready: false,
         dependencies: { redis: { healthy: false, error: expect.any(String) } },
       });
+      // A request that needs Redis is a retryable 503, never a 409, and never names where Redis is.
+      const approve = await fetch(`${server.url}/api/queue/d-1/approve`, {
+        method: 'POST',
+        headers: { 'x-dashboard-token': TOKEN, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const refusal = await approve.text();
+      expect(approve.status, refusal).toBe(503);
+      expect(JSON.parse(refusal)).toMatchObject({ code: 'dependency_unavailable', dependency: 'redis' });
+      expect(refusal).not.toContain(new URL(redis.url).port);
 
       await redis.start();
       const up = Date.now();

@@ -99,6 +99,16 @@ export function fakeServices(options: FakeOptions = {}) {
       durationMs: 120,
       error: 'HTTP 500',
     },
+    {
+      ts: '2026-11-21T11:59:45.000Z',
+      correlationId: 'req-1',
+      tool: 'webhook.intake',
+      agent: 'caio-runtime',
+      status: 'ok',
+      durationMs: 2,
+      error: undefined,
+      caseId: '41',
+    },
   ];
   const webhooks: WebhookView[] = [
     {

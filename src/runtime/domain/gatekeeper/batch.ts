@@ -92,7 +92,7 @@ export function checkExecution(
     return {
       code: 'hash_mismatch',
       message: `Hash does not match batch ${id}`,
-      nextStep: `Copy the full hash from \`caio batch list\` or the preview; preview again if the batch changed.`,
+      nextStep: 'Copy the full hash from the batch list or the preview; preview again if the batch changed.',
     };
   }
   if (c.resume) {
@@ -100,7 +100,7 @@ export function checkExecution(
       return {
         code: 'not_started',
         message: `Batch ${id} was never started, so there is nothing to resume`,
-        nextStep: `Run \`caio batch execute ${id} --hash <hash>\` without --resume.`,
+        nextStep: 'Execute it normally instead of resuming.',
       };
     }
     if (c.run.status === 'executed') {
@@ -118,7 +118,7 @@ export function checkExecution(
         ? `Batch ${id} was already started by ${c.run.executed_by} at ${c.run.started_at} and has not finished`
         : `Batch ${id} was already executed by ${c.run.executed_by} at ${c.run.finished_at ?? c.run.started_at}`,
       nextStep: partial
-        ? `If that run crashed, resume it: \`caio batch execute ${id} --hash <hash> --resume\` (sends only what is left).`
+        ? 'If that run crashed, resume it (resuming sends only what is left).'
         : 'A batch executes once. Preview a new batch for anything still approved.',
     };
   }
@@ -126,7 +126,7 @@ export function checkExecution(
     return {
       code: 'batch_expired',
       message: `Batch ${id} expired at ${c.batch.expires_at}`,
-      nextStep: 'Preview again (`caio batch preview`) and execute the new batch before it expires.',
+      nextStep: 'Preview again and execute the new batch before it expires.',
     };
   }
   if (c.twoPersonRule && c.batch.triggered_by !== null && c.batch.triggered_by === c.actor) {

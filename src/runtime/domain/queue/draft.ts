@@ -34,7 +34,8 @@ export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 export const FindingSchema = z.object({
   rule: z.string(),
   category: z.enum(['tone', 'personalization', 'accuracy', 'compliance', 'targeting']),
-  severity: z.enum(['critical', 'major', 'minor']),
+  // 'advice' never fails a draft; 'minor' is its older name, still read from stored drafts.
+  severity: z.enum(['critical', 'major', 'advice', 'minor']),
   message: z.string(),
 });
 export type Finding = z.infer<typeof FindingSchema>;

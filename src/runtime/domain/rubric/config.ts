@@ -5,7 +5,9 @@
  * refused so a typo cannot silently switch a rule off.
  */
 import { z } from 'zod';
+import { RULE_EFFECTS, RULE_IDS, ruleDefinition } from './rules/catalog.js';
 import { CATEGORIES } from './types.js';
+import { DEFAULT_RUBRIC_CONFIG } from './default-config.js';
 
 const phrases = () => z.array(z.string().trim().min(1));
 const count = () => z.number().int().min(0);
@@ -13,31 +15,55 @@ const count = () => z.number().int().min(0);
 const segmentSchema = z
   .object({
     label: z.string().min(1),
-    /** Title fragments of the personas this segment sells to ("vp", "head of", "founder"). */
-    personas: phrases(),
+    /** Names of `persona_families` whose titles buy for this segment. */
+    persona_families: z.array(z.string().min(1)).default([]),
+    /** Extra title patterns for this segment only (same pattern language as the families). */
+    personas: phrases().default([]),
     /** Language that is wrong for this segment (enterprise words to a five-person shop, and so on). */
     avoid_phrases: phrases(),
-    /** Overrides `length.body_max_words` for this segment. */
+    /** Overrides `length.body_max_words` (the normal upper bound, advice only) for this segment. */
     body_max_words: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+const personaFamilySchema = z
+  .object({
+    label: z.string().min(1),
+    /** Title patterns ("head of sales|revenue", "vp", "founder"). */
+    titles: phrases(),
   })
   .strict();
 
 export const rubricConfigSchema = z
   .object({
     version: z.literal(1),
+    /** Free-text notes for the people who maintain the file; the rubric ignores them. */
+    about: z.record(z.string(), z.string()).optional(),
     rejection_taxonomy: z
       .array(z.string().trim().min(1))
       .refine((list) => CATEGORIES.every((category) => list.includes(category)), {
         message: `must contain the rubric categories ${CATEGORIES.join(', ')} (more may be added)`,
       }),
+    /** Per-rule effect overrides: "fail", "advise" or "off" (locked rules always fail). */
+    rules: z.record(z.string(), z.enum(RULE_EFFECTS)).default({}),
     length: z
       .object({
         subject_max_chars: z.number().int().min(1),
+        /** The normal range: outside it the rubric advises. */
         body_min_words: count(),
         body_max_words: z.number().int().min(1),
+        /** The extremes: outside them the draft fails. */
+        body_hard_min_words: count(),
+        body_hard_max_words: z.number().int().min(1),
       })
       .strict()
-      .refine((l) => l.body_min_words <= l.body_max_words, { message: 'body_min_words > body_max_words' }),
+      .refine((l) => l.body_min_words <= l.body_max_words, { message: 'body_min_words > body_max_words' })
+      .refine((l) => l.body_hard_min_words <= l.body_min_words, {
+        message: 'body_hard_min_words must not exceed body_min_words',
+      })
+      .refine((l) => l.body_hard_max_words >= l.body_max_words, {
+        message: 'body_hard_max_words must be at least body_max_words',
+      }),
     tone: z
       .object({
         /** Longest allowed run of "!" ("!!" is shouting). */
@@ -48,24 +74,33 @@ export const rubricConfigSchema = z
         shouting_min_letters: z.number().int().min(2),
         /** How many shouted words are tolerated. */
         max_shouted_words: count(),
+        /** Patterns of deadlines, scarcity and urgency. */
         pressure_phrases: phrases(),
       })
       .strict(),
     negative_constraints: z
       .object({
+        /** Patterns of outcome promises: guarantees, no-risk, money back, "you will hit quota". */
         guarantee_phrases: phrases(),
+        /** Patterns of the HoS's banned claims and phrases. */
         banned_phrases: phrases(),
       })
       .strict(),
+    /** Spellings folded onto one word before any pattern is matched ("guarentee": "guarantee"). */
+    spelling_variants: z.record(z.string().min(1), z.string().min(1)).default({}),
     personalization: z
       .object({
         /** Regular expressions (source text) of unresolved template tokens. */
         token_patterns: z.array(z.string().min(1)),
         generic_greetings: phrases(),
+        /** Advise when the body does not use the first name. */
         require_first_name: z.boolean(),
+        /** Advise when the draft does not name the company. */
         require_company: z.boolean(),
         /** Suffixes ignored when looking for the company name ("Acme Corp" is mentioned as "Acme"). */
         company_suffixes: phrases(),
+        /** Context refs about the sender (product facts, case studies), not about the lead. */
+        sender_ref_prefixes: phrases(),
       })
       .strict(),
     call_to_action: z
@@ -80,333 +115,62 @@ export const rubricConfigSchema = z
       .strict(),
     groundedness: z
       .object({
-        /** Claims that need a source ("award-winning", "#1", "trusted by"). */
+        /** Patterns of claims that need a source ("award-winning", "#1", "trusted by"). */
         claim_phrases: phrases(),
         /** The sender's own names and generic business vocabulary: never a claim about the prospect. */
         known_terms: phrases(),
         /** Capitalised words that are not names (greetings, weekdays, months). */
         ignore_words: phrases(),
-        /** Units that make a number a duration or a time; exempt inside the call to action. */
+        /** Units that make a number a duration of the proposed call ("a 20-minute call"). */
         cta_time_units: phrases(),
+        /** Lines that open the signature ("Best,"): what follows is the sender, never a claim. */
+        sign_offs: phrases(),
       })
       .strict(),
+    /** Buyer role families, shared by the segments ("sales_leadership": VP, head of sales, ...). */
+    persona_families: z.record(z.string().min(1), personaFamilySchema).default({}),
+    /** Titles that never buy, whatever family they also match ("intern", "junior"). */
+    non_buyer_titles: phrases().default([]),
     segments: z.record(z.string().min(1), segmentSchema),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    for (const [id, effect] of Object.entries(config.rules)) {
+      const definition = ruleDefinition(id);
+      if (!definition) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['rules', id],
+          message: `unknown rule (known: ${RULE_IDS.join(', ')})`,
+        });
+      } else if (definition.locked && effect !== 'fail') {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['rules', id],
+          message: 'is a critical rule: a fabricated fact or a broken constraint always fails the draft',
+        });
+      }
+    }
+    for (const [key, segment] of Object.entries(config.segments)) {
+      for (const family of segment.persona_families) {
+        if (!(family in config.persona_families)) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['segments', key, 'persona_families'],
+            message: `unknown persona family "${family}" (defined: ${Object.keys(config.persona_families).join(', ') || 'none'})`,
+          });
+        }
+      }
+    }
+  });
 
 export type RubricConfig = z.output<typeof rubricConfigSchema>;
 export type SegmentStandard = z.output<typeof segmentSchema>;
 
-export const DEFAULT_RUBRIC_CONFIG: RubricConfig = {
-  version: 1,
-  rejection_taxonomy: [...CATEGORIES],
-  length: { subject_max_chars: 70, body_min_words: 35, body_max_words: 150 },
-  tone: {
-    max_exclamation_run: 1,
-    max_exclamations: 1,
-    shouting_min_letters: 3,
-    max_shouted_words: 0,
-    pressure_phrases: [
-      'act now',
-      'act fast',
-      'last chance',
-      'limited time',
-      'limited-time',
-      'only a few spots left',
-      'spots left',
-      'expires today',
-      'expires tonight',
-      'ends today',
-      "don't miss out",
-      'do not miss out',
-      "before it's too late",
-      'urgent',
-      'final notice',
-      'respond today',
-      'this offer won’t last',
-      "this offer won't last",
-    ],
-  },
-  negative_constraints: {
-    guarantee_phrases: [
-      'guarantee',
-      'guarantees',
-      'guaranteed',
-      'we promise',
-      'i promise',
-      'promise you',
-      'risk-free',
-      'risk free',
-      'no risk',
-      'zero risk',
-      'money-back',
-      'money back',
-      '100% safe',
-      'will definitely',
-    ],
-    banned_phrases: [
-      'click here',
-      'free money',
-      'no strings attached',
-      'cash bonus',
-      'get rich',
-      'double your revenue',
-      'triple your pipeline',
-      '10x your pipeline',
-      'unlimited leads',
-      'hipaa certified',
-      'gdpr certified',
-      'fda approved',
-      'sec approved',
-      'as seen on',
-      'this is not spam',
-      'dear friend',
-    ],
-  },
-  personalization: {
-    token_patterns: [
-      '\\{\\{[^{}]*\\}\\}',
-      '\\{[A-Za-z_][A-Za-z0-9_ ]*\\}',
-      '\\[[A-Z][A-Za-z0-9_ ]*\\]',
-      '<\\s*[A-Za-z_]+\\s*>',
-      '%[A-Z_]{3,}%',
-    ],
-    generic_greetings: [
-      'hi there',
-      'hello there',
-      'hey there',
-      'dear sir',
-      'dear madam',
-      'dear sir or madam',
-      'to whom it may concern',
-      'hi friend',
-      'dear customer',
-      'dear valued',
-      'hello sir',
-    ],
-    require_first_name: true,
-    require_company: true,
-    company_suffixes: [
-      'inc',
-      'inc.',
-      'corp',
-      'corp.',
-      'corporation',
-      'llc',
-      'ltd',
-      'ltd.',
-      'gmbh',
-      'co',
-      'co.',
-      'plc',
-      'group',
-    ],
-  },
-  call_to_action: {
-    phrases: [
-      'would you be open to',
-      'are you open to',
-      'open to a',
-      'worth a quick',
-      'worth a chat',
-      'worth a call',
-      'worth exploring',
-      'would it make sense',
-      'does it make sense to',
-      'can we',
-      'could we',
-      'shall we',
-      'are you free',
-      'do you have time',
-      'have time for',
-      'grab time',
-      'book a',
-      'book time',
-      'schedule a',
-      'set up a call',
-      'hop on a call',
-      'jump on a call',
-      'up for a',
-      'reply with',
-      'just reply',
-      'want me to send',
-      'should i send',
-      'happy to send',
-      'would you like to see',
-      'want to see',
-      'free for a',
-      'calendly.com',
-      'cal.com',
-    ],
-    ask_nouns: ['call', 'chat', 'meeting', 'demo', 'walkthrough', 'conversation', 'session', 'intro'],
-    min: 1,
-    max: 1,
-  },
-  groundedness: {
-    claim_phrases: [
-      '#1',
-      'number one',
-      'industry-leading',
-      'industry leading',
-      'market-leading',
-      'market leader',
-      'leading provider',
-      'best-in-class',
-      'best in class',
-      'award-winning',
-      'world-class',
-      'trusted by',
-      'fastest',
-      'most popular',
-      'proven to',
-    ],
-    known_terms: [
-      'Quorra',
-      'Quorra Forecast',
-      'Quorra Inbox',
-      'Maya',
-      'CRM',
-      'ROI',
-      'API',
-      'SaaS',
-      'B2B',
-      'AI',
-      'CEO',
-      'CFO',
-      'COO',
-      'CTO',
-      'CRO',
-      'CMO',
-      'VP',
-      'SVP',
-      'SDR',
-      'SDRs',
-      'BDR',
-      'BDRs',
-      'AE',
-      'AEs',
-      'RevOps',
-      'GTM',
-      'ARR',
-      'MRR',
-      'KPI',
-      'KPIs',
-      'QBR',
-      'QBRs',
-      'PS',
-      'FYI',
-      'SOC',
-      'SSO',
-      'HIPAA',
-      'GDPR',
-      'CCPA',
-      'ISO',
-      'EU',
-      'US',
-      'UK',
-    ],
-    ignore_words: [
-      'I',
-      'Hi',
-      'Hello',
-      'Hey',
-      'Dear',
-      'Sir',
-      'Madam',
-      'Mr',
-      'Mrs',
-      'Ms',
-      'Dr',
-      'Thanks',
-      'Thank',
-      'Best',
-      'Cheers',
-      'Regards',
-      'Monday',
-      'Tuesday',
-      'Wednesday',
-      'Thursday',
-      'Friday',
-      'January',
-      'February',
-      'March',
-      'April',
-      'May',
-      'June',
-      'July',
-      'August',
-      'September',
-      'October',
-      'November',
-      'December',
-      'Inc',
-      'Corp',
-      'LLC',
-      'Ltd',
-    ],
-    cta_time_units: ['minute', 'minutes', 'min', 'mins', 'hour', 'hours', 'am', 'pm'],
-  },
-  segments: {
-    smb: {
-      label: 'Small business (1-50 employees)',
-      personas: [
-        'founder',
-        'co-founder',
-        'ceo',
-        'owner',
-        'president',
-        'general manager',
-        'head of sales',
-        'sales manager',
-      ],
-      avoid_phrases: [
-        'enterprise-grade',
-        'procurement',
-        'security review',
-        'rfp',
-        'implementation partner',
-        'global rollout',
-      ],
-      body_max_words: 120,
-    },
-    'mid-market': {
-      label: 'Mid-market (51-1,000 employees)',
-      personas: [
-        'vp',
-        'vice president',
-        'director',
-        'head of',
-        'revops',
-        'revenue operations',
-        'sales operations',
-        'cro',
-        'chief revenue officer',
-      ],
-      avoid_phrases: ['solopreneur', 'side hustle', 'one-person', 'mom-and-pop'],
-    },
-    enterprise: {
-      label: 'Enterprise (1,000+ employees)',
-      personas: ['vp', 'svp', 'evp', 'vice president', 'chief', 'cro', 'cfo', 'cio', 'head of', 'director'],
-      avoid_phrases: ['cheap', 'no contract', 'swipe a card', 'solopreneur', 'side hustle', 'quick hack'],
-      body_max_words: 140,
-    },
-    agency: {
-      label: 'Agencies (sell to their clients)',
-      personas: [
-        'founder',
-        'co-founder',
-        'managing director',
-        'partner',
-        'owner',
-        'head of growth',
-        'head of client services',
-        'agency director',
-      ],
-      avoid_phrases: ['your in-house sales team', 'your engineering team', 'your product roadmap'],
-      body_max_words: 130,
-    },
-  },
-};
+export { DEFAULT_RUBRIC_CONFIG };
+
+/** Sections a rubric.json replaces whole (maps keyed by name), never merges. */
+const REPLACED_SECTIONS = new Set(['segments', 'persona_families', 'spelling_variants', 'rules', 'about']);
 
 export type RubricConfigIssue = { path: string; message: string };
 
@@ -423,7 +187,7 @@ export function parseRubricConfig(
   const merged: Record<string, unknown> = { ...DEFAULT_RUBRIC_CONFIG };
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     const base = (DEFAULT_RUBRIC_CONFIG as Record<string, unknown>)[key];
-    const mergeable = key !== 'segments' && isPlainObject(base) && isPlainObject(value);
+    const mergeable = !REPLACED_SECTIONS.has(key) && isPlainObject(base) && isPlainObject(value);
     merged[key] = mergeable ? { ...base, ...value } : value;
   }
   const result = rubricConfigSchema.safeParse(merged);

@@ -6,7 +6,14 @@ import { compileRubric, prepareDraft, type CompiledRubric, type PreparedDraft } 
 import type { RubricConfig } from './config.js';
 import { checkClaims, checkNames, checkNumbers } from './rules/groundedness.js';
 import { checkBannedPhrases, checkGuarantees } from './rules/negative-constraints.js';
-import { checkCompany, checkFirstName, checkGreeting, checkTokens } from './rules/personalization.js';
+import {
+  checkCompany,
+  checkFirstName,
+  checkGreeting,
+  checkSpecific,
+  checkTokens,
+} from './rules/personalization.js';
+import type { Hit } from './rules/hit.js';
 import { checkSegment } from './rules/targeting.js';
 import {
   checkCallToAction,
@@ -17,7 +24,7 @@ import {
 } from './rules/tone.js';
 import { CATEGORIES, type Category, type Finding, type RubricInput, type RubricResult } from './types.js';
 
-export type Rule = (draft: PreparedDraft, rubric: CompiledRubric) => Finding[];
+export type Rule = (draft: PreparedDraft, rubric: CompiledRubric) => Hit[];
 
 /** Every rule, in the order findings are reported. */
 export const RULES: readonly Rule[] = [
@@ -28,6 +35,7 @@ export const RULES: readonly Rule[] = [
   checkBannedPhrases,
   checkTokens,
   checkGreeting,
+  checkSpecific,
   checkFirstName,
   checkCompany,
   checkLength,
@@ -38,9 +46,21 @@ export const RULES: readonly Rule[] = [
   checkSegment,
 ];
 
-/** Critical and major findings fail the draft; minor ones are advice for the reviewer. */
-export function isBlocking(finding: Finding): boolean {
-  return finding.severity !== 'minor';
+/** Critical and major findings fail the draft; `advice` (and the legacy `minor`) never does. */
+export function isBlocking(finding: Pick<Finding, 'severity'>): boolean {
+  return finding.severity === 'critical' || finding.severity === 'major';
+}
+
+/** A rule's hit as a finding, with the category and severity of its catalog entry and rubric.json. */
+export function toFindings(hits: readonly Hit[], rubric: CompiledRubric): Finding[] {
+  const findings: Finding[] = [];
+  for (const hit of hits) {
+    const entry = rubric.effects.get(hit.rule);
+    if (!entry || entry.effect === 'off') continue;
+    const severity = entry.effect === 'advise' ? 'advice' : entry.definition.critical ? 'critical' : 'major';
+    findings.push({ rule: hit.rule, category: entry.definition.category, severity, message: hit.message });
+  }
+  return findings;
 }
 
 export function verdictOf(findings: readonly Finding[]): RubricResult {
@@ -61,7 +81,12 @@ export function createRubric(config: RubricConfig): Rubric {
     config,
     evaluate(input) {
       const draft = prepareDraft(input, compiled);
-      return verdictOf(RULES.flatMap((rule) => rule(draft, compiled)));
+      return verdictOf(
+        toFindings(
+          RULES.flatMap((rule) => rule(draft, compiled)),
+          compiled,
+        ),
+      );
     },
   };
 }

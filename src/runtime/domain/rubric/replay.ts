@@ -6,7 +6,8 @@
 import { caseInput, type GoldenCase } from './golden-case.js';
 import type { Rubric } from './evaluate.js';
 import { isBlocking } from './evaluate.js';
-import type { Category, RubricResult } from './types.js';
+import { measureAgreement, type Agreement } from './agreement.js';
+import type { Category, Finding, RubricResult } from './types.js';
 
 /** Categories whose miss is critical: a fabricated fact or a broken constraint reaching a customer. */
 export const CRITICAL_CATEGORIES: readonly Category[] = ['accuracy', 'compliance'];
@@ -24,6 +25,8 @@ export interface CaseJudgement {
   reasons: string[];
   /** Critical categories the case expects and the rubric did not report. */
   missed_critical: Category[];
+  /** What the rubric reported (for agreement per rule). */
+  findings: Pick<Finding, 'rule' | 'category' | 'severity'>[];
 }
 
 export function judgeCase(golden: GoldenCase, result: RubricResult): CaseJudgement {
@@ -48,7 +51,8 @@ export function judgeCase(golden: GoldenCase, result: RubricResult): CaseJudgeme
   }
   const missed_critical =
     expected.verdict === 'fail' ? missing.filter((category) => CRITICAL_CATEGORIES.includes(category)) : [];
-  return { id: golden.id, passed, expected, actual, reasons, missed_critical };
+  const findings = result.findings.map(({ rule, category, severity }) => ({ rule, category, severity }));
+  return { id: golden.id, passed, expected, actual, reasons, missed_critical, findings };
 }
 
 export interface ReplayFailure {
@@ -74,6 +78,8 @@ export interface ReplaySummary {
   block_reasons: string[];
   failures: ReplayFailure[];
   critical_failures: CriticalFailure[];
+  /** Agreement with the expected outcomes, per category and per rule. */
+  agreement: Agreement;
 }
 
 export function summarizeReplay(judgements: readonly CaseJudgement[], threshold: number): ReplaySummary {
@@ -111,6 +117,13 @@ export function summarizeReplay(judgements: readonly CaseJudgement[], threshold:
     block_reasons,
     failures,
     critical_failures,
+    agreement: measureAgreement(
+      judgements.map((judgement) => ({
+        id: judgement.id,
+        expected: judgement.expected.categories,
+        findings: judgement.findings,
+      })),
+    ),
   };
 }
 

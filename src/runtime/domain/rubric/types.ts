@@ -7,7 +7,11 @@
 export const CATEGORIES = ['tone', 'personalization', 'accuracy', 'compliance', 'targeting'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const SEVERITIES = ['critical', 'major', 'minor'] as const;
+/**
+ * `critical` and `major` findings fail a draft; `advice` is shown to the reviewer and never fails it.
+ * (`minor`, the older name for advice, may still be read from stored drafts.)
+ */
+export const SEVERITIES = ['critical', 'major', 'advice'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 export interface RubricLead {
@@ -43,8 +47,8 @@ export interface Finding {
 
 export interface RubricResult {
   verdict: 'pass' | 'fail';
-  /** Categories of the blocking (critical or major) findings, in taxonomy order. */
+  /** Categories of the failing (critical or major) findings, in taxonomy order. */
   categories: Category[];
-  /** Every finding, blocking or advisory (minor), in rule order. */
+  /** Every finding, failing or advice, in rule order. */
   findings: Finding[];
 }

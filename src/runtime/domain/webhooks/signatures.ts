@@ -68,10 +68,12 @@ export interface StandardWebhookHeaders {
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
 
-export function verifyStandardWebhook(
-  secret: string,
+/**
+ * The checks that need no body (headers present, timestamp within tolerance): run before the body is
+ * read, so a delivery that cannot pass is refused without buffering anything.
+ */
+export function checkStandardWebhookHeaders(
   headers: StandardWebhookHeaders,
-  body: string | Buffer,
   nowSeconds: number,
   toleranceSeconds = TIMESTAMP_TOLERANCE_SECONDS,
 ): VerifyResult {
@@ -87,6 +89,24 @@ export function verifyStandardWebhook(
       reason: `webhook-timestamp is ${Math.abs(skew)} s ${skew > 0 ? 'old' : 'in the future'} (tolerance ${toleranceSeconds} s)`,
     };
   }
+  return { ok: true };
+}
+
+export function verifyStandardWebhook(
+  secret: string,
+  headers: StandardWebhookHeaders,
+  body: string | Buffer,
+  nowSeconds: number,
+  toleranceSeconds = TIMESTAMP_TOLERANCE_SECONDS,
+): VerifyResult {
+  const early = checkStandardWebhookHeaders(headers, nowSeconds, toleranceSeconds);
+  if (!early.ok) return early;
+  // Present and well-formed: checked just above.
+  const [id, timestamp, signature] = [headers.id, headers.timestamp, headers.signature] as string[] as [
+    string,
+    string,
+    string,
+  ];
   const expected = Buffer.from(signStandardWebhook(secret, id, Number(timestamp), body).slice(3), 'base64');
   // The header may carry several space-separated signatures (key rotation): any v1 match passes.
   for (const part of signature.split(' ')) {

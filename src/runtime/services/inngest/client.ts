@@ -12,7 +12,14 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { InngestMode } from '../readiness.js';
 import { createFunctions } from './functions.js';
+import { errorMessage } from '../../errors.js';
+import { createEventBatcher, type BatcherOptions } from './event-batcher.js';
 import { WEBHOOK_EVENT, type JobDeps } from './jobs.js';
+
+interface WebhookEvent {
+  name: typeof WEBHOOK_EVENT;
+  data: { id: number; correlation_id?: string };
+}
 
 export interface InngestRuntime {
   mode: InngestMode;
@@ -21,8 +28,15 @@ export interface InngestRuntime {
   functions: ReturnType<typeof createFunctions>;
   /** The SDK's serve handler for /inngest. */
   handler(req: IncomingMessage, res: ServerResponse): void;
-  /** Send `caio/webhook.received`; undefined when events cannot be sent (no event key, embedded). */
-  sendWebhookReceived: ((id: number) => Promise<void>) | undefined;
+  /**
+   * Queue `caio/webhook.received` for the batched sender (resolves at once; rejects when the buffer
+   * is full, so the caller processes in-process). Undefined when events cannot be sent.
+   */
+  sendWebhookReceived: ((id: number, correlationId?: string) => Promise<void>) | undefined;
+  /** Events queued or in flight to Inngest. */
+  pendingEvents(): number;
+  /** Send what is queued (bounded by `deadlineMs`); returns how many could not be sent. */
+  close(deadlineMs?: number): Promise<number>;
 }
 
 export function inngestMode(config: Config): InngestMode {
@@ -44,14 +58,20 @@ const silent = {
   debug: () => undefined,
 };
 
-export function createInngestRuntime(config: Config, deps: JobDeps, logger?: Logger): InngestRuntime {
+export function createInngestRuntime(
+  config: Config,
+  deps: JobDeps,
+  logger?: Logger,
+  batching: Omit<BatcherOptions<WebhookEvent>, 'send' | 'onError'> = {},
+): InngestRuntime {
   const mode = inngestMode(config);
   const devUrl =
     mode === 'dev' && /^https?:\/\//.test(config.INNGEST_DEV ?? '') ? config.INNGEST_DEV : undefined;
+  const baseUrl = devUrl ?? config.INNGEST_BASE_URL;
   const client = new Inngest({
     id: config.INNGEST_APP_ID,
     isDev: mode === 'dev',
-    ...(devUrl ? { baseUrl: devUrl } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
     ...(config.INNGEST_EVENT_KEY ? { eventKey: config.INNGEST_EVENT_KEY } : {}),
     ...(config.INNGEST_SIGNING_KEY ? { signingKey: config.INNGEST_SIGNING_KEY } : {}),
     ...(config.INNGEST_SIGNING_KEY_FALLBACK
@@ -62,16 +82,51 @@ export function createInngestRuntime(config: Config, deps: JobDeps, logger?: Log
   const functions = createFunctions(client, deps);
   // Unsigned PUTs ("sync yourself") are refused in cloud mode: defence in depth.
   const handler = serve({ client, functions, servePath: '/inngest', enableUnauthedSync: false });
+
+  // Events go to the event API, which may live elsewhere than the API (INNGEST_EVENT_API_BASE_URL):
+  // a second client used only to send.
+  const eventBaseUrl = devUrl ?? config.INNGEST_EVENT_API_BASE_URL ?? config.INNGEST_BASE_URL;
+  const sender =
+    eventBaseUrl === baseUrl
+      ? client
+      : new Inngest({
+          id: config.INNGEST_APP_ID,
+          isDev: mode === 'dev',
+          ...(eventBaseUrl ? { baseUrl: eventBaseUrl } : {}),
+          ...(config.INNGEST_EVENT_KEY ? { eventKey: config.INNGEST_EVENT_KEY } : {}),
+          logger: silent,
+        });
+  const batcher = canSendEvents(config)
+    ? createEventBatcher<WebhookEvent>({
+        ...batching,
+        send: (events) => sender.send(events),
+        onError: (error, events, retryInMs) =>
+          logger?.warn(
+            { err: errorMessage(error), events, retry_in_ms: retryInMs },
+            'Inngest event API refused a batch; kept and retrying',
+          ),
+      })
+    : undefined;
   return {
     mode,
     functionCount: functions.length,
     client,
     functions,
     handler,
-    sendWebhookReceived: canSendEvents(config)
-      ? async (id) => {
-          await client.send({ name: WEBHOOK_EVENT, data: { id } });
-        }
+    sendWebhookReceived: batcher
+      ? (id, correlationId) =>
+          batcher.enqueue({
+            name: WEBHOOK_EVENT,
+            data: correlationId ? { id, correlation_id: correlationId } : { id },
+          })
+            ? Promise.resolve()
+            : Promise.reject(new Error('the Inngest event buffer is full'))
       : undefined,
+    pendingEvents: () => batcher?.pending ?? 0,
+    async close(deadlineMs) {
+      if (!batcher) return 0;
+      const left = await batcher.drain(deadlineMs);
+      return left.length;
+    },
   };
 }

@@ -13,7 +13,10 @@ import {
   type JobDeps,
 } from './jobs.js';
 
-const webhookEventData = z.object({ id: z.number().int().positive() });
+const webhookEventData = z.object({
+  id: z.number().int().positive(),
+  correlation_id: z.string().max(128).optional(),
+});
 
 export function createFunctions(client: Inngest, deps: JobDeps) {
   return [
@@ -40,8 +43,8 @@ export function createFunctions(client: Inngest, deps: JobDeps) {
     client.createFunction(
       { id: 'webhook-processor', name: 'Webhook processor', triggers: [{ event: WEBHOOK_EVENT }] },
       async ({ event, step }) => {
-        const { id } = webhookEventData.parse(event.data);
-        const outcome = await step.run('process-webhook', () => webhookReceivedJob(deps, id));
+        const { id, correlation_id: correlationId } = webhookEventData.parse(event.data);
+        const outcome = await step.run('process-webhook', () => webhookReceivedJob(deps, id, correlationId));
         // A failure throws so Inngest retries; `deferred` waits for the periodic sweep instead.
         if (outcome.status === 'failed') throw new Error(`webhook event ${id}: ${outcome.error}`);
         return outcome;

@@ -41,8 +41,12 @@ export async function replayGateJob(deps: JobDeps): Promise<JobResult> {
 }
 
 /** Event `caio/webhook.received`: apply the effects of one stored webhook event. */
-export async function webhookReceivedJob(deps: JobDeps, id: number): Promise<ProcessOutcome> {
-  return deps.processor.processEvent(id);
+export async function webhookReceivedJob(
+  deps: JobDeps,
+  id: number,
+  correlationId?: string,
+): Promise<ProcessOutcome> {
+  return deps.processor.processEvent(id, correlationId);
 }
 
 export const CRONS = {

@@ -66,7 +66,7 @@ export class RedisUnavailableError extends UserError {
       exitCode: 1,
       code: 'redis_unavailable',
       nextStep:
-        'Check that Redis is running and REDIS_URL is right (caio validate --check-connections); unset REDIS_URL to use the embedded store.',
+        'Check that Redis is running and REDIS_URL is right; unset REDIS_URL to use the embedded store.',
       cause,
     });
     this.name = 'RedisUnavailableError';

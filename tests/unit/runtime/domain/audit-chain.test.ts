@@ -70,9 +70,32 @@ describe('verifyAuditChain', () => {
       ok: true,
       count: 5,
       head: { seq: 5, hash: rows[4]?.hash },
+      heads_checked: 0,
       warnings: [],
     });
-    expect(verifyAuditChain([])).toEqual({ ok: true, count: 0, head: null, warnings: [] });
+    expect(verifyAuditChain([])).toEqual({ ok: true, count: 0, head: null, heads_checked: 0, warnings: [] });
+  });
+
+  it('checks the chain against recorded heads: a cut tail or a rewritten head fails', () => {
+    const rows = chain(5);
+    const at = (seq: number, hash = rows[seq - 1]?.hash ?? '') => ({
+      seq,
+      hash,
+      recorded_at: '2026-11-01T00:00:00.000Z',
+      reason: 'release.decision r1/staging',
+    });
+    expect(verifyAuditChain(rows, [], [at(3), at(5), at(0, 'x')])).toMatchObject({
+      ok: true,
+      heads_checked: 3,
+    });
+    const cut = verifyAuditChain(rows.slice(0, 3), [], [at(3), at(5)]);
+    expect(cut).toMatchObject({ ok: false, checked: 3, broken: { seq: 5, problem: 'head_missing' } });
+    expect(verifyAuditChain([], [], [at(5)])).toMatchObject({
+      ok: false,
+      broken: { problem: 'head_missing' },
+    });
+    const other = verifyAuditChain(rows, [], [at(4, 'f'.repeat(64))]);
+    expect(other).toMatchObject({ ok: false, broken: { seq: 4, problem: 'head_mismatch' } });
   });
 
   it('names an edited row (content no longer matches its hash)', () => {

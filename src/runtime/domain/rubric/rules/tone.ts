@@ -1,51 +1,50 @@
 /**
- * Tone: length bounds, shouting (all-capitals words, runs of "!"), pressure phrases, and exactly one
+ * Tone: length (advice in the usual range, failure only at the extremes), shouting (all-capitals words, runs of "!"), pressure phrases, and exactly one
  * call to action (one clear ask; zero leaves the reader nothing to do, two dilute both).
  */
 import type { CompiledRubric, PreparedDraft } from '../compile.js';
-import { countWords, findPhrases, quoteList, wordKey, words } from '../text.js';
-import type { Finding } from '../types.js';
+import { quoteList, wordKey, words } from '../text.js';
+import { findMatches } from '../patterns.js';
+import type { Hit } from './hit.js';
 
-export function checkLength(draft: PreparedDraft, rubric: CompiledRubric): Finding[] {
+export function checkLength(draft: PreparedDraft, rubric: CompiledRubric): Hit[] {
   const { length } = rubric.config;
-  const findings: Finding[] = [];
+  const hits: Hit[] = [];
   const subject = draft.subject.trim();
   if (subject === '') {
-    findings.push({
-      rule: 'tone.subject_length',
-      category: 'tone',
-      severity: 'major',
-      message: 'Empty subject line',
-    });
+    hits.push({ rule: 'tone.subject_missing', message: 'Empty subject line' });
   } else if (subject.length > length.subject_max_chars) {
-    findings.push({
+    hits.push({
       rule: 'tone.subject_length',
-      category: 'tone',
-      severity: 'major',
-      message: `Subject is ${subject.length} characters (max ${length.subject_max_chars})`,
+      message: `Subject is ${subject.length} characters (usually at most ${length.subject_max_chars})`,
     });
   }
   const segmentMax = draft.segment ? rubric.segments.get(draft.segment)?.standard.body_max_words : undefined;
-  const max = segmentMax ?? length.body_max_words;
-  const count = countWords(draft.body);
-  if (count < length.body_min_words || count > max) {
-    findings.push({
+  const max = Math.min(segmentMax ?? length.body_max_words, length.body_hard_max_words);
+  const count = draft.bodyWordCount;
+  if (count < length.body_hard_min_words || count > length.body_hard_max_words) {
+    hits.push({
+      rule: 'tone.body_length_extreme',
+      message: `Body is ${count} words: ${count < length.body_hard_min_words ? `under ${length.body_hard_min_words} words is too thin to send` : `over ${length.body_hard_max_words} words is too long for a cold email`}`,
+    });
+  } else if (count < length.body_min_words || count > max) {
+    hits.push({
       rule: 'tone.body_length',
-      category: 'tone',
-      severity: 'major',
-      message: `Body is ${count} words (expected ${length.body_min_words}-${max}${segmentMax ? ` for ${draft.segment}` : ''})`,
+      message: `Body is ${count} words (${length.body_min_words}-${max} is usual${segmentMax ? ` for ${draft.segment}` : ''})`,
     });
   }
-  return findings;
+  return hits;
 }
 
+/** No two capitals in a row: nothing can be shouted. */
+const TWO_CAPITALS = /\p{Lu}\p{Lu}/u;
 const ALL_CAPS = /^[\p{Lu}\p{N}'’&]+$/u;
 const LETTER = /\p{L}/gu;
 
-export function checkShouting(draft: PreparedDraft, rubric: CompiledRubric): Finding[] {
+export function checkShouting(draft: PreparedDraft, rubric: CompiledRubric): Hit[] {
   const { tone } = rubric.config;
   const shouted: string[] = [];
-  for (const word of words(draft.prose)) {
+  for (const word of TWO_CAPITALS.test(draft.prose) ? words(draft.prose) : []) {
     if (word.length < tone.shouting_min_letters || !ALL_CAPS.test(word)) continue;
     if ((word.match(LETTER)?.length ?? 0) < tone.shouting_min_letters) continue;
     const key = wordKey(word);
@@ -56,14 +55,12 @@ export function checkShouting(draft: PreparedDraft, rubric: CompiledRubric): Fin
   return [
     {
       rule: 'tone.shouting',
-      category: 'tone',
-      severity: 'major',
       message: `Shouting in capitals: ${quoteList(shouted)} (an acronym belongs in groundedness.known_terms)`,
     },
   ];
 }
 
-export function checkExclamations(draft: PreparedDraft, rubric: CompiledRubric): Finding[] {
+export function checkExclamations(draft: PreparedDraft, rubric: CompiledRubric): Hit[] {
   const { tone } = rubric.config;
   const longestRun = Math.max(0, ...(draft.text.match(/!+/g) ?? []).map((run) => run.length));
   const total = (draft.text.match(/!/g) ?? []).length;
@@ -71,8 +68,6 @@ export function checkExclamations(draft: PreparedDraft, rubric: CompiledRubric):
     return [
       {
         rule: 'tone.exclamation',
-        category: 'tone',
-        severity: 'major',
         message: `"${'!'.repeat(longestRun)}": one exclamation mark at most`,
       },
     ];
@@ -81,8 +76,6 @@ export function checkExclamations(draft: PreparedDraft, rubric: CompiledRubric):
     return [
       {
         rule: 'tone.exclamation',
-        category: 'tone',
-        severity: 'major',
         message: `${total} exclamation marks (max ${tone.max_exclamations})`,
       },
     ];
@@ -90,20 +83,18 @@ export function checkExclamations(draft: PreparedDraft, rubric: CompiledRubric):
   return [];
 }
 
-export function checkPressure(draft: PreparedDraft, rubric: CompiledRubric): Finding[] {
-  const found = findPhrases(rubric.pressure, draft.text);
+export function checkPressure(draft: PreparedDraft, rubric: CompiledRubric): Hit[] {
+  const found = findMatches(rubric.pressure, draft.normalized);
   if (found.length === 0) return [];
   return [
     {
       rule: 'tone.pressure',
-      category: 'tone',
-      severity: 'major',
       message: `Pressure language ${quoteList(found)}: give a reason to talk, not a deadline`,
     },
   ];
 }
 
-export function checkCallToAction(draft: PreparedDraft, rubric: CompiledRubric): Finding[] {
+export function checkCallToAction(draft: PreparedDraft, rubric: CompiledRubric): Hit[] {
   const { min, max } = rubric.config.call_to_action;
   const count = draft.callsToAction.length;
   if (count >= min && count <= max) return [];
@@ -111,7 +102,7 @@ export function checkCallToAction(draft: PreparedDraft, rubric: CompiledRubric):
     count === 0
       ? 'No call to action: end with one clear ask (e.g. "Would you be open to a 20-minute call?")'
       : `${count} calls to action (${quoteList(draft.callsToAction.map(shorten))}): ask for one thing`;
-  return [{ rule: 'tone.call_to_action', category: 'tone', severity: 'major', message }];
+  return [{ rule: 'tone.call_to_action', message }];
 }
 
 function shorten(sentence: string): string {

@@ -59,7 +59,8 @@ describe('checkExecution', () => {
 
   it('tells how to resume a started run, and lets resume run past expiry', () => {
     const started = { ...run, status: 'executing' as const };
-    expect(checkExecution({ ...ok, run: started })?.nextStep).toContain('--resume');
+    // The CLI words it as a command (`--resume`, tests/unit/runtime/error-kinds.test.ts); the domain does not.
+    expect(checkExecution({ ...ok, run: started })?.nextStep).toMatch(/resume it/);
     expect(
       checkExecution({ ...ok, run: started, resume: true, now: Date.parse('2026-02-01T00:00:00Z') }),
     ).toBeUndefined();

@@ -19,11 +19,12 @@ describe('rubric verdict', () => {
     expect(createRubric(DEFAULT_RUBRIC_CONFIG).evaluate(input)).toEqual(first);
   });
 
-  it('minor findings do not fail the draft and do not list a category', () => {
+  it('advice findings do not fail the draft and do not list a category', () => {
     const input = goodInput();
     input.lead = { ...input.lead, title: undefined };
     const result = score(input);
     expect(rules(result)).toEqual(['targeting.title_missing']);
+    expect(result.findings[0]?.severity).toBe('advice');
     expect(result.verdict).toBe('pass');
     expect(result.categories).toEqual([]);
   });
@@ -160,52 +161,103 @@ describe('personalization', () => {
     ]);
   });
 
-  it('flags a missing first name when the lead has one, and not when it has none', () => {
+  it('a missing first name is advice when the draft is specific otherwise', () => {
     const input = editBody('Hi Dana,', 'Hi,');
-    expect(rules(score(input))).toEqual(['personalization.missing_first_name']);
+    const result = score(input);
+    expect(rules(result)).toEqual(['personalization.missing_first_name']);
+    expect(result.verdict).toBe('pass');
     input.lead = { ...input.lead, first_name: undefined };
     expect(rules(score(input))).toEqual([]);
   });
 
-  it('flags a draft that never names the company, ignoring legal suffixes', () => {
+  it('not naming the company is advice, ignoring legal suffixes', () => {
     const input = goodInput();
     input.draft = {
       subject: 'Ramping 6 new SDRs',
       body: input.draft.body.replace('Saw Brightwave is', 'Saw you are'),
     };
-    expect(rules(score(input))).toEqual(['personalization.missing_company']);
+    const result = score(input);
+    expect(rules(result)).toEqual(['personalization.missing_company']);
+    expect(result.findings[0]?.severity).toBe('advice');
+    expect(result.verdict).toBe('pass');
     const suffixed = goodInput();
     suffixed.lead = { ...suffixed.lead, company: 'Brightwave Inc.' };
     expect(rules(score(suffixed))).toEqual([]);
   });
+
+  it('any specific fact about the lead personalises: name, company or a context fact', () => {
+    const generic = goodInput();
+    generic.draft = {
+      subject: 'Coaching new reps',
+      body: "Hello,\n\nRamping reps usually means managers spend their week listening to calls instead of coaching the ones that matter. Quorra flags the calls worth a manager's time.\n\nWould you be open to a 20-minute call next Tuesday?\n\nBest,\nMaya",
+    };
+    const failed = score(generic);
+    expect(rules(failed)).toContain('personalization.not_specific');
+    expect(failed.categories).toEqual(['personalization']);
+    // The same draft using only the context fact (6 SDRs in Austin) is personal.
+    const withFact = structuredClone(generic);
+    withFact.draft.body = withFact.draft.body.replace('Ramping reps', 'Hiring 6 SDRs in Austin');
+    const passed = score(withFact);
+    expect(rules(passed)).not.toContain('personalization.not_specific');
+    expect(passed.verdict).toBe('pass');
+    // A product fact is not a fact about the lead.
+    const productOnly = structuredClone(generic);
+    productOnly.context.push({
+      ref: 'product:coaching',
+      text: 'Quorra flags the calls worth a manager time.',
+    });
+    expect(rules(score(productOnly))).toContain('personalization.not_specific');
+  });
 });
 
 describe('tone', () => {
-  it('flags an empty or long subject', () => {
+  it('an empty subject fails; a long one is advice', () => {
     const empty = goodInput();
     empty.draft = { ...empty.draft, subject: ' ' };
-    expect(rules(score(empty))).toEqual(['tone.subject_length']);
+    const failed = score(empty);
+    expect(rules(failed)).toEqual(['tone.subject_missing']);
+    expect(failed.verdict).toBe('fail');
     const long = goodInput();
     long.draft = { ...long.draft, subject: `Brightwave ${'and a very long subject line '.repeat(3)}` };
-    expect(rules(score(long))).toEqual(['tone.subject_length']);
+    const advised = score(long);
+    expect(rules(advised)).toEqual(['tone.subject_length']);
+    expect(advised.findings[0]?.severity).toBe('advice');
+    expect(advised.verdict).toBe('pass');
   });
 
-  it('flags a body below the minimum and above the segment maximum', () => {
-    expect(rules(score(withBody('Hi Dana, Brightwave: would you be open to a call?')))).toEqual([
-      'tone.body_length',
-    ]);
+  it('length outside the usual range is advice; only the extremes fail', () => {
+    // 21 words: short, but a normal cold email.
+    const short = score(
+      withBody(
+        'Hi Dana, Brightwave is hiring 6 SDRs. Quorra flags the calls a manager should hear. Worth a 15-minute call?\n\nMaya',
+      ),
+    );
+    expect(rules(short)).toEqual(['tone.body_length']);
+    expect(short.findings[0]).toMatchObject({ severity: 'advice', category: 'tone' });
+    expect(short.verdict).toBe('pass');
+    const thin = score(withBody('Hi Dana, Brightwave: would you be open to a call?'));
+    expect(rules(thin)).toEqual(['tone.body_length_extreme']);
+    expect(thin.categories).toEqual(['tone']);
     const padded = editBody(
       'the ones that matter.',
-      `the ones that matter.${' Managers lose time.'.repeat(40)}`,
+      `the ones that matter.${' Managers lose time.'.repeat(20)}`,
     );
-    const result = score(padded);
-    expect(rules(result)).toEqual(['tone.body_length']);
-    expect(result.findings[0]?.message).toMatch(/expected 35-150/);
+    const long = score(padded);
+    expect(rules(long)).toEqual(['tone.body_length']);
+    expect(long.findings[0]?.message).toMatch(/25-125 is usual/);
+    expect(long.verdict).toBe('pass');
     const smb = structuredClone(padded);
     smb.segment = 'smb';
     smb.lead.segment = 'smb';
     smb.lead.title = 'Founder';
-    expect(score(smb).findings.find((f) => f.rule === 'tone.body_length')?.message).toMatch(/35-120 for smb/);
+    expect(score(smb).findings.find((f) => f.rule === 'tone.body_length')?.message).toMatch(
+      /25-125 is usual for smb/,
+    );
+    const extreme = editBody(
+      'the ones that matter.',
+      `the ones that matter.${' Managers lose time.'.repeat(40)}`,
+    );
+    expect(rules(score(extreme))).toEqual(['tone.body_length_extreme']);
   });
 
   it('flags shouting, but not known acronyms or words the sources write in capitals', () => {
@@ -305,6 +357,14 @@ describe('rubric configuration', () => {
     });
     if (!parsed.ok) return;
     expect(rules(evaluateDraft(goodInput(), parsed.config))).toEqual(['tone.body_length']);
+    // The HoS can make advice fail, or switch a rule off.
+    const strict = parseRubricConfig({
+      length: { body_max_words: 60 },
+      rules: { 'tone.body_length': 'fail' },
+    });
+    expect(strict.ok && evaluateDraft(goodInput(), strict.config).categories).toEqual(['tone']);
+    const off = parseRubricConfig({ length: { body_max_words: 60 }, rules: { 'tone.body_length': 'off' } });
+    expect(off.ok && evaluateDraft(goodInput(), off.config).findings).toEqual([]);
   });
 
   it('refuses unknown keys and a taxonomy without the rubric categories', () => {
@@ -316,5 +376,16 @@ describe('rubric configuration', () => {
       rejection_taxonomy: ['tone', 'personalization', 'accuracy', 'compliance', 'targeting', 'timing'],
     });
     expect(extra.ok).toBe(true);
+  });
+
+  it('refuses an unknown rule, softening a critical rule and an undefined persona family', () => {
+    const unknown = parseRubricConfig({ rules: { 'tone.lenght': 'advise' } });
+    expect(!unknown.ok && unknown.issues[0]).toMatchObject({ path: 'rules.tone.lenght' });
+    const softened = parseRubricConfig({ rules: { 'compliance.guarantee': 'advise' } });
+    expect(!softened.ok && softened.issues[0]?.message).toMatch(/critical rule/);
+    const family = parseRubricConfig({
+      segments: { smb: { label: 'SMB', persona_families: ['wizards'], avoid_phrases: [] } },
+    });
+    expect(!family.ok && family.issues[0]?.message).toMatch(/unknown persona family "wizards"/);
   });
 });

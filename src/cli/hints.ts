@@ -1,0 +1,47 @@
+/**
+ * The CLI's words for the next step after a refused or failed action, by error code: commands to
+ * run. The runtime's errors say what went wrong and, at most, a next step with no surface in it;
+ * the console has its own words (screens/hints.ts).
+ */
+import type { UserError } from '../runtime/errors.js';
+
+const HINTS: Record<string, string | ((error: UserError) => string)> = {
+  redis_unavailable: (error) =>
+    `${error.nextStep ?? 'Check that Redis is running and REDIS_URL is right.'} Check with \`caio validate --check-connections\`.`,
+  draft_not_found: 'List drafts with `caio queue list` and use an id from there.',
+  config_invalid: (error) =>
+    `${error.nextStep ?? 'Fix the configuration.'} Run \`caio validate\` to check the rest.`,
+  redis_url_missing: 'Set REDIS_URL in the env file (or pass --env-file), then run `caio migrate` again.',
+  audit_unavailable: 'Check HIVE_DIR and run `caio audit verify`.',
+  lock_lost: (error) =>
+    `${error.nextStep ?? ''} Resume with \`caio batch execute <id> --hash <hash> --resume\`.`.trim(),
+  batch_not_found: 'List batches with `caio batch list`, or create one with `caio batch preview`.',
+  conflict: 'Refresh with `caio queue list` and decide again if still needed.',
+  invalid_transition: 'Refresh the queue (`caio queue list`) and try again.',
+  grace_expired: 'The undo window has passed; reject or approve the draft again instead.',
+  not_decider: 'Only the reviewer who decided can undo; ask them, or decide again.',
+  hash_mismatch:
+    'Copy the full hash from `caio batch list` or the preview; preview again if the batch changed.',
+  batch_expired: 'Preview again (`caio batch preview`) and execute the new batch before it expires.',
+  mode_changed: 'Preview again (`caio batch preview`) in the current mode.',
+  items_changed: 'Preview again (`caio batch preview`) to get a batch of what is approved now.',
+  ramp_limit:
+    'Preview again (`caio batch preview`; the new batch keeps within what is left today), or graduate the ramp when it is eligible: `caio batch ramp`.',
+  ramp_not_eligible: 'Check `caio batch ramp` for the clean-day count.',
+  dispatch_locked: 'Wait for the running batch to finish (`caio batch list`), then try again.',
+  empty_preview: 'Approve drafts first (`caio queue approve <id>`), then `caio batch preview` again.',
+  record_unavailable:
+    'Check HIVE_DIR (or DATABASE_URL) with `caio validate --check-connections`, then retry.',
+  audit_chain_broken: 'Investigate with `caio audit verify --json`; do not release until it passes.',
+  audit_triggers_missing:
+    'Restore the append-only triggers with `caio audit repair-triggers`, then verify again.',
+};
+
+/** What the CLI prints after "Next:" for this error, if anything. */
+export function cliNextStep(error: UserError): string | undefined {
+  if (error.code === 'already_executed' && error.nextStep?.includes('resume')) {
+    return 'If that run crashed, resume it: `caio batch execute <id> --hash <hash> --resume` (sends only what is left).';
+  }
+  const hint = HINTS[error.code];
+  return typeof hint === 'function' ? hint(error) : (hint ?? error.nextStep);
+}

@@ -1,0 +1,106 @@
+/**
+ * One surface-neutral error type: the kind decides the HTTP status and the exit code, each mapped
+ * once; the next step is worded by the surface (CLI commands, console keys), never by the runtime.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliNextStep } from '../../../src/cli/hints.js';
+import {
+  DependencyUnavailableError,
+  RefusedError,
+  UserError,
+  exitCodeFor,
+} from '../../../src/runtime/errors.js';
+import { errorReply } from '../../../src/server/error-reply.js';
+import { checkExecution } from '../../../src/runtime/domain/gatekeeper/batch.js';
+import { errorText } from '../../../src/screens/format.js';
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('error kinds', () => {
+  it('derive from the code when not given, and map once to a status and an exit code', () => {
+    const cases: [UserError, string, number, number][] = [
+      [new UserError('bad flag', { code: 'usage' }), 'invalid', 400, 2],
+      [new UserError('no draft', { code: 'draft_not_found', exitCode: 1 }), 'not_found', 404, 1],
+      [new RefusedError('capacity', 'capacity_reached'), 'refused', 409, 1],
+      [new RefusedError('changed', 'conflict'), 'conflict', 409, 1],
+      [
+        new DependencyUnavailableError('redis', 'Redis at redis://:pw@10.0.0.5:6380 is down'),
+        'unavailable',
+        503,
+        1,
+      ],
+    ];
+    for (const [error, kind, status, exit] of cases) {
+      expect(error.kind).toBe(kind);
+      expect(errorReply(error, 'c-1').status).toBe(status);
+      expect(exitCodeFor(error.kind)).toBe(exit);
+      expect(error.exitCode).toBe(exit);
+    }
+  });
+
+  it('answers an outage 503 dependency_unavailable without the store URL', () => {
+    const reply = errorReply(
+      new DependencyUnavailableError('redis', 'Redis at redis://:pw@10.0.0.5:6380 is down'),
+      'c',
+    );
+    expect(reply).toMatchObject({
+      status: 503,
+      body: { code: 'dependency_unavailable', dependency: 'redis' },
+    });
+    expect(JSON.stringify(reply)).not.toMatch(/10\.0\.0\.5|6380|pw/);
+    const sqlite = Object.assign(new Error('database is locked'), {
+      name: 'SqliteError',
+      code: 'SQLITE_BUSY',
+    });
+    expect(errorReply(sqlite, 'c')).toMatchObject({ status: 503, body: { code: 'dependency_unavailable' } });
+    expect(errorReply(new Error('bug'), 'c-9')).toMatchObject({
+      status: 500,
+      body: { code: 'internal_error' },
+    });
+  });
+
+  it('words the next step per surface: commands in the CLI, keys in the console', () => {
+    const refusal = checkExecution({
+      batch: {
+        id: 'b-1',
+        hash: 'h',
+        expires_at: '2026-01-01T00:00:00Z',
+        triggered_by: null,
+      } as never,
+      run: undefined,
+      hash: 'h',
+      actor: 'ann',
+      now: Date.parse('2026-02-01T00:00:00Z'),
+      resume: false,
+      twoPersonRule: false,
+    });
+    expect(refusal?.code).toBe('batch_expired');
+    const error = new RefusedError(refusal!.message, refusal!.code, refusal!.nextStep);
+    expect(cliNextStep(error)).toContain('`caio batch preview`');
+    const console = errorText(error);
+    expect(console).toContain('Press p');
+    expect(console).not.toMatch(/caio |`/);
+    const resume = new RefusedError(
+      'started, not finished',
+      'already_executed',
+      'If that run crashed, resume it.',
+    );
+    expect(cliNextStep(resume)).toContain('--resume');
+  });
+
+  it('keeps CLI commands out of the next steps the runtime gives', () => {
+    // A next step is a `nextStep:` value or the third argument of RefusedError/refuse.
+    const hint = /nextStep:[^\n]*`caio |(?:RefusedError|refuse)\((?:[^;]*?,){2}[^;]*?`caio /g;
+    const offenders = files('src/runtime').flatMap((path) =>
+      [...readFileSync(path, 'utf8').matchAll(hint)].map((match) => `${path}: ${match[0]}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
