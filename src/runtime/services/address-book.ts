@@ -51,3 +51,37 @@ export function legacyAddressBook(state: StateStore, sentLog: SentLog): AddressB
   };
   return () => book;
 }
+
+/**
+ * The record's `addresses` repository, joined with the legacy sent log and state store for as long as
+ * the dispatcher still writes there: reads take the union, writes go to both. Once dispatch records
+ * into the record's ledger, wire `(repos) => repos.addresses` instead.
+ */
+export function recordAddressBook(legacy: AddressBookOf): AddressBookOf {
+  return (repos) => {
+    const record = repos.addresses;
+    const old = legacy(repos);
+    return {
+      async suppression(canonical) {
+        return (await record.suppression(canonical)) ?? (await old.suppression(canonical));
+      },
+      async suppress(canonical, reason, source, atMs) {
+        const added = await record.suppress(canonical, reason, source, atMs);
+        await old.suppress(canonical, reason, source, atMs);
+        return added;
+      },
+      async lookup(canonicals) {
+        const [a, b] = [await record.lookup(canonicals), await old.lookup(canonicals)];
+        for (const [canonical, fact] of b.suppressed)
+          if (!a.suppressed.has(canonical)) a.suppressed.set(canonical, fact);
+        for (const canonical of b.sent) a.sent.add(canonical);
+        return a;
+      },
+      async recordExternalSend(canonical, source, atMs) {
+        const added = await record.recordExternalSend(canonical, source, atMs);
+        await old.recordExternalSend(canonical, source, atMs);
+        return added;
+      },
+    };
+  };
+}

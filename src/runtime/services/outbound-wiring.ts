@@ -13,7 +13,7 @@ import type { RecordStore } from '../stores/record/record.js';
 import type { StateStore } from '../stores/state-store.js';
 import type { SqliteDatabase } from '../stores/sqlite/database.js';
 import type { ItemOutcome } from '../domain/gatekeeper/batch.js';
-import { legacyAddressBook } from './address-book.js';
+import { legacyAddressBook, recordAddressBook } from './address-book.js';
 import { draftsFromRecord } from './drafts-bridge.js';
 import { createDispatcher, createLazyDispatcher, type DispatchRequest } from './dispatch.js';
 import { createGatekeeper, type Gatekeeper } from './gatekeeper.js';
@@ -81,7 +81,7 @@ export function createOutboundServices(
   const now = options.now ?? Date.now;
   const sentLog = createSentLog(db);
   const { score, taxonomy } = rubricScoring(options.goldenSetDir);
-  const addresses = legacyAddressBook(state, sentLog);
+  const addresses = recordAddressBook(legacyAddressBook(state, sentLog));
   const queue = createQueueService({ record, addresses, config, score, taxonomy, now });
   const leads = createLeadService({ state, now });
   const dispatcher = traceMethods(

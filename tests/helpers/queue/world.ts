@@ -10,7 +10,7 @@ import { parseConfig, type Config } from '../../../src/runtime/config.js';
 import { createAuditLog } from '../../../src/runtime/services/audit.js';
 import { createDispatcher } from '../../../src/runtime/services/dispatch.js';
 import { createGatekeeper } from '../../../src/runtime/services/gatekeeper.js';
-import { legacyAddressBook } from '../../../src/runtime/services/address-book.js';
+import { legacyAddressBook, recordAddressBook } from '../../../src/runtime/services/address-book.js';
 import { draftsFromRecord } from '../../../src/runtime/services/drafts-bridge.js';
 import { createQueueService } from '../../../src/runtime/services/queue.js';
 import { createSentLog } from '../../../src/runtime/services/sent-log.js';
@@ -56,7 +56,7 @@ export async function makeWorld(options: WorldOptions) {
   const baseAdapters = createAdapters(config, { timeoutMs: 2_000, retries: 1, backoffMs: 10 });
   const adapters = options.wrapEmail ? options.wrapEmail(baseAdapters) : baseAdapters;
   const dispatcher = createDispatcher({ sentLog, adapters, audit, now });
-  const addresses = legacyAddressBook(state, sentLog);
+  const addresses = recordAddressBook(legacyAddressBook(state, sentLog));
   const queue = createQueueService({ record, addresses, config, now });
   const gatekeeper = createGatekeeper({
     state: draftsFromRecord(state, record),
