@@ -16,6 +16,7 @@ const BENCHES = [
   { name: 'gatekeeper', args: ['--import', 'tsx', 'bench/gatekeeper.ts'] },
   { name: 'replay', args: ['--import', 'tsx', 'bench/replay.ts'] },
   { name: 'console', args: ['--import', 'tsx', 'bench/console.tsx'] },
+  { name: 'queue-page', args: ['--import', 'tsx', 'bench/queue-page.ts'] },
 ];
 
 const filter = process.argv[2];
