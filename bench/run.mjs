@@ -21,6 +21,7 @@ const BENCHES = [
   { name: 'import', args: ['bench/import.mjs'] },
   // Ten minutes idle at 100,000 drafts (imports them first): run it alone, `npm run bench -- soak`.
   { name: 'soak', args: ['bench/console-soak.mjs'] },
+  { name: 'queue-page', args: ['--import', 'tsx', 'bench/queue-page.ts'] },
 ];
 
 const filter = process.argv[2];

@@ -15,6 +15,7 @@ import {
   type DraftStatus,
   type Motion,
 } from '../runtime/domain/queue/draft.js';
+import { QUEUE_PAGE_MAX_LIMIT, QUEUE_SORTS, type QueueSort } from '../runtime/domain/queue/page.js';
 import { createRuntime, type Runtime } from '../runtime/services/runtime.js';
 import { fileLines, type ImportProgress, type LineSource } from '../runtime/services/queue-import.js';
 
@@ -26,7 +27,11 @@ Subcommands:
   import FILE.jsonl               add drafts, one JSON object per line:
                                   {"id"?, "motion"?, "lead": {"email", ...}, "subject", "body", "context"?}
                                   bad lines are reported with their line number; good lines still land
-  list [--status S] [--motion M]  drafts, oldest first (--json: full records)
+  list [--status S] [--motion M] [--q TEXT] [--sort age|-age] [--limit N] [--cursor C]
+                                  a page of drafts, oldest first (default 50; the footer shows
+                                  the total and the --cursor of the next page). --json: every
+                                  matching draft as an array; with --limit or --cursor, the page
+                                  as {items, next, total}
   approve ID [ID ...]             approve (several ids = bulk approve)
   reject ID --category C [--note N]
                                   reject with a category of the rejection taxonomy
@@ -47,6 +52,10 @@ const FLAGS = {
   json: { type: 'boolean' },
   status: { type: 'string', choices: DRAFT_STATUSES },
   motion: { type: 'string', choices: MOTIONS },
+  q: { type: 'string' },
+  sort: { type: 'string', choices: QUEUE_SORTS },
+  limit: { type: 'number' },
+  cursor: { type: 'string' },
   category: { type: 'string' },
   note: { type: 'string' },
   mode: { type: 'string', choices: MODES },
@@ -119,6 +128,23 @@ function ageOf(draft: Draft, now: number): string {
   return minutes < 120 ? `${minutes}m` : `${Math.round(minutes / 60)}h`;
 }
 
+/** The filter flags of a `queue list`, repeated for the next page's command. */
+function listFlags(flags: {
+  status?: string | undefined;
+  motion?: string | undefined;
+  q?: string | undefined;
+  sort?: string | undefined;
+  limit?: number | undefined;
+}): string {
+  const parts: string[] = [];
+  if (flags.status) parts.push(`--status ${flags.status}`);
+  if (flags.motion) parts.push(`--motion ${flags.motion}`);
+  if (flags.q) parts.push(`--q ${JSON.stringify(flags.q)}`);
+  if (flags.sort) parts.push(`--sort ${flags.sort}`);
+  if (flags.limit !== undefined) parts.push(`--limit ${flags.limit}`);
+  return parts.map((part) => `${part} `).join('');
+}
+
 function truncate(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
@@ -184,15 +210,45 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
         return report.errors.length > 0 ? 1 : 0;
       }
       case 'list': {
-        const drafts = await queue.list({
-          status: flags.status as DraftStatus | undefined,
-          motion: flags.motion as Motion | undefined,
-        });
-        if (flags.json) {
-          writeJson(ctx.stdout, drafts);
+        const query = {
+          ...(flags.status ? { status: flags.status as DraftStatus } : {}),
+          ...(flags.motion ? { motion: flags.motion as Motion } : {}),
+          ...(flags.q ? { q: flags.q } : {}),
+          ...(flags.sort ? { sort: flags.sort as QueueSort } : {}),
+        };
+        const paged = flags.limit !== undefined || flags.cursor !== undefined;
+        if (flags.json && !paged) {
+          // Every matching draft as one array (SPEC 7), written page by page.
+          let cursor: string | undefined;
+          let first = true;
+          ctx.stdout.write('[');
+          for (;;) {
+            const page = await queue.page({
+              ...query,
+              limit: QUEUE_PAGE_MAX_LIMIT,
+              ...(cursor ? { cursor } : {}),
+            });
+            for (const draft of page.items) {
+              ctx.stdout.write(`${first ? '\n' : ',\n'}${JSON.stringify(draft)}`);
+              first = false;
+            }
+            if (page.next === null) break;
+            cursor = page.next;
+          }
+          ctx.stdout.write(first ? ']\n' : '\n]\n');
           return 0;
         }
-        if (drafts.length === 0) {
+        const page = await queue.page({
+          ...query,
+          limit: flags.limit ?? 50,
+          ...(flags.cursor ? { cursor: flags.cursor } : {}),
+        });
+        if (flags.json) {
+          writeJson(ctx.stdout, page);
+          return 0;
+        }
+        const drafts = page.items;
+        if (page.total === 0) {
           writeLine(ctx.stdout, 'No drafts. Import some with `caio queue import FILE.jsonl`.');
           return 0;
         }
@@ -208,6 +264,12 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
             `${d.id.padEnd(width)}  ${d.status.padEnd(10)}  ${ageOf(d, now).padEnd(4)}  ${String(d.findings.length).padEnd(8)}  ${d.lead.email} — ${truncate(d.subject, 50)}${who}`,
           );
         }
+        writeLine(
+          ctx.stdout,
+          page.next === null
+            ? `${drafts.length} shown of ${page.total} matching.`
+            : `${drafts.length} shown of ${page.total} matching. Next page: caio queue list ${listFlags(flags)}--cursor ${page.next}`,
+        );
         return 0;
       }
       case 'approve': {

@@ -134,7 +134,13 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     : createWebhookStore(runtime.db, { now });
 
   const state = statePort(runtime.state);
-  const queue = port<QueuePort>(runtime.queue, ['list', 'metrics', 'suppressAddress', 'recordExternalSend']);
+  const queue = port<QueuePort>(runtime.queue, [
+    'page',
+    'list',
+    'metrics',
+    'suppressAddress',
+    'recordExternalSend',
+  ]);
   const leads = port<LeadsPort>(runtime.leads, ['upsertLead']);
   const traceWriter = port<TracesPort>(runtime.traces, ['withCorrelationId']);
   const processorTraces =

@@ -6,6 +6,7 @@
  */
 import type { TraceEnvelopeInput } from '../runtime/domain/trace-envelope.js';
 import type { Config } from '../runtime/config.js';
+import type { QueuePage, QueuePageQuery } from '../runtime/domain/queue/page.js';
 import type { SqliteDatabase } from '../runtime/stores/sqlite/database.js';
 import type { ConsumeResult, StoreHealth } from '../runtime/stores/state-store.js';
 import type { WebhookSource } from '../runtime/domain/webhooks/sources.js';
@@ -44,6 +45,8 @@ export interface StatePort {
 
 export interface QueuePort {
   list?(filter: { status?: string | undefined }): Promise<unknown>;
+  /** One page of the queue: `{items, next, total}`. */
+  page?(query: QueuePageQuery): Promise<QueuePage>;
   add?(input: unknown, source: 'api'): Promise<unknown>;
   approve?(id: string, actor: string): Promise<unknown>;
   approveMany?(ids: readonly string[], actor: string): Promise<{ ok: boolean }[]>;

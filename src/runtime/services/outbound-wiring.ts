@@ -9,9 +9,12 @@ import { createRubric } from '../domain/rubric/index.js';
 import { DEFAULT_REJECTION_TAXONOMY } from '../domain/queue/draft.js';
 import type { RampStatus } from '../domain/ramp.js';
 import { errorMessage } from '../errors.js';
+import type { RecordStore } from '../stores/record/record.js';
 import type { StateStore } from '../stores/state-store.js';
 import type { SqliteDatabase } from '../stores/sqlite/database.js';
 import type { ItemOutcome } from '../domain/gatekeeper/batch.js';
+import { legacyAddressBook, recordAddressBook } from './address-book.js';
+import { draftsFromRecord } from './drafts-bridge.js';
 import { createDispatcher, createLazyDispatcher, type DispatchRequest } from './dispatch.js';
 import { createGatekeeper, type Gatekeeper } from './gatekeeper.js';
 import { createLeadService, type LeadService } from './leads.js';
@@ -64,6 +67,8 @@ function rubricScoring(goldenSetDir: string | undefined): { score: ScoreFn; taxo
 export function createOutboundServices(
   deps: {
     config: Config;
+    /** The record: drafts and decisions (the queue), read by the Gatekeeper through a bridge for now. */
+    record: RecordStore;
     db: SqliteDatabase;
     state: StateStore;
     audit?: AuditSink | undefined;
@@ -72,11 +77,12 @@ export function createOutboundServices(
   },
   options: OutboundOptions = {},
 ): OutboundServices {
-  const { config, db, state, audit } = deps;
+  const { config, db, state, audit, record } = deps;
   const now = options.now ?? Date.now;
   const sentLog = createSentLog(db);
   const { score, taxonomy } = rubricScoring(options.goldenSetDir);
-  const queue = createQueueService({ state, sentLog, config, audit, score, taxonomy, now });
+  const addresses = recordAddressBook(legacyAddressBook(state, sentLog));
+  const queue = createQueueService({ record, addresses, config, score, taxonomy, now });
   const leads = createLeadService({ state, now });
   const dispatcher = traceMethods(
     createLazyDispatcher(config.EMAIL_SEND_MODE, () =>
@@ -93,7 +99,7 @@ export function createOutboundServices(
     },
   );
   const gatekeeper = createGatekeeper({
-    state,
+    state: draftsFromRecord(state, record),
     sentLog,
     dispatcher,
     config,

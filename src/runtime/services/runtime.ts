@@ -140,7 +140,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   );
   const outbound = tracedOutbound(
     createOutboundServices(
-      { config, db, state, audit, traces },
+      { config, record, db, state, audit, traces },
       { now: options.now, twoPersonRule: options.twoPersonRule ?? config.GATEKEEPER_TWO_PERSON_RULE },
     ),
     traces,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DRAFT_STATUSES, MOTIONS } from '../../runtime/domain/queue/draft.js';
+import { QUEUE_PAGE_MAX_LIMIT, QUEUE_SORTS, type QueuePageQuery } from '../../runtime/domain/queue/page.js';
 import { UserError } from '../../runtime/errors.js';
 import { SERVICE_TOKEN_SUFFIX } from '../../runtime/domain/operators.js';
 import { HttpError } from '../http.js';
@@ -20,10 +21,41 @@ const rejectBody = z.object({
 });
 const decisionBody = z.object({ by }).optional();
 const bulkBody = z.object({ ids: z.array(z.string().min(1).max(200)).min(1).max(500), by });
-const listQuery = z.object({
-  status: z.enum(DRAFT_STATUSES).optional(),
-  motion: z.enum(MOTIONS).optional(),
-});
+const PAGE_PARAMS = ['status', 'motion', 'q', 'pattern', 'invert', 'sort', 'limit', 'cursor'] as const;
+const listQuery = z
+  .object({
+    status: z
+      .enum(DRAFT_STATUSES, { message: `status must be one of ${DRAFT_STATUSES.join(', ')}` })
+      .optional(),
+    motion: z.enum(MOTIONS, { message: `motion must be one of ${MOTIONS.join(', ')}` }).optional(),
+    q: z.string().max(200, 'q must be at most 200 characters').optional(),
+    pattern: z.string().max(200, 'pattern must be at most 200 characters').optional(),
+    invert: z.enum(['true', 'false'], { message: 'invert must be true or false' }).optional(),
+    sort: z.enum(QUEUE_SORTS, { message: `sort must be one of ${QUEUE_SORTS.join(', ')}` }).optional(),
+    limit: z
+      .string()
+      .regex(/^\d{1,4}$/, `limit must be a whole number from 1 to ${QUEUE_PAGE_MAX_LIMIT}`)
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= QUEUE_PAGE_MAX_LIMIT, {
+        message: `limit must be a whole number from 1 to ${QUEUE_PAGE_MAX_LIMIT}`,
+      })
+      .optional(),
+    cursor: z.string().max(500, 'cursor is too long: pass the `next` of the previous page').optional(),
+  })
+  .strict();
+
+/** `?status=&motion=&q=&pattern=&invert=&sort=&limit=&cursor=` as a page query, or a 400 naming the problem. */
+export function parseQueueQuery(query: URLSearchParams): QueuePageQuery {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of query) {
+    // Unknown parameters are ignored (liberal in what is harmless); known ones are validated.
+    if ((PAGE_PARAMS as readonly string[]).includes(key) && value !== '') raw[key] = value;
+  }
+  const parsed = listQuery.safeParse(raw);
+  if (!parsed.success) throw bad(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const { invert, ...rest } = parsed.data;
+  return { ...rest, ...(invert ? { invert: invert === 'true' } : {}) } as QueuePageQuery;
+}
 
 /** Queue methods beyond the shared port (the queue service has them; ports.ts need not list them). */
 interface QueueDecisions extends QueuePort {
@@ -65,16 +97,21 @@ export const queueRoutes: Route[] = [
     method: 'GET',
     path: '/api/queue',
     auth: 'token',
-    summary: 'list drafts (?status=&motion=)',
+    summary:
+      'a page of drafts {items, next, total} (?status=&motion=&q=&pattern=&invert=&sort=age|-age&limit=&cursor=)',
     async handler({ services, query }) {
-      const list = requireMethod(services.queue, 'list', 'the approval queue');
-      const parsed = listQuery.safeParse({
-        status: query.get('status') ?? undefined,
-        motion: query.get('motion') ?? undefined,
-      });
-      if (!parsed.success)
-        throw bad(`status must be one of ${DRAFT_STATUSES.join(', ')}; motion one of ${MOTIONS.join(', ')}`);
-      return json(200, await list(parsed.data));
+      const page = requireMethod(services.queue, 'page', 'the approval queue');
+      const parsed = parseQueueQuery(query);
+      try {
+        return json(200, await page(parsed));
+      } catch (error) {
+        if (
+          error instanceof UserError &&
+          ['invalid_cursor', 'invalid_pattern', 'invalid_query'].includes(error.code)
+        )
+          throw bad(`${error.message}. ${error.nextStep ?? ''}`.trim());
+        throw error;
+      }
     },
   },
   {

@@ -37,7 +37,7 @@ describe('queue and batch HTTP routes', () => {
     });
     expect((await call('GET', '/api/queue?status=bogus')).status).toBe(400);
     const pending = await call('GET', '/api/queue?status=pending');
-    expect(pending.body.map((d) => d.id)).toEqual(['d00001', 'd00002']);
+    expect((pending.body.items as { id: string }[]).map((d) => d.id)).toEqual(['d00001', 'd00002']);
 
     const approved = await call('POST', '/api/queue/d00001/approve', undefined, {
       'x-caio-operator': 'maria',
@@ -112,6 +112,38 @@ describe('queue and batch HTTP routes', () => {
     ] as const) {
       const response = await fetch(`${server.url}${path}`, { method });
       expect(response.status, `${method} ${path}`).toBe(401);
+    }
+  });
+  it('pages the queue: filter, text search, sort, limit, cursor and total; bad values are 400s naming the fix', async () => {
+    for (let n = 10; n < 17; n += 1)
+      expect(
+        (await call('POST', '/api/queue', draftInput(n, { subject: n % 2 ? 'Odd one' : 'Even one' }))).status,
+      ).toBe(201);
+    const first = await call('GET', '/api/queue?status=pending&q=odd+ONE&limit=2');
+    expect(first.status).toBe(200);
+    expect((first.body.items as { id: string }[]).map((d) => d.id)).toEqual(['d00011', 'd00013']);
+    expect(first.body.total).toBe(3);
+    const next = first.body.next as string;
+    const second = await call(
+      'GET',
+      `/api/queue?status=pending&q=odd+ONE&limit=2&cursor=${encodeURIComponent(next)}`,
+    );
+    expect((second.body.items as { id: string }[]).map((d) => d.id)).toEqual(['d00015']);
+    expect(second.body.next).toBeNull();
+    const newest = await call('GET', '/api/queue?sort=-age&limit=1&q=even');
+    expect((newest.body.items as { id: string }[]).map((d) => d.id)).toEqual(['d00016']);
+    for (const [query, message] of [
+      ['limit=501', 'limit must be a whole number from 1 to 500'],
+      ['limit=0', 'limit must be a whole number from 1 to 500'],
+      ['limit=ten', 'limit must be a whole number from 1 to 500'],
+      ['sort=oldest', 'sort must be one of age, -age'],
+      ['status=bogus', 'status must be one of'],
+      ['cursor=garbage', 'Not a cursor of this queue'],
+      ['pattern=(a', 'Not a valid pattern'],
+    ] as const) {
+      const answer = await call('GET', `/api/queue?${query}`);
+      expect(answer.status, query).toBe(400);
+      expect(answer.body.message, query).toContain(message);
     }
   });
 });

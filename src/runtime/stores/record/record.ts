@@ -12,6 +12,11 @@
 import type { Executor, RecordDialect, RepoContext } from './context.js';
 import { openRecord, type OpenRecordOptions, type RecordConfig, type RecordDb } from './open-record.js';
 import { createAuditRepo, type AuditRepo } from './tables/audit.js';
+import { createDraftsRepo, type DraftsRepo } from './tables/drafts.js';
+import { createAddressesRepo, type AddressesRepo } from './tables/gatekeeper.js';
+import { createBatchesRepo, type BatchesRepo } from './tables/gatekeeper-batches.js';
+import { createLedgerRepo, type LedgerRepo } from './tables/gatekeeper-ledger.js';
+import { createRampRepo, type RampRepo } from './tables/gatekeeper-ramp.js';
 import { createMetaRepo, type MetaRepo } from './tables/meta.js';
 import { createOperatorsRepo, type OperatorsRepo } from './tables/operators.js';
 
@@ -22,6 +27,11 @@ export interface Repos {
   meta: MetaRepo;
   audit: AuditRepo;
   operators: OperatorsRepo;
+  drafts: DraftsRepo;
+  addresses: AddressesRepo;
+  batches: BatchesRepo;
+  ledger: LedgerRepo;
+  ramp: RampRepo;
 }
 
 export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
@@ -29,6 +39,11 @@ export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
     meta: createMetaRepo(exec, ctx),
     audit: createAuditRepo(exec, ctx),
     operators: createOperatorsRepo(exec, ctx),
+    drafts: createDraftsRepo(exec, ctx),
+    addresses: createAddressesRepo(exec, ctx),
+    batches: createBatchesRepo(exec, ctx),
+    ledger: createLedgerRepo(exec, ctx),
+    ramp: createRampRepo(exec, ctx),
   };
 }
 
