@@ -12,6 +12,8 @@
 import type { Executor, RecordDialect, RepoContext } from './context.js';
 import { openRecord, type OpenRecordOptions, type RecordConfig, type RecordDb } from './open-record.js';
 import { createAuditRepo, type AuditRepo } from './tables/audit.js';
+import { createWebhookEventsRepo, type WebhookEventsRepo } from './tables/intake.js';
+import { createLeadsRepo, type LeadsRepo } from './tables/intake-leads.js';
 import { createMetaRepo, type MetaRepo } from './tables/meta.js';
 
 export type { Executor, RecordDialect, RepoContext } from './context.js';
@@ -20,12 +22,16 @@ export type { RecordDb, RecordHealth } from './open-record.js';
 export interface Repos {
   meta: MetaRepo;
   audit: AuditRepo;
+  webhookEvents: WebhookEventsRepo;
+  leads: LeadsRepo;
 }
 
 export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
   return {
     meta: createMetaRepo(exec, ctx),
     audit: createAuditRepo(exec, ctx),
+    webhookEvents: createWebhookEventsRepo(exec, ctx),
+    leads: createLeadsRepo(exec, ctx),
   };
 }
 
