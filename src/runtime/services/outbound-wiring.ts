@@ -1,5 +1,5 @@
 /**
- * How the runtime container builds the queue, leads and Gatekeeper services (one call in runtime.ts).
+ * How the runtime container builds the queue and Gatekeeper services (one call in runtime.ts).
  * The rubric scores each draft on entry; a broken rubric file never stops the runtime: drafts then
  * carry a `rubric_error` finding and the default taxonomy applies.
  */
@@ -14,7 +14,6 @@ import type { SqliteDatabase } from '../stores/sqlite/database.js';
 import type { ItemOutcome } from '../domain/gatekeeper/batch.js';
 import { createDispatcher, createLazyDispatcher, type DispatchRequest } from './dispatch.js';
 import { createGatekeeper, type Gatekeeper } from './gatekeeper.js';
-import { createLeadService, type LeadService } from './leads.js';
 import { createQueueService, type AuditSink, type QueueService, type ScoreFn } from './queue.js';
 import { loadRubricConfig } from './rubric-config.js';
 import { createSentLog, type SentLog } from './sent-log.js';
@@ -23,7 +22,6 @@ import { traceMethods, type SpanPort } from './traced.js';
 export interface OutboundServices {
   sentLog: SentLog;
   queue: QueueService;
-  leads: LeadService;
   gatekeeper: Gatekeeper;
   ramp: RampService;
 }
@@ -77,7 +75,6 @@ export function createOutboundServices(
   const sentLog = createSentLog(db);
   const { score, taxonomy } = rubricScoring(options.goldenSetDir);
   const queue = createQueueService({ state, sentLog, config, audit, score, taxonomy, now });
-  const leads = createLeadService({ state, now });
   const dispatcher = traceMethods(
     createLazyDispatcher(config.EMAIL_SEND_MODE, () =>
       createDispatcher({ sentLog, adapters: createAdapters(config), audit, now }),
@@ -106,5 +103,5 @@ export function createOutboundServices(
     graduate: async (actor, confirmed, note) => gatekeeper.graduate(actor, confirmed, note ?? null),
     recordIncident: async (actor, note) => gatekeeper.recordIncident(actor, note),
   };
-  return { sentLog, queue, leads, gatekeeper, ramp };
+  return { sentLog, queue, gatekeeper, ramp };
 }

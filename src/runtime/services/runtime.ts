@@ -17,7 +17,7 @@ import {
 import type { StateStore } from '../stores/state-store.js';
 import { createAuditLog, type AuditLog } from './audit.js';
 import type { Gatekeeper } from './gatekeeper.js';
-import type { LeadService } from './leads.js';
+import { createLeadService, type LeadService } from './leads.js';
 import { createOutboundServices, type RampService } from './outbound-wiring.js';
 import type { QueueService } from './queue.js';
 import { createReplayService, type ReplayService } from './replay.js';
@@ -40,7 +40,7 @@ export interface Runtime {
   audit: AuditLog;
   /** Queue/batch/dedup state, locks, claims, limits: Redis or embedded per REDIS_URL (health() says which). */
   state: StateStore;
-  /** Webhook events in `db` (group commit: durable before the 2xx); listed by the console and `caio webhooks`. */
+  /** Webhook events in the record (group commit: durable, with their suppressions, before the 2xx). */
   webhooks: WebhookStore;
   /** Trace envelopes (TRACE_ENVELOPE_FILE): record/span, withCorrelationId/currentCorrelationId. */
   traces: TraceWriter;
@@ -88,7 +88,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     coordinationDb.close();
   });
   const audit = createAuditLog(db, options.now ? { now: options.now } : {});
-  const webhooks = createWebhookStore(db, options.now ? { now: options.now } : {});
+  const webhooks = createWebhookStore(record, options.now ? { now: options.now } : {});
   cleanups.push(() => webhooks.close());
   const state = await createStateStore(config, { db: coordinationDb }).catch(async (error: unknown) => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -138,6 +138,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       now: options.now,
     }),
     ...outbound,
+    leads: createLeadService({ record }),
     async close() {
       if (closed) return;
       closed = true;
