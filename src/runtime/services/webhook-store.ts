@@ -15,7 +15,7 @@
  */
 import { canonicalEmail } from '../domain/canonical-email.js';
 import type { WebhookEffect } from '../domain/webhooks/sources.js';
-import type { RecordStore, Repos } from '../stores/record/record.js';
+import type { RecordStore } from '../stores/record/record.js';
 import {
   WEBHOOK_STATUSES,
   type InsertResult,
@@ -59,16 +59,6 @@ export interface WebhookStoreOptions {
   maxBatch?: number;
   /** Transactions of ordinary deliveries in flight at once (default: 1 on SQLite, 2 on PostgreSQL). */
   concurrency?: number;
-}
-
-/** The safety effects written in the intake commit (the addresses repository of the record). */
-interface IntakeAddresses {
-  suppress(canonical: string, reason: string, source: string, atMs: number): Promise<boolean>;
-  recordExternalSend(canonical: string, source: string, atMs: number): Promise<boolean>;
-}
-
-function addressesOf(tx: Repos): IntakeAddresses | undefined {
-  return (tx as Repos & { addresses?: IntakeAddresses }).addresses;
 }
 
 interface Pending {
@@ -132,15 +122,11 @@ export function createWebhookStore(record: RecordStore, options: WebhookStoreOpt
       try {
         return await record.transaction(async (tx) => {
           const results = await tx.webhookEvents.insertMany(batch.map((item) => item.event));
-          const writes = intakeWrites(batch, results);
-          const addresses = writes.length > 0 ? addressesOf(tx) : undefined;
-          if (addresses) {
-            const at = now();
-            for (const effect of writes) {
-              if (effect.kind === 'suppress')
-                await addresses.suppress(effect.canonical, effect.reason, effect.source, at);
-              else await addresses.recordExternalSend(effect.canonical, effect.source, at);
-            }
+          const at = now();
+          for (const effect of intakeWrites(batch, results)) {
+            if (effect.kind === 'suppress')
+              await tx.addresses.suppress(effect.canonical, effect.reason, effect.source, at);
+            else await tx.addresses.recordExternalSend(effect.canonical, effect.source, at);
           }
           return results;
         });

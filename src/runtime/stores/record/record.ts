@@ -12,6 +12,10 @@
 import type { Executor, RecordDialect, RepoContext } from './context.js';
 import { openRecord, type OpenRecordOptions, type RecordConfig, type RecordDb } from './open-record.js';
 import { createAuditRepo, type AuditRepo } from './tables/audit.js';
+import { createAddressesRepo, type AddressesRepo } from './tables/gatekeeper.js';
+import { createBatchesRepo, type BatchesRepo } from './tables/gatekeeper-batches.js';
+import { createLedgerRepo, type LedgerRepo } from './tables/gatekeeper-ledger.js';
+import { createRampRepo, type RampRepo } from './tables/gatekeeper-ramp.js';
 import { createWebhookEventsRepo, type WebhookEventsRepo } from './tables/intake.js';
 import { createLeadsRepo, type LeadsRepo } from './tables/intake-leads.js';
 import { createMetaRepo, type MetaRepo } from './tables/meta.js';
@@ -22,6 +26,10 @@ export type { RecordDb, RecordHealth } from './open-record.js';
 export interface Repos {
   meta: MetaRepo;
   audit: AuditRepo;
+  addresses: AddressesRepo;
+  batches: BatchesRepo;
+  ledger: LedgerRepo;
+  ramp: RampRepo;
   webhookEvents: WebhookEventsRepo;
   leads: LeadsRepo;
 }
@@ -30,6 +38,10 @@ export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
   return {
     meta: createMetaRepo(exec, ctx),
     audit: createAuditRepo(exec, ctx),
+    addresses: createAddressesRepo(exec, ctx),
+    batches: createBatchesRepo(exec, ctx),
+    ledger: createLedgerRepo(exec, ctx),
+    ramp: createRampRepo(exec, ctx),
     webhookEvents: createWebhookEventsRepo(exec, ctx),
     leads: createLeadsRepo(exec, ctx),
   };
