@@ -6,6 +6,7 @@
  *               processing after the reply (Clay rows become leads) sharing the event loop
  *   caio-ingest the same app without the services processing needs: intake alone
  *   caio-open   the real app with /api/runtime/dependencies made `open` (no auth, for the overhead ratio)
+ * With BENCH_DATABASE_URL set, the caio variants keep the record in that PostgreSQL database.
  */
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -52,6 +53,7 @@ if (kind === 'bare') {
     DASHBOARD_AUTH_TOKEN: BENCH_TOKEN,
     CORS_ALLOWED_ORIGINS: 'https://ops.acme.io',
     CLAY_WEBHOOK_SECRET: BENCH_SECRET,
+    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
   });
   const runtime = await createRuntime(config);
   const routes =
