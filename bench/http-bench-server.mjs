@@ -9,6 +9,7 @@
  *   caio-operators the real app with 1,000 operators registered; announces the last one's token
  *   caio-inngest the production configuration: Inngest keys set, accepted webhooks sent as events to
  *               the event API at INNGEST_EVENT_API_BASE_URL (a local stub, bench/inngest-event-stub.mjs)
+ * With BENCH_DATABASE_URL set, the caio variants keep the record in that PostgreSQL database.
  */
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -64,6 +65,7 @@ if (kind === 'bare') {
           INNGEST_EVENT_API_BASE_URL: process.env.BENCH_EVENT_API_URL,
         }
       : {}),
+    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
   });
   const runtime = await createRuntime(config);
   const routes =

@@ -7,6 +7,7 @@ const SERVER = fileURLToPath(new URL('./http-bench-server.mjs', import.meta.url)
 export const BENCH_TOKEN = 'tok_8f3a9c2b7d1e4f60a5b8c9d0e1f2a3b4c5d6';
 export const BENCH_SECRET = 'clay_5e4d3c2b1a09f8e7d6c5b4a392817065';
 
+/** `env` is added to the server's environment (e.g. BENCH_DATABASE_URL: the record on PostgreSQL). */
 export function spawnServer(kind, env = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SERVER, kind], {

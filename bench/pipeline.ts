@@ -11,8 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../src/runtime/config.js';
-import { canonicalEmail } from '../src/runtime/domain/canonical-email.js';
-import { LEADS } from '../src/runtime/services/leads.js';
 import { createRuntime, type Runtime } from '../src/runtime/services/runtime.js';
 
 const COUNT = Number(process.argv[2] ?? 10_000);
@@ -24,7 +22,6 @@ async function open(dir: string): Promise<Runtime> {
 
 async function seed(runtime: Runtime): Promise<void> {
   runtime.db.pragma('synchronous = OFF');
-  const stamp = new Date().toISOString();
   for (let i = 0; i < COUNT; i += 500) {
     const batch = Array.from({ length: Math.min(500, COUNT - i) }, (_, j) => i + j);
     await Promise.all(
@@ -32,18 +29,17 @@ async function seed(runtime: Runtime): Promise<void> {
         const email = `lead${n}@company${n % 997}.example`;
         const rb2b = n % 3 === 0;
         const segment = SEGMENTS[n % SEGMENTS.length];
-        await runtime.state.putRecord(LEADS, canonicalEmail(email), {
-          email,
-          canonical_email: canonicalEmail(email),
-          first_name: 'Sam',
-          last_name: `Lee${n}`,
-          company: `Company${n % 997}`,
-          title: 'Head of Sales',
-          ...(segment ? { segment } : {}),
-          sources: rb2b ? ['rb2b'] : ['clay'],
-          first_seen_at: stamp,
-          updated_at: stamp,
-        });
+        await runtime.leads.upsertLead(
+          {
+            email,
+            first_name: 'Sam',
+            last_name: `Lee${n}`,
+            company: `Company${n % 997}`,
+            title: 'Head of Sales',
+            ...(segment ? { segment } : {}),
+          },
+          rb2b ? 'rb2b' : 'clay',
+        );
         if (rb2b) {
           await runtime.webhooks.insert({
             source: 'rb2b',

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
- * Webhook ingest (secret check + zod validation + durable SQLite commit + 2xx), against a bare
- * node:http server that parses the same JSON, measured in the same run with autocannon:
+ * Webhook ingest (secret check + zod validation + durable commit in the record + 2xx), against a
+ * bare node:http server that parses the same JSON, measured in the same run with autocannon, with
+ * the record on SQLite (HIVE_DIR/caio.db, synchronous=FULL) and on PostgreSQL (a private server
+ * started for the run with fsync and synchronous_commit on; skipped when PostgreSQL is not installed):
  *   1. throughput: 100 connections, pipelining 10 (goal: caio >= 0.5x the bare server's req/s);
  *   2. latency: 10 connections, no pipelining (goal: p99 <= 10 ms).
  * Every request carries a unique event id, so each one is a real insert (no duplicate shortcut).
@@ -12,6 +14,7 @@
  */
 import { parseArgs } from 'node:util';
 import { BENCH_SECRET, alternate, cannon, ratio, spawnServer, summary } from './http-lib.mjs';
+import { startBenchPostgres } from './postgres.mjs';
 
 const { values } = parseArgs({
   options: { duration: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' } },
@@ -38,26 +41,39 @@ const request = {
   },
 };
 
-// Fresh servers per run (an ever-growing table would tilt later rounds), measured in alternating
-// rounds (median kept) so load drift on a shared machine spreads over every variant.
-async function measure(kind, connections, pipelining) {
-  const server = await spawnServer(kind);
+const postgres = await startBenchPostgres();
+
+// Fresh servers (and, on PostgreSQL, fresh databases) per run: an ever-growing table would tilt later
+// rounds. Measured in alternating rounds (median kept) so load drift on a shared machine spreads over
+// every variant. `pg-…` variants are the same servers with the record on PostgreSQL.
+async function measure(variant, connections, pipelining) {
+  const kind = variant.replace(/^pg-/, '');
+  const database = variant.startsWith('pg-') ? await postgres.createDatabase() : undefined;
+  const server = await spawnServer(kind, database ? { BENCH_DATABASE_URL: database.url } : {});
   try {
     await cannon({ url: server.url, connections, pipelining, duration: 1, requests: [request] }); // warm-up
     return summary(await cannon({ url: server.url, connections, pipelining, duration, requests: [request] }));
   } finally {
     server.stop();
+    await database?.drop();
   }
 }
 
-const throughput = await alternate(
-  ['bare', 'caio-ingest', 'caio'].map((kind) => ({ name: kind, run: () => measure(kind, 100, 10) })),
-  rounds,
-);
-const latency = await alternate(
-  ['bare', 'caio-ingest', 'caio'].map((kind) => ({ name: kind, run: () => measure(kind, 10, 1) })),
-  rounds,
-);
+const variants = (names, connections, pipelining) =>
+  names
+    .filter((name) => postgres || !name.startsWith('pg-'))
+    .map((name) => ({ name, run: () => measure(name, connections, pipelining) }));
+let throughput;
+let latency;
+try {
+  throughput = await alternate(
+    variants(['bare', 'caio-ingest', 'caio', 'pg-caio-ingest', 'pg-caio'], 100, 10),
+    rounds,
+  );
+  latency = await alternate(variants(['bare', 'caio-ingest', 'caio', 'pg-caio-ingest'], 10, 1), rounds);
+} finally {
+  await postgres?.stop();
+}
 const bare = throughput.get('bare');
 const caio = throughput.get('caio-ingest');
 const caioFull = throughput.get('caio');
@@ -87,3 +103,21 @@ console.log(
 console.log(
   `  caio + processing p50/p99   : ${caioFullLatency.p50} / ${caioFullLatency.p99} ms (${caioFullLatency.rps} req/s)`,
 );
+if (postgres) {
+  const pgIngest = throughput.get('pg-caio-ingest');
+  const pgFull = throughput.get('pg-caio');
+  const pgLatency = latency.get('pg-caio-ingest');
+  console.log(`record on PostgreSQL (private server, fsync on, synchronous_commit on):`);
+  console.log(
+    `  caio ingest (durable)       : ${pgIngest.rps} req/s (p99 ${pgIngest.p99} ms, non-2xx ${pgIngest.non2xx}, errors ${pgIngest.errors})`,
+  );
+  console.log(`  ratio caio/bare             : ${ratio(pgIngest.rps, bare.rps).toFixed(2)}x`);
+  console.log(
+    `  caio + processing           : ${pgFull.rps} req/s (${ratio(pgFull.rps, bare.rps).toFixed(2)}x)`,
+  );
+  console.log(
+    `  caio p50/p99 (10 conn.)     : ${pgLatency.p50} / ${pgLatency.p99} ms (${pgLatency.rps} req/s)`,
+  );
+} else {
+  console.log('record on PostgreSQL: skipped (PostgreSQL is not installed: apt-get install postgresql)');
+}

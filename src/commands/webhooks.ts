@@ -7,13 +7,15 @@ import { writeJson, writeLine } from '../cli/output.js';
 import { MODES } from '../runtime/config.js';
 import { UsageError, type ExitCode } from '../runtime/errors.js';
 import { WEBHOOK_SOURCES } from '../runtime/domain/webhooks/sources.js';
-import { WEBHOOK_STATUSES, createWebhookStore, type WebhookPage } from '../runtime/services/webhook-store.js';
-import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
+import { createRecordStore } from '../runtime/stores/record/record.js';
+import { WEBHOOK_STATUSES, type WebhookPage } from '../runtime/stores/record/tables/intake.js';
+import { databasePath } from '../runtime/stores/sqlite/database.js';
 
 const HELP = `Usage: caio webhooks list [--status stored|processed|quarantined] [--source S] [--limit N] [--after ID] [--json]
 
-Lists stored webhook events (newest first) from HIVE_DIR/caio.db: id, time received, source,
-status, idempotency key and, for quarantined events, why.
+Lists stored webhook events (newest first) from the record (PostgreSQL at DATABASE_URL, else
+HIVE_DIR/caio.db): id, time received, source, status, idempotency key and, for quarantined events,
+why. One page at a time: the last line names the command for the next page.
 
 Flags:
   --status S     stored | processed | quarantined
@@ -56,19 +58,19 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     throw new UsageError('--limit must be an integer from 1 to 500', 'See `caio webhooks --help`.');
   }
   const { config } = loadCommandConfig(ctx, flags);
-  const path = databasePath(config.HIVE_DIR);
   let page: WebhookPage = { events: [], next: null };
-  if (existsSync(path)) {
-    const db = openDatabase(path);
+  // Without DATABASE_URL and before the first start there is no record yet: nothing to list.
+  if (config.DATABASE_URL || existsSync(databasePath(config.HIVE_DIR))) {
+    const record = await createRecordStore(config);
     try {
-      page = createWebhookStore(db).list({
+      page = await record.webhookEvents.list({
         status: flags.status as (typeof WEBHOOK_STATUSES)[number] | undefined,
         source: flags.source,
         limit: flags.limit,
         after: flags.after,
       });
     } finally {
-      db.close();
+      await record.close();
     }
   }
   if (flags.json) {

@@ -296,7 +296,7 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
     },
     webhooks: {
       async recent({ limit, status }) {
-        const page = runtime.webhooks.list({
+        const page = await runtime.webhooks.list({
           limit,
           ...(status === 'quarantined' || status === 'processed' || status === 'stored' ? { status } : {}),
         });

@@ -131,7 +131,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
   const ownStore = !isWebhookStore(runtime.webhooks);
   const webhooks = isWebhookStore(runtime.webhooks)
     ? runtime.webhooks
-    : createWebhookStore(runtime.db, { now });
+    : createWebhookStore(runtime.record, { now });
 
   const state = statePort(runtime.state);
   const queue = port<QueuePort>(runtime.queue, [

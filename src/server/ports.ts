@@ -7,6 +7,7 @@
 import type { TraceEnvelopeInput } from '../runtime/domain/trace-envelope.js';
 import type { Config } from '../runtime/config.js';
 import type { QueuePage, QueuePageQuery } from '../runtime/domain/queue/page.js';
+import type { RecordStore } from '../runtime/stores/record/record.js';
 import type { SqliteDatabase } from '../runtime/stores/sqlite/database.js';
 import type { ConsumeResult, StoreHealth } from '../runtime/stores/state-store.js';
 import type { WebhookSource } from '../runtime/domain/webhooks/sources.js';
@@ -20,6 +21,8 @@ import type { Incident, IncidentKind } from '../runtime/domain/notifications/inc
 export interface HttpRuntime {
   config: Config;
   db: SqliteDatabase;
+  /** The record: webhook events are stored in it (when `webhooks` is not given). */
+  record: RecordStore;
   webhooks?: unknown;
   state?: unknown;
   queue?: unknown;

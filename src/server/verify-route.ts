@@ -10,7 +10,7 @@ import { parseConfig, type Mode, type RawEnv } from '../runtime/config.js';
 import type { Check } from '../runtime/domain/env-rules.js';
 import { errorMessage } from '../runtime/errors.js';
 import { probeInngest } from '../runtime/services/connections.js';
-import { openDatabase } from '../runtime/stores/sqlite/database.js';
+import { createRecordStore } from '../runtime/stores/record/record.js';
 import { startServer } from './start.js';
 
 export const EXPECTED_FUNCTION_COUNT = 4;
@@ -18,8 +18,11 @@ export const EXPECTED_FUNCTION_COUNT = 4;
 export async function verifyInngestRoute(env: RawEnv, mode: Mode): Promise<Check[]> {
   const name = 'inngest.route';
   const dir = mkdtempSync(join(tmpdir(), 'caio-verify-'));
-  const db = openDatabase(join(dir, 'caio.db'));
+  // A throwaway embedded record, even when DATABASE_URL names the real one.
+  const record = await createRecordStore({ HIVE_DIR: dir });
+  const db = record.db.sqlite;
   try {
+    if (!db) throw new Error('the throwaway record is not embedded');
     let config;
     try {
       // The deployed app runs in cloud mode: ignore INNGEST_DEV for this check.
@@ -45,7 +48,10 @@ export async function verifyInngestRoute(env: RawEnv, mode: Mode): Promise<Check
         },
       ];
     }
-    const server = await startServer({ config, db }, { port: 0, host: '127.0.0.1', background: false });
+    const server = await startServer(
+      { config, db, record },
+      { port: 0, host: '127.0.0.1', background: false },
+    );
     try {
       const url = `${server.url}/inngest`;
       const unsigned = await fetch(url, { signal: AbortSignal.timeout(5000) });
@@ -79,7 +85,7 @@ export async function verifyInngestRoute(env: RawEnv, mode: Mode): Promise<Check
       },
     ];
   } finally {
-    db.close();
+    await record.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

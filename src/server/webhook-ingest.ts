@@ -110,6 +110,7 @@ export async function ingestWebhook(ctx: RouteContext, source: WebhookSource): P
       payload: body,
       status: error === undefined ? 'stored' : 'quarantined',
       error,
+      effects: verdict?.ok ? verdict.effects : undefined,
     });
   } catch (storeError) {
     // Nothing acknowledged: the source retries. The cause is logged, not answered.

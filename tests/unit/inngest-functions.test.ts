@@ -1,17 +1,30 @@
 import { InngestTestEngine } from '@inngest/test';
-import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/runtime/config.js';
 import { createInngestRuntime } from '../../src/runtime/services/inngest/client.js';
 import { cronJobs, createScheduler } from '../../src/runtime/services/inngest/scheduler.js';
 import type { JobDeps } from '../../src/runtime/services/inngest/jobs.js';
 import { createWebhookProcessor } from '../../src/runtime/services/webhook-processor.js';
 import { createWebhookStore } from '../../src/runtime/services/webhook-store.js';
+import { createRecordStore, type RecordStore } from '../../src/runtime/stores/record/record.js';
 
 const SIGNING_KEY = `signkey-prod-${'0123456789abcdef'.repeat(4)}`;
 
-function setup() {
-  const db = new Database(':memory:');
+const opened: { record: RecordStore; dir: string }[] = [];
+afterEach(async () => {
+  for (const { record, dir } of opened.splice(0)) {
+    await record.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'caio-inngest-'));
+  const db = await createRecordStore({ HIVE_DIR: dir });
+  opened.push({ record: db, dir });
   const store = createWebhookStore(db);
   const calls: string[] = [];
   const processor = createWebhookProcessor({
@@ -42,8 +55,8 @@ function setup() {
 }
 
 describe('Inngest functions', () => {
-  it('registers four functions with the app id, in cloud mode', () => {
-    const { inngest } = setup();
+  it('registers four functions with the app id, in cloud mode', async () => {
+    const { inngest } = await setup();
     expect(inngest.mode).toBe('cloud');
     expect(inngest.functionCount).toBe(4);
     expect(inngest.functions.map((f) => f.id('caio-alpha-swarm'))).toEqual([
@@ -55,7 +68,7 @@ describe('Inngest functions', () => {
   });
 
   it('runs the cron bodies against the services', async () => {
-    const { calls, fn } = setup();
+    const { calls, fn } = await setup();
     const retention = await new InngestTestEngine({ function: fn('trace-retention') }).execute();
     expect(retention.result).toEqual({ status: 'ok', result: { removed: 5 } });
     const aging = await new InngestTestEngine({ function: fn('queue-aging-watch') }).execute();
@@ -66,7 +79,7 @@ describe('Inngest functions', () => {
   });
 
   it('processes a stored webhook event on caio/webhook.received', async () => {
-    const { store, calls, fn } = setup();
+    const { store, calls, fn } = await setup();
     const body = Buffer.from(JSON.stringify({ event_type: 'email_bounced', lead_email: 'x@acme.io' }));
     const { id } = await store.insert({
       source: 'instantly',
@@ -81,7 +94,7 @@ describe('Inngest functions', () => {
     const run = await engine.execute();
     expect(run.result).toEqual({ id, status: 'processed', effects: 1 });
     expect(calls).toEqual(['suppress x@acme.io bounced instantly']);
-    expect(store.get(id)?.status).toBe('processed');
+    expect((await store.get(id))?.status).toBe('processed');
     const again = await new InngestTestEngine({
       function: fn('webhook-processor'),
       events: [{ name: 'caio/webhook.received', data: { id } }],
@@ -90,7 +103,7 @@ describe('Inngest functions', () => {
   });
 
   it('in-process scheduler runs the same bodies when Inngest is not configured', async () => {
-    const { deps, calls } = setup();
+    const { deps, calls } = await setup();
     const scheduler = createScheduler({ jobs: cronJobs(deps) });
     expect(await scheduler.runNow('trace-retention')).toEqual({ status: 'ok', result: { removed: 5 } });
     expect(await scheduler.runNow('queue-aging-watch')).toEqual({ status: 'ok', result: { escalated: 3 } });
@@ -100,7 +113,7 @@ describe('Inngest functions', () => {
   });
 
   it('reports skipped jobs when their service is absent', async () => {
-    const { deps } = setup();
+    const { deps } = await setup();
     const bare: JobDeps = { config: deps.config, processor: deps.processor };
     const scheduler = createScheduler({ jobs: cronJobs(bare) });
     expect(await scheduler.runNow('trace-retention')).toMatchObject({ status: 'skipped' });

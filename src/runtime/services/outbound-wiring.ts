@@ -1,5 +1,5 @@
 /**
- * How the runtime container builds the queue, leads and Gatekeeper services (one call in runtime.ts).
+ * How the runtime container builds the queue and Gatekeeper services (one call in runtime.ts).
  * The rubric scores each draft on entry; a broken rubric file never stops the runtime: drafts then
  * carry a `rubric_error` finding and the default taxonomy applies.
  */
@@ -17,7 +17,6 @@ import { legacyAddressBook, recordAddressBook } from './address-book.js';
 import { draftsFromRecord } from './drafts-bridge.js';
 import { createDispatcher, createLazyDispatcher, type DispatchRequest } from './dispatch.js';
 import { createGatekeeper, type Gatekeeper } from './gatekeeper.js';
-import { createLeadService, type LeadService } from './leads.js';
 import { createQueueService, type AuditSink, type QueueService, type ScoreFn } from './queue.js';
 import { loadRubricConfig } from './rubric-config.js';
 import { createSentLog, type SentLog } from './sent-log.js';
@@ -26,7 +25,6 @@ import { traceMethods, type SpanPort } from './traced.js';
 export interface OutboundServices {
   sentLog: SentLog;
   queue: QueueService;
-  leads: LeadService;
   gatekeeper: Gatekeeper;
   ramp: RampService;
 }
@@ -83,7 +81,6 @@ export function createOutboundServices(
   const { score, taxonomy } = rubricScoring(options.goldenSetDir);
   const addresses = recordAddressBook(legacyAddressBook(state, sentLog));
   const queue = createQueueService({ record, addresses, config, score, taxonomy, now });
-  const leads = createLeadService({ state, now });
   const dispatcher = traceMethods(
     createLazyDispatcher(config.EMAIL_SEND_MODE, () =>
       createDispatcher({ sentLog, adapters: createAdapters(config), audit, now }),
@@ -112,5 +109,5 @@ export function createOutboundServices(
     graduate: async (actor, confirmed, note) => gatekeeper.graduate(actor, confirmed, note ?? null),
     recordIncident: async (actor, note) => gatekeeper.recordIncident(actor, note),
   };
-  return { sentLog, queue, leads, gatekeeper, ramp };
+  return { sentLog, queue, gatekeeper, ramp };
 }

@@ -30,8 +30,15 @@ const PAGE = 500;
 export function leadSourceOver(leads: Pick<LeadService, 'list'>): PipelineLeadSource {
   return {
     async listLeads({ source }) {
-      const all = await leads.list();
-      return all.filter((lead) => source === 'all' || lead.sources.includes(source));
+      const found = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await leads.list({ limit: PAGE, ...(after === undefined ? {} : { after }) });
+        for (const lead of page.leads) if (source === 'all' || lead.sources.includes(source)) found.push(lead);
+        if (page.next === null) break;
+        after = page.next;
+      }
+      return found;
     },
   };
 }
@@ -46,13 +53,13 @@ export function factsOverWebhooks(webhooks: Pick<WebhookStore, 'list' | 'get'>):
         const ids: number[] = [];
         let after: number | undefined;
         for (;;) {
-          const page = webhooks.list({ source, limit: PAGE, ...(after === undefined ? {} : { after }) });
+          const page = await webhooks.list({ source, limit: PAGE, ...(after === undefined ? {} : { after }) });
           for (const event of page.events) if (event.status !== 'quarantined') ids.push(event.id);
           if (page.next === null) break;
           after = page.next;
         }
         for (const id of ids.reverse()) {
-          const event = webhooks.get(id);
+          const event = await webhooks.get(id);
           if (!event) continue;
           let payload: unknown;
           try {

@@ -17,7 +17,7 @@ import {
 import type { StateStore } from '../stores/state-store.js';
 import { createAuditLog, type AuditLog } from './audit.js';
 import type { Gatekeeper } from './gatekeeper.js';
-import type { LeadService } from './leads.js';
+import { createLeadService, type LeadService } from './leads.js';
 import type { PipelineService } from './pipeline.js';
 import { createCampaignService, type CampaignService } from './campaigns.js';
 import type { Notifier } from './notifier.js';
@@ -48,7 +48,7 @@ export interface Runtime {
   audit: AuditLog;
   /** Queue/batch/dedup state, locks, claims, limits: Redis or embedded per REDIS_URL (health() says which). */
   state: StateStore;
-  /** Webhook events in `db` (group commit: durable before the 2xx); listed by the console and `caio webhooks`. */
+  /** Webhook events in the record (group commit: durable, with their suppressions, before the 2xx). */
   webhooks: WebhookStore;
   /** Trace envelopes (TRACE_ENVELOPE_FILE): record/span, withCorrelationId/currentCorrelationId. */
   traces: TraceWriter;
@@ -116,7 +116,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     coordinationDb.close();
   });
   const audit = createAuditLog(db, options.now ? { now: options.now } : {});
-  const webhooks = createWebhookStore(db, options.now ? { now: options.now } : {});
+  const webhooks = createWebhookStore(record, options.now ? { now: options.now } : {});
   cleanups.push(() => webhooks.close());
   const state = await createStateStore(config, { db: coordinationDb }).catch(async (error: unknown) => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -146,6 +146,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     traces,
   );
 
+  const leads = createLeadService({ record });
   const notifier = createStateNotifier(state, {
     url: config.NOTIFY_WEBHOOK_URL,
     logger: options.notifyLogger ?? stderrLogger,
@@ -176,10 +177,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       now: options.now,
     }),
     ...outbound,
-    pipeline: createPipeline({ ...outbound, state, webhooks, audit, traces }),
+    pipeline: createPipeline({ ...outbound, leads, state, webhooks, audit, traces }),
     campaigns: createCampaignService({ config, audit }),
     notifier,
-    meetingPrep: createMeetingPrepService({ config, state, webhooks, audit, now: options.now, ...outbound }),
+    meetingPrep: createMeetingPrepService({ config, state, webhooks, audit, now: options.now, ...outbound, leads }),
+    leads,
     async close() {
       if (closed) return;
       closed = true;

@@ -3,7 +3,9 @@
  * derive its effects (domain/webhooks) and apply them through the queue and leads services. An event
  * stays `stored` until every effect succeeded, so a crash, an error or a service that does not exist
  * yet loses nothing: `processPending` (startup and the scheduler) picks it up again. Effects are
- * idempotent (suppress, record a send, upsert a lead), so a second run is harmless.
+ * idempotent (suppress, record a send, upsert a lead), so a second run is harmless. The safety
+ * effects themselves (the address suppressed, or recorded as sent) were already committed with the
+ * event at intake (webhook-store.ts); here the queue marks that address's pending drafts and audits.
  *
  * Hand-off: with Inngest configured (cloud, event key) each stored id is sent as the event
  * `caio/webhook.received` and the Inngest function calls `processEvent`; otherwise an in-process
@@ -128,8 +130,8 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
   };
 
   /** Parse a stored row back into its effects (events handed over by id: Inngest, the sweep). */
-  const load = (id: number): KnownEvent | ProcessOutcome => {
-    const event = store.get(id);
+  const load = async (id: number): Promise<KnownEvent | ProcessOutcome> => {
+    const event = await store.get(id);
     if (!event) return { id, status: 'skipped', reason: 'no such event' };
     if (event.status !== 'stored') return { id, status: 'skipped', reason: `already ${event.status}` };
     if (!isWebhookSource(event.source)) return { id, status: 'skipped', reason: 'unknown source' };
@@ -141,7 +143,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
     }
     const parsed = parseWebhookPayload(event.source, payload);
     if (!parsed.ok) {
-      store.markFailed(id, parsed.message);
+      await store.markFailed(id, parsed.message);
       return { id, status: 'failed', error: parsed.message };
     }
     return { source: event.source, effects: parsed.effects };
@@ -173,7 +175,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
     if (inFlight.has(id)) return { id, status: 'skipped', reason: 'already being processed' };
     inFlight.add(id);
     try {
-      const event = known ?? load(id);
+      const event = known ?? (await load(id));
       if ('status' in event) return event;
       const missing = event.effects.map(missingService).filter((name) => name !== undefined);
       if (missing.length > 0) {
@@ -181,12 +183,12 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
       }
       for (const effect of event.effects) await apply(effect, event.source);
       // Only a `stored` row flips, so a run that raced the sweep changes nothing the second time.
-      store.markProcessed(id);
+      await store.markProcessed(id);
       return { id, status: 'processed', effects: event.effects.length };
     } catch (error) {
       const message = errorMessage(error);
       try {
-        store.markFailed(id, message);
+        await store.markFailed(id, message);
       } catch {
         // The database is gone (shutdown): the event stays stored and is retried at the next start.
       }
@@ -197,9 +199,8 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
     }
   };
 
-  // One event per event-loop turn: effects are synchronous SQLite writes on the same loop, so
-  // yielding between events lets webhook intake (group commit) and requests interleave instead of
-  // waiting behind a whole backlog.
+  // One event per event-loop turn: yielding between events lets webhook intake (group commit) and
+  // requests interleave with a backlog instead of waiting behind it.
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
   const drain = async () => {
     while (head < waiting.length && !closed) {
@@ -249,7 +250,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
     processEvent: (id, correlationId) => traced(id, correlationId),
     async processPending(limit = 500) {
       const summary: PendingSummary = { processed: 0, deferred: 0, failed: 0, skipped: 0 };
-      for (const id of store.pendingIds(limit, maxAttempts)) {
+      for (const id of await store.pendingIds(limit, maxAttempts)) {
         if (closed) break;
         const outcome = await traced(id, undefined);
         summary[outcome.status] += 1;

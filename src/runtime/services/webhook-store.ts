@@ -1,249 +1,199 @@
 /**
- * Webhook events in SQLite (SPEC 6.2). A delivery is acknowledged only after its row is COMMITted
- * (WAL + synchronous=FULL: it survives kill -9 and power loss). Group commit keeps that fast: every
- * insert requested during one event-loop turn joins one transaction, flushed on `setImmediate`, and
- * each caller's promise settles after that single COMMIT. The unique (source, idempotency_key) index
- * makes a retried delivery an acknowledged duplicate instead of a second row.
+ * Webhook intake into the record (SPEC 5, 6.2). A delivery is acknowledged only after the COMMIT
+ * that contains its row; a delivery that suppresses an address (reply, interest, bounce,
+ * unsubscribe) commits the suppression in that same transaction, and an Instantly `email_sent`
+ * records the address as sent — so the moment the 2xx leaves, every host sees the effect.
+ *
+ * Group commit keeps that fast: deliveries that arrive while a commit is under way wait in a queue
+ * and are all written by the next transaction (one multi-row INSERT), and every caller's promise
+ * settles after that COMMIT. Suppressing deliveries have their own lane: they go into the next
+ * transaction ahead of any backlog (on PostgreSQL even beside the commits already in flight), so a
+ * flood of other webhooks never delays an unsubscribe by more than one commit.
+ *
+ * The unique (source, idempotency_key) index of the record decides what is a duplicate, across
+ * every host sharing the record.
  */
-import { z } from 'zod';
-import type { SqliteDatabase } from '../stores/sqlite/database.js';
+import { canonicalEmail } from '../domain/canonical-email.js';
+import type { WebhookEffect } from '../domain/webhooks/sources.js';
+import type { RecordStore } from '../stores/record/record.js';
+import {
+  WEBHOOK_STATUSES,
+  type InsertResult,
+  type NewWebhookEvent,
+  type WebhookEvent,
+  type WebhookListOptions,
+  type WebhookPage,
+  type WebhookStatus,
+} from '../stores/record/tables/intake.js';
 
-export const WEBHOOK_STATUSES = ['stored', 'processed', 'quarantined'] as const;
-export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
+export { WEBHOOK_STATUSES };
+export type { InsertResult, WebhookEvent, WebhookPage, WebhookStatus };
+export type { WebhookEventSummary } from '../stores/record/tables/intake.js';
+export type ListOptions = WebhookListOptions;
 
-export interface NewWebhookEvent {
-  source: string;
-  idempotencyKey: string;
-  payload: Buffer;
-  status: 'stored' | 'quarantined';
-  error?: string | undefined;
-}
-
-export interface InsertResult {
-  id: number;
-  /** True when a row with the same source and idempotency key already existed. */
-  duplicate: boolean;
-  status: WebhookStatus;
-}
-
-export interface WebhookEventSummary {
-  id: number;
-  source: string;
-  idempotency_key: string;
-  status: WebhookStatus;
-  received_at: string;
-  processed_at: string | null;
-  attempts: number;
-  error: string | null;
-}
-
-export interface WebhookEvent extends WebhookEventSummary {
-  payload: Buffer;
-}
-
-export interface ListOptions {
-  source?: string | undefined;
-  status?: WebhookStatus | undefined;
-  limit?: number | undefined;
-  /** Cursor: only events older than this id (the `next` of the previous page). */
-  after?: number | undefined;
-}
-
-export interface WebhookPage {
-  events: WebhookEventSummary[];
-  /** Cursor for the next page, or null at the end. */
-  next: number | null;
+export interface NewDelivery extends NewWebhookEvent {
+  /** What the validated payload does; suppressions and external sends commit with the row. */
+  effects?: readonly WebhookEffect[] | undefined;
 }
 
 export interface WebhookStore {
-  /** Durably store one delivery; resolves after the COMMIT that contains it. */
-  insert(event: NewWebhookEvent): Promise<InsertResult>;
+  /** Durably store one delivery (and its safety effects); resolves after the COMMIT that contains it. */
+  insert(event: NewDelivery): Promise<InsertResult>;
   /** Commit whatever is pending now (shutdown). */
   flush(): Promise<void>;
-  get(id: number): WebhookEvent | undefined;
-  list(options?: ListOptions): WebhookPage;
+  get(id: number): Promise<WebhookEvent | undefined>;
+  list(options?: ListOptions): Promise<WebhookPage>;
   /** Ids of events still waiting for processing (fewer than `maxAttempts` tries), oldest first. */
-  pendingIds(limit: number, maxAttempts?: number): number[];
-  markProcessed(id: number): void;
+  pendingIds(limit: number, maxAttempts?: number): Promise<number[]>;
+  markProcessed(id: number): Promise<void>;
   /** Processing failed: stays `stored` for a retry, with the error and one more attempt counted. */
-  markFailed(id: number, error: string): void;
-  counts(): Record<WebhookStatus, number>;
+  markFailed(id: number, error: string): Promise<void>;
+  counts(): Promise<Record<WebhookStatus, number>>;
   /** Flush, then refuse new inserts. */
   close(): Promise<void>;
 }
 
 export interface WebhookStoreOptions {
   now?: () => number;
-  /** Most rows per transaction (default 2000). */
+  /** Most rows per transaction (default 500). */
   maxBatch?: number;
+  /** Transactions of ordinary deliveries in flight at once (default: 1 on SQLite, 2 on PostgreSQL). */
+  concurrency?: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS webhook_events (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  source TEXT NOT NULL,
-  idempotency_key TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('stored', 'processed', 'quarantined')),
-  received_at TEXT NOT NULL,
-  processed_at TEXT,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  error TEXT,
-  payload BLOB NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS webhook_events_key ON webhook_events (source, idempotency_key);
-CREATE INDEX IF NOT EXISTS webhook_events_status ON webhook_events (status, id);
-`;
-
-const summaryRow = z.object({
-  id: z.number().int(),
-  source: z.string(),
-  idempotency_key: z.string(),
-  status: z.enum(WEBHOOK_STATUSES),
-  received_at: z.string(),
-  processed_at: z.string().nullable(),
-  attempts: z.number().int(),
-  error: z.string().nullable(),
-});
-const eventRow = summaryRow.extend({ payload: z.instanceof(Buffer) });
-
-const SUMMARY_COLUMNS = 'id, source, idempotency_key, status, received_at, processed_at, attempts, error';
-
 interface Pending {
-  event: NewWebhookEvent;
+  event: NewDelivery;
   resolve(result: InsertResult): void;
   reject(error: unknown): void;
 }
 
-export function createWebhookStore(db: SqliteDatabase, options: WebhookStoreOptions = {}): WebhookStore {
-  const now = options.now ?? Date.now;
-  const maxBatch = options.maxBatch ?? 2000;
-  db.exec(SCHEMA);
+type IntakeWrite =
+  | { kind: 'suppress'; canonical: string; reason: string; source: string }
+  | { kind: 'sent'; canonical: string; source: string };
 
-  const insertStmt = db.prepare(
-    `INSERT INTO webhook_events (source, idempotency_key, status, received_at, error, payload)
-     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, idempotency_key) DO NOTHING`,
-  );
-  const existingStmt = db.prepare(
-    'SELECT id, status FROM webhook_events WHERE source = ? AND idempotency_key = ?',
-  );
-  const getStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS}, payload FROM webhook_events WHERE id = ?`);
-  const pendingStmt = db.prepare(
-    "SELECT id FROM webhook_events WHERE status = 'stored' AND attempts < ? ORDER BY id LIMIT ?",
-  );
-  const processedStmt = db.prepare(
-    "UPDATE webhook_events SET status = 'processed', processed_at = ?, attempts = attempts + 1, error = NULL WHERE id = ? AND status = 'stored'",
-  );
-  const failedStmt = db.prepare(
-    "UPDATE webhook_events SET attempts = attempts + 1, error = ? WHERE id = ? AND status = 'stored'",
-  );
-  const countStmt = db.prepare('SELECT status, COUNT(*) AS n FROM webhook_events GROUP BY status');
+/** PostgreSQL deadlock / serialization failure: the whole batch is retried. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const RETRIES = 3;
 
-  const existingRow = z.object({ id: z.number().int(), status: z.enum(WEBHOOK_STATUSES) });
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE.has(code);
+}
 
-  const commitBatch = db.transaction((batch: Pending[]): InsertResult[] => {
-    const receivedAt = new Date(now()).toISOString();
-    return batch.map(({ event }) => {
-      const info = insertStmt.run(
-        event.source,
-        event.idempotencyKey,
-        event.status,
-        receivedAt,
-        event.error ?? null,
-        event.payload,
-      );
-      if (info.changes === 1)
-        return { id: Number(info.lastInsertRowid), duplicate: false, status: event.status };
-      const existing = existingRow.parse(existingStmt.get(event.source, event.idempotencyKey));
-      return { id: existing.id, duplicate: true, status: existing.status };
-    });
+export function suppresses(event: NewDelivery): boolean {
+  return event.effects?.some((effect) => effect.kind === 'suppress') ?? false;
+}
+
+function intakeWrites(batch: readonly Pending[], results: readonly InsertResult[]): IntakeWrite[] {
+  const writes: IntakeWrite[] = [];
+  batch.forEach(({ event }, index) => {
+    if (results[index]?.duplicate !== false || event.status !== 'stored') return;
+    for (const effect of event.effects ?? []) {
+      if (effect.kind === 'suppress') {
+        writes.push({
+          kind: 'suppress',
+          canonical: canonicalEmail(effect.email),
+          reason: effect.reason,
+          source: event.source,
+        });
+      } else if (effect.kind === 'sent') {
+        writes.push({ kind: 'sent', canonical: canonicalEmail(effect.email), source: event.source });
+      }
+    }
   });
+  // One order on every host: concurrent commits touching the same addresses wait, never deadlock.
+  return writes.sort((a, b) => (a.canonical < b.canonical ? -1 : a.canonical > b.canonical ? 1 : 0));
+}
 
-  const queue: Pending[] = [];
+export function createWebhookStore(record: RecordStore, options: WebhookStoreOptions = {}): WebhookStore {
+  const now = options.now ?? Date.now;
+  const maxBatch = options.maxBatch ?? 500;
+  const concurrency = options.concurrency ?? (record.dialect === 'postgres' ? 2 : 1);
+  const urgent: Pending[] = [];
+  const ordinary: Pending[] = [];
+  const active = new Set<Promise<void>>();
+  let ordinaryInFlight = 0;
+  let urgentInFlight = 0;
   let scheduled = false;
   let closed = false;
 
-  const flushNow = () => {
-    scheduled = false;
-    while (queue.length > 0) {
-      const batch = queue.length > maxBatch ? queue.splice(0, maxBatch) : queue.splice(0);
-      let results: InsertResult[];
+  const write = async (batch: Pending[]): Promise<InsertResult[]> => {
+    for (let attempt = 1; ; attempt += 1) {
       try {
-        results = commitBatch(batch);
+        return await record.transaction(async (tx) => {
+          const results = await tx.webhookEvents.insertMany(batch.map((item) => item.event));
+          const at = now();
+          for (const effect of intakeWrites(batch, results)) {
+            if (effect.kind === 'suppress')
+              await tx.addresses.suppress(effect.canonical, effect.reason, effect.source, at);
+            else await tx.addresses.recordExternalSend(effect.canonical, effect.source, at);
+          }
+          return results;
+        });
       } catch (error) {
-        for (const item of batch) item.reject(error);
-        continue;
+        if (attempt >= RETRIES || !isRetryable(error)) throw error;
       }
-      batch.forEach((item, index) => item.resolve(results[index] as InsertResult));
     }
   };
+
+  const commit = (batch: Pending[], lane: 'urgent' | 'ordinary') => {
+    if (lane === 'urgent') urgentInFlight += 1;
+    else ordinaryInFlight += 1;
+    const done = write(batch).then(
+      (results) => batch.forEach((item, index) => item.resolve(results[index] as InsertResult)),
+      (error: unknown) => batch.forEach((item) => item.reject(error)),
+    );
+    const settled = done.finally(() => {
+      active.delete(settled);
+      if (lane === 'urgent') urgentInFlight -= 1;
+      else ordinaryInFlight -= 1;
+      pump();
+    });
+    active.add(settled);
+  };
+
+  function pump() {
+    scheduled = false;
+    // Suppressions first, in a transaction of their own beside whatever is in flight.
+    if (urgent.length > 0 && urgentInFlight === 0) commit(urgent.splice(0, maxBatch), 'urgent');
+    while (ordinary.length > 0 && ordinaryInFlight < concurrency) {
+      commit(ordinary.splice(0, maxBatch), 'ordinary');
+    }
+  }
 
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
-    setImmediate(flushNow);
+    setImmediate(pump);
+  };
+
+  const flush = async () => {
+    for (;;) {
+      pump();
+      if (active.size === 0 && urgent.length === 0 && ordinary.length === 0) return;
+      await Promise.allSettled([...active]);
+    }
   };
 
   return {
     insert(event) {
       if (closed) return Promise.reject(new Error('the webhook store is closed (shutting down)'));
       return new Promise<InsertResult>((resolve, reject) => {
-        queue.push({ event, resolve, reject });
+        (suppresses(event) ? urgent : ordinary).push({ event, resolve, reject });
         schedule();
       });
     },
-    async flush() {
-      flushNow();
+    flush,
+    get: (id) => record.webhookEvents.get(id),
+    list: (listOptions) => record.webhookEvents.list(listOptions),
+    pendingIds: (limit, maxAttempts) => record.webhookEvents.pendingIds(limit, maxAttempts),
+    async markProcessed(id) {
+      await record.webhookEvents.markProcessed(id);
     },
-    get(id) {
-      const row = getStmt.get(id);
-      return row === undefined ? undefined : eventRow.parse(row);
-    },
-    list(listOptions = {}) {
-      const limit = Math.min(Math.max(listOptions.limit ?? 50, 1), 500);
-      const where: string[] = [];
-      const params: (string | number)[] = [];
-      if (listOptions.source) {
-        where.push('source = ?');
-        params.push(listOptions.source);
-      }
-      if (listOptions.status) {
-        where.push('status = ?');
-        params.push(listOptions.status);
-      }
-      if (listOptions.after !== undefined) {
-        where.push('id < ?');
-        params.push(listOptions.after);
-      }
-      const sql = `SELECT ${SUMMARY_COLUMNS} FROM webhook_events ${
-        where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-      } ORDER BY id DESC LIMIT ?`;
-      const rows = db
-        .prepare(sql)
-        .all(...params, limit + 1)
-        .map((row) => summaryRow.parse(row));
-      const more = rows.length > limit;
-      const events = more ? rows.slice(0, limit) : rows;
-      return { events, next: more ? (events[events.length - 1]?.id ?? null) : null };
-    },
-    pendingIds(limit, maxAttempts = 10) {
-      return pendingStmt.all(maxAttempts, limit).map((row) => z.object({ id: z.number() }).parse(row).id);
-    },
-    markProcessed(id) {
-      processedStmt.run(new Date(now()).toISOString(), id);
-    },
-    markFailed(id, error) {
-      failedStmt.run(error.slice(0, 2000), id);
-    },
-    counts() {
-      const counts: Record<WebhookStatus, number> = { stored: 0, processed: 0, quarantined: 0 };
-      for (const row of countStmt.all()) {
-        const parsed = z.object({ status: z.enum(WEBHOOK_STATUSES), n: z.number() }).parse(row);
-        counts[parsed.status] = parsed.n;
-      }
-      return counts;
-    },
+    markFailed: (id, error) => record.webhookEvents.markFailed(id, error),
+    counts: () => record.webhookEvents.counts(),
     async close() {
-      flushNow();
+      await flush();
       closed = true;
     },
   };

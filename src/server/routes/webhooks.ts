@@ -41,7 +41,7 @@ export const webhookRoutes: Route[] = [
           `bad query: source one of ${WEBHOOK_SOURCES.join('|')}, status one of ${WEBHOOK_STATUSES.join('|')}, limit 1-500, after a positive id`,
         );
       }
-      const page = services.webhooks.list(parsed.data);
+      const page = await services.webhooks.list(parsed.data);
       return json(200, {
         events: page.events.map(({ id, source, idempotency_key, status, received_at, error }) => ({
           id,

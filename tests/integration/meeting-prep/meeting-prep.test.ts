@@ -115,10 +115,8 @@ describe('meeting prep', () => {
     const found = await waitFor(
       async () => {
         const items = (await runtime.queue.list()).filter((d) => d.kind === 'prep');
-        return items.length > 0 &&
-          server.app.services.webhooks.list({ source: 'instantly', status: 'stored' }).events.length === 0
-          ? items
-          : undefined;
+        const stored = await server.app.services.webhooks.list({ source: 'instantly', status: 'stored' });
+        return items.length > 0 && stored.events.length === 0 ? items : undefined;
       },
       10_000,
       'an automatic brief',

@@ -77,7 +77,7 @@ describe('runbook walk: webhooks -> pipeline -> approval -> dispatch -> call bri
       clay,
     );
     const { runtime } = server;
-    await waitFor(async () => (await runtime.leads.list()).length === 3, 10_000, 'three leads');
+    await waitFor(async () => (await runtime.leads.list()).leads.length === 3, 10_000, 'three leads');
 
     const sends = createExternalSends({
       ledger: sentLedgerOver(createAddressFacts(runtime.state, runtime.sentLog)),

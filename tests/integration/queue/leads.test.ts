@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import { createLeadService } from '../../../src/runtime/services/leads.js';
-import { describeStores } from '../../helpers/queue/stores.js';
+import { describeRecords } from '../../helpers/record.js';
 
-describeStores('lead service', (make) => {
+describeRecords('lead service', ({ open }) => {
   it('creates one lead per person and enriches it without erasing known fields', async () => {
-    const { state } = await make();
-    const leads = createLeadService({ state });
+    const { record } = await open();
+    const leads = createLeadService({ record });
     await leads.upsertLead({ email: 'Jane.Doe@gmail.com', first_name: 'Jane', company: 'Acme' }, 'rb2b');
     const merged = await leads.upsertLead(
       { email: 'janedoe+x@googlemail.com', title: 'VP Sales', company: '' },
@@ -18,14 +18,14 @@ describeStores('lead service', (make) => {
       title: 'VP Sales',
       sources: ['rb2b', 'clay'],
     });
-    expect(await leads.list()).toHaveLength(1);
+    expect((await leads.list()).leads).toHaveLength(1);
     expect((await leads.get('JANEDOE@gmail.com'))?.title).toBe('VP Sales');
     await expect(leads.upsertLead({ email: 'nope' }, 'clay')).rejects.toMatchObject({ code: 'invalid_lead' });
   });
 
   it('concurrent upserts for the same person all land', async () => {
-    const { state } = await make();
-    const leads = createLeadService({ state });
+    const { record } = await open();
+    const leads = createLeadService({ record });
     await Promise.all([
       leads.upsertLead({ email: 'a@acme.io', first_name: 'Ann' }, 'rb2b'),
       leads.upsertLead({ email: 'a@acme.io', last_name: 'Lee' }, 'clay'),

@@ -93,7 +93,7 @@ describe('HTTP app (development, embedded)', () => {
     expect(await retry.json()).toMatchObject({ id: firstBody.id, duplicate: true });
     await waitFor(() => suppressed.includes('ann@acme.io'), 5000, 'suppression');
     await waitFor(
-      () => server.app.services.webhooks.get(firstBody.id)?.status === 'processed',
+      async () => (await server.app.services.webhooks.get(firstBody.id))?.status === 'processed',
       5000,
       'processed',
     );

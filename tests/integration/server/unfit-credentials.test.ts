@@ -57,7 +57,7 @@ describe('unfit credentials in production', () => {
       JSON.stringify({ email: 'y@acme.io' }),
     );
     expect(clay.status).toBe(503);
-    expect(server.runtime.webhooks.list({ limit: 10 }).events).toEqual([]);
+    expect((await server.runtime.webhooks.list({ limit: 10 })).events).toEqual([]);
   });
 
   it('readiness reports the unusable secrets', async () => {

@@ -39,7 +39,7 @@ describe('webhook effects on the real queue and leads', () => {
       5000,
       'draft suppressed',
     );
-    const page = server.runtime.webhooks.list({ source: 'instantly' });
+    const page = await server.runtime.webhooks.list({ source: 'instantly' });
     expect(page.events[0]).toMatchObject({ status: 'processed', idempotency_key: 'id:inst-1' });
   });
 

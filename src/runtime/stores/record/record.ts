@@ -17,6 +17,8 @@ import { createAddressesRepo, type AddressesRepo } from './tables/gatekeeper.js'
 import { createBatchesRepo, type BatchesRepo } from './tables/gatekeeper-batches.js';
 import { createLedgerRepo, type LedgerRepo } from './tables/gatekeeper-ledger.js';
 import { createRampRepo, type RampRepo } from './tables/gatekeeper-ramp.js';
+import { createWebhookEventsRepo, type WebhookEventsRepo } from './tables/intake.js';
+import { createLeadsRepo, type LeadsRepo } from './tables/intake-leads.js';
 import { createMetaRepo, type MetaRepo } from './tables/meta.js';
 import { createOperatorsRepo, type OperatorsRepo } from './tables/operators.js';
 
@@ -32,6 +34,8 @@ export interface Repos {
   batches: BatchesRepo;
   ledger: LedgerRepo;
   ramp: RampRepo;
+  webhookEvents: WebhookEventsRepo;
+  leads: LeadsRepo;
 }
 
 export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
@@ -44,6 +48,8 @@ export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
     batches: createBatchesRepo(exec, ctx),
     ledger: createLedgerRepo(exec, ctx),
     ramp: createRampRepo(exec, ctx),
+    webhookEvents: createWebhookEventsRepo(exec, ctx),
+    leads: createLeadsRepo(exec, ctx),
   };
 }
 

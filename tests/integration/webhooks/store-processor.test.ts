@@ -1,7 +1,8 @@
-import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
 import { createWebhookProcessor } from '../../../src/runtime/services/webhook-processor.js';
 import { createWebhookStore } from '../../../src/runtime/services/webhook-store.js';
+import { describeRecords } from '../../helpers/record.js';
 
 const event = (key: string, body: unknown = { email: `${key}@acme.io` }) => ({
   source: 'clay',
@@ -10,9 +11,9 @@ const event = (key: string, body: unknown = { email: `${key}@acme.io` }) => ({
   status: 'stored' as const,
 });
 
-describe('webhook store (group commit)', () => {
+describeRecords('webhook store (group commit)', ({ kind, open, reopen }) => {
   it('commits the inserts of one turn together and detects duplicates inside the batch', async () => {
-    const db = new Database(':memory:');
+    const { record: db } = await open();
     const store = createWebhookStore(db);
     const results = await Promise.all([
       store.insert(event('a')),
@@ -21,50 +22,63 @@ describe('webhook store (group commit)', () => {
     ]);
     expect(results.map((r) => r.duplicate)).toEqual([false, false, true]);
     expect(results[2]?.id).toBe(results[0]?.id);
-    expect(store.counts()).toEqual({ stored: 2, processed: 0, quarantined: 0 });
+    expect(await store.counts()).toEqual({ stored: 2, processed: 0, quarantined: 0 });
     const retry = await store.insert(event('b'));
     expect(retry).toMatchObject({ id: results[1]?.id, duplicate: true, status: 'stored' });
   });
 
   it('does not settle an insert before its transaction ran', async () => {
-    const db = new Database(':memory:');
-    const store = createWebhookStore(db);
+    const { record, config } = await open();
+    const store = createWebhookStore(record);
+    const other = await reopen(config);
     const pending = store.insert(event('x'));
-    expect(db.prepare('SELECT COUNT(*) AS n FROM webhook_events').get()).toEqual({ n: 0 });
+    // SQLite: read synchronously, before the event loop could run the commit.
+    if (kind === 'sqlite')
+      expect(record.db.sqlite?.prepare('SELECT COUNT(*) AS n FROM webhook_events').get()).toEqual({ n: 0 });
     await pending;
-    expect(db.prepare('SELECT COUNT(*) AS n FROM webhook_events').get()).toEqual({ n: 1 });
+    // Committed when it settles: another opener (another host on PostgreSQL) sees it.
+    expect((await other.webhookEvents.counts()).stored).toBe(1);
   });
 
   it('rejects every insert of a failed batch, and refuses inserts after close', async () => {
-    const db = new Database(':memory:');
+    const { record: db } = await open();
     const store = createWebhookStore(db);
-    db.exec(
-      "CREATE TRIGGER boom BEFORE INSERT ON webhook_events WHEN NEW.idempotency_key = 'bad' BEGIN SELECT RAISE(ABORT, 'boom'); END",
-    );
+    if (kind === 'sqlite') {
+      await sql`CREATE TRIGGER boom BEFORE INSERT ON webhook_events WHEN NEW.idempotency_key = 'bad' BEGIN SELECT RAISE(ABORT, 'boom'); END`.execute(
+        db.db.kysely,
+      );
+    } else {
+      await sql`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.idempotency_key = 'bad' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$`.execute(
+        db.db.kysely,
+      );
+      await sql`CREATE TRIGGER boom BEFORE INSERT ON webhook_events FOR EACH ROW EXECUTE FUNCTION boom()`.execute(
+        db.db.kysely,
+      );
+    }
     const outcomes = await Promise.allSettled([store.insert(event('ok')), store.insert(event('bad'))]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
-    expect(store.counts().stored).toBe(0);
+    expect((await store.counts()).stored).toBe(0);
     await store.close();
     await expect(store.insert(event('late'))).rejects.toThrow(/closed/);
   });
 
   it('pages newest first with a cursor and filters by status and source', async () => {
-    const db = new Database(':memory:');
+    const { record: db } = await open();
     const store = createWebhookStore(db);
     for (let i = 0; i < 5; i++) await store.insert(event(`k${i}`));
     await store.insert({ ...event('q'), status: 'quarantined', error: 'bad row' });
-    const first = store.list({ limit: 2 });
+    const first = await store.list({ limit: 2 });
     expect(first.events.map((e) => e.idempotency_key)).toEqual(['q', 'k4']);
-    const second = store.list({ limit: 2, after: first.next ?? undefined });
+    const second = await store.list({ limit: 2, after: first.next ?? undefined });
     expect(second.events.map((e) => e.idempotency_key)).toEqual(['k3', 'k2']);
-    expect(store.list({ status: 'quarantined' }).events).toMatchObject([{ error: 'bad row' }]);
-    expect(store.list({ source: 'rb2b' }).events).toEqual([]);
+    expect((await store.list({ status: 'quarantined' })).events).toMatchObject([{ error: 'bad row' }]);
+    expect((await store.list({ source: 'rb2b' })).events).toEqual([]);
   });
 });
 
-describe('webhook processor', () => {
+describeRecords('webhook processor', ({ open }) => {
   it('leaves events stored while the needed service is absent, then processes them once it exists', async () => {
-    const db = new Database(':memory:');
+    const { record: db } = await open();
     const store = createWebhookStore(db);
     const { id } = await store.insert(event('lead-1'));
     const without = createWebhookProcessor({ store });
@@ -72,7 +86,7 @@ describe('webhook processor', () => {
       status: 'deferred',
       reason: expect.stringContaining('leads.upsertLead'),
     });
-    expect(store.get(id)?.status).toBe('stored');
+    expect((await store.get(id))?.status).toBe('stored');
 
     const upserted: string[] = [];
     const withLeads = createWebhookProcessor({
@@ -81,11 +95,11 @@ describe('webhook processor', () => {
     });
     expect(await withLeads.processPending()).toEqual({ processed: 1, deferred: 0, failed: 0, skipped: 0 });
     expect(upserted).toEqual(['lead-1@acme.io']);
-    expect(store.get(id)?.status).toBe('processed');
+    expect((await store.get(id))?.status).toBe('processed');
   });
 
   it('counts failures and retries, up to the attempt limit', async () => {
-    const db = new Database(':memory:');
+    const { record: db } = await open();
     const store = createWebhookStore(db);
     const { id } = await store.insert(event('f'));
     let fail = true;
@@ -99,14 +113,14 @@ describe('webhook processor', () => {
       },
     });
     expect(await processor.processEvent(id)).toMatchObject({ status: 'failed', error: 'CRM down' });
-    expect(store.get(id)).toMatchObject({ status: 'stored', attempts: 1, error: 'CRM down' });
+    expect(await store.get(id)).toMatchObject({ status: 'stored', attempts: 1, error: 'CRM down' });
     fail = false;
     expect(await processor.processPending()).toMatchObject({ processed: 1 });
-    expect(store.get(id)).toMatchObject({ status: 'processed', error: null });
+    expect(await store.get(id)).toMatchObject({ status: 'processed', error: null });
   });
 
   it('falls back to the in-process worker when the Inngest hand-off fails', async () => {
-    const db = new Database(':memory:');
+    const { record: db } = await open();
     const store = createWebhookStore(db);
     const { id } = await store.insert(event('h'));
     const seen: string[] = [];
@@ -118,10 +132,10 @@ describe('webhook processor', () => {
       },
     });
     processor.enqueue(id);
-    for (let i = 0; i < 100 && store.get(id)?.status !== 'processed'; i++)
+    for (let i = 0; i < 100 && (await store.get(id))?.status !== 'processed'; i++)
       await new Promise((r) => setTimeout(r, 10));
     await processor.idle();
-    expect(store.get(id)?.status).toBe('processed');
+    expect((await store.get(id))?.status).toBe('processed');
     expect(seen).toEqual(['h@acme.io']);
   });
 });
