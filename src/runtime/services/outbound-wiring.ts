@@ -10,18 +10,17 @@ import { DEFAULT_REJECTION_TAXONOMY } from '../domain/queue/draft.js';
 import type { RampStatus } from '../domain/ramp.js';
 import { errorMessage } from '../errors.js';
 import type { StateStore } from '../stores/state-store.js';
-import type { SqliteDatabase } from '../stores/sqlite/database.js';
+import type { RecordStore } from '../stores/record/record.js';
+import { hostname } from 'node:os';
 import type { ItemOutcome } from '../domain/gatekeeper/batch.js';
 import { createDispatcher, createLazyDispatcher, type DispatchRequest } from './dispatch.js';
 import { createGatekeeper, type Gatekeeper } from './gatekeeper.js';
 import { createLeadService, type LeadService } from './leads.js';
 import { createQueueService, type AuditSink, type QueueService, type ScoreFn } from './queue.js';
 import { loadRubricConfig } from './rubric-config.js';
-import { createSentLog, type SentLog } from './sent-log.js';
 import { traceMethods, type SpanPort } from './traced.js';
 
 export interface OutboundServices {
-  sentLog: SentLog;
   queue: QueueService;
   leads: LeadService;
   gatekeeper: Gatekeeper;
@@ -64,7 +63,8 @@ function rubricScoring(goldenSetDir: string | undefined): { score: ScoreFn; taxo
 export function createOutboundServices(
   deps: {
     config: Config;
-    db: SqliteDatabase;
+    /** The record: drafts' suppressions and sends, batches, ledger, ramp, audit. */
+    record: RecordStore;
     state: StateStore;
     audit?: AuditSink | undefined;
     /** Each dispatch leaves a trace envelope. */
@@ -72,15 +72,14 @@ export function createOutboundServices(
   },
   options: OutboundOptions = {},
 ): OutboundServices {
-  const { config, db, state, audit } = deps;
+  const { config, record, state, audit } = deps;
   const now = options.now ?? Date.now;
-  const sentLog = createSentLog(db);
   const { score, taxonomy } = rubricScoring(options.goldenSetDir);
-  const queue = createQueueService({ state, sentLog, config, audit, score, taxonomy, now });
+  const queue = createQueueService({ state, record, config, audit, score, taxonomy, now });
   const leads = createLeadService({ state, now });
   const dispatcher = traceMethods(
     createLazyDispatcher(config.EMAIL_SEND_MODE, () =>
-      createDispatcher({ sentLog, adapters: createAdapters(config), audit, now }),
+      createDispatcher({ record, adapters: createAdapters(config), now, host: hostname() }),
     ),
     deps.traces,
     {
@@ -93,11 +92,10 @@ export function createOutboundServices(
     },
   );
   const gatekeeper = createGatekeeper({
+    record,
     state,
-    sentLog,
     dispatcher,
     config,
-    audit,
     now,
     twoPersonRule: options.twoPersonRule ?? false,
   });
@@ -106,5 +104,5 @@ export function createOutboundServices(
     graduate: async (actor, confirmed, note) => gatekeeper.graduate(actor, confirmed, note ?? null),
     recordIncident: async (actor, note) => gatekeeper.recordIncident(actor, note),
   };
-  return { sentLog, queue, leads, gatekeeper, ramp };
+  return { queue, leads, gatekeeper, ramp };
 }

@@ -32,7 +32,7 @@ import {
 import { computeQueueMetrics, utcDay, type QueueMetrics } from '../domain/queue/metrics.js';
 import { UNDO_GRACE_MS, transition, type DraftAction } from '../domain/queue/transitions.js';
 import type { StateStore, StoredRecord } from '../stores/state-store.js';
-import type { SentLog } from './sent-log.js';
+import type { RecordStore } from '../stores/record/record.js';
 
 export type { QueueMetrics } from '../domain/queue/metrics.js';
 
@@ -55,7 +55,8 @@ export interface AuditSink {
 
 export interface QueueDeps {
   state: StateStore;
-  sentLog: SentLog;
+  /** Suppressions and sends, shared by every host. */
+  record: Pick<RecordStore, 'addresses'>;
   config: Pick<Config, 'DAILY_APPROVAL_CAPACITY' | 'QUEUE_AGING_SLA_MINUTES'>;
   audit?: AuditSink | undefined;
   score?: ScoreFn | undefined;
@@ -91,8 +92,8 @@ export function newDraftId(now: number): string {
 }
 
 export function createQueueService(deps: QueueDeps) {
-  const { state, sentLog, config } = deps;
-  const facts = createAddressFacts(state, sentLog);
+  const { state, config } = deps;
+  const facts = createAddressFacts(deps.record);
   const now = deps.now ?? Date.now;
   const taxonomy = deps.taxonomy && deps.taxonomy.length > 0 ? deps.taxonomy : DEFAULT_REJECTION_TAXONOMY;
   const graceMs = deps.undoGraceMs ?? UNDO_GRACE_MS;

@@ -1,18 +1,20 @@
 /**
- * A complete queue + Gatekeeper stack over a real store, for integration tests and workers: temp
- * SQLite database (sent log, audit, embedded state) plus either the SQLite state store or a Redis
- * state store under a unique key prefix.
+ * A complete queue + Gatekeeper stack over real stores, for integration tests and workers: the record
+ * (SQLite `caio.db` in the temp dir, or a PostgreSQL database when `databaseUrl` is given) and the
+ * coordination store (embedded in `coordination.db`, or Redis under a unique key prefix).
  */
 import { join } from 'node:path';
 import { createAdapters } from '../../../src/runtime/adapters/index.js';
 import type { Adapters } from '../../../src/runtime/adapters/types.js';
 import { parseConfig, type Config } from '../../../src/runtime/config.js';
+import { verifyAuditChain } from '../../../src/runtime/domain/audit-chain.js';
 import { createAuditLog } from '../../../src/runtime/services/audit.js';
 import { createDispatcher } from '../../../src/runtime/services/dispatch.js';
 import { createGatekeeper } from '../../../src/runtime/services/gatekeeper.js';
 import { createQueueService } from '../../../src/runtime/services/queue.js';
-import { createSentLog } from '../../../src/runtime/services/sent-log.js';
-import { openDatabase } from '../../../src/runtime/stores/sqlite/database.js';
+import { createRecordStore } from '../../../src/runtime/stores/record/record.js';
+import { auditRowSchema } from '../../../src/runtime/stores/record/tables/audit.js';
+import { coordinationPath, openDatabase } from '../../../src/runtime/stores/sqlite/database.js';
 import { createRedisStateStore } from '../../../src/runtime/stores/redis/redis-state-store.js';
 import { createSqliteStateStore } from '../../../src/runtime/stores/sqlite/sqlite-state-store.js';
 import type { StateStore } from '../../../src/runtime/stores/state-store.js';
@@ -25,16 +27,28 @@ export interface WorldOptions {
   dir: string;
   redisUrl?: string | undefined;
   prefix?: string | undefined;
+  /** The record on PostgreSQL (a database of the test server); default SQLite in `dir`. */
+  databaseUrl?: string | undefined;
   env?: Record<string, string>;
   now?: () => number;
   lockTtlMs?: number;
   twoPersonRule?: boolean;
+  host?: string;
   wrapEmail?: (adapters: Adapters) => Adapters;
 }
 
 export async function makeWorld(options: WorldOptions) {
-  const config: Config = parseConfig({ HIVE_DIR: options.dir, ...options.env });
-  const db = openDatabase(join(options.dir, 'caio.db'));
+  const config: Config = parseConfig({
+    HIVE_DIR: options.dir,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.env,
+  });
+  const now = options.now ?? Date.now;
+  const record = await createRecordStore(config, { now });
+  // Code not yet on the record (the queue's audit sink) shares the record's SQLite connection, or
+  // keeps a local file beside a PostgreSQL record (as the runtime does).
+  const local = record.db.sqlite ?? openDatabase(join(options.dir, 'caio.db'));
+  const coordination = openDatabase(coordinationPath(options.dir));
   let state: StateStore;
   if (options.kind === 'redis') {
     if (!options.redisUrl || !options.prefix) throw new Error('redis world needs redisUrl and prefix');
@@ -42,37 +56,46 @@ export async function makeWorld(options: WorldOptions) {
     await redis.connect();
     state = redis;
   } else {
-    state = createSqliteStateStore(db, config, options.now ? { now: options.now } : {});
+    state = createSqliteStateStore(coordination, config, options.now ? { now: options.now } : {});
   }
-  const now = options.now ?? Date.now;
-  const audit = createAuditLog(db, { now });
-  const sentLog = createSentLog(db);
+  const audit = createAuditLog(local, { now });
   const baseAdapters = createAdapters(config, { timeoutMs: 2_000, retries: 1, backoffMs: 10 });
   const adapters = options.wrapEmail ? options.wrapEmail(baseAdapters) : baseAdapters;
-  const dispatcher = createDispatcher({ sentLog, adapters, audit, now });
-  const queue = createQueueService({ state, sentLog, config, audit, now });
+  const dispatcher = createDispatcher({ record, adapters, now, host: options.host });
+  const queue = createQueueService({ state, record, config, audit, now });
   const gatekeeper = createGatekeeper({
+    record,
     state,
-    sentLog,
     dispatcher,
     config,
-    audit,
     now,
     ...(options.lockTtlMs ? { lockTtlMs: options.lockTtlMs } : {}),
     ...(options.twoPersonRule ? { twoPersonRule: true } : {}),
   });
   return {
     config,
-    db,
+    record,
     state,
+    /** The embedded coordination store's file (used when kind is 'sqlite'). */
+    coordination,
     audit,
-    sentLog,
     adapters,
     queue,
     gatekeeper,
+    /** The record's audit chain: the last `n` rows and a full verification. */
+    async auditTail(n: number) {
+      return record.audit.tail(n);
+    },
+    async verifyAudit() {
+      const rows = [];
+      for await (const raw of record.audit.rows()) rows.push(auditRowSchema.parse(raw));
+      return verifyAuditChain(rows, []);
+    },
     async close() {
       await state.close();
-      db.close();
+      coordination.close();
+      if (!record.db.sqlite) local.close();
+      await record.close();
     },
   };
 }

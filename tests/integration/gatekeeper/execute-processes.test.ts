@@ -1,5 +1,6 @@
 /**
- * Reliability of execute across processes (SPEC 8, issue 5), on both stores:
+ * Reliability of execute across processes (SPEC 8, issue 5), on both coordination stores and both
+ * records (SQLite: child processes over one file; PostgreSQL: each child its own connection pool):
  * - 8 processes executing the same batch at once: exactly one succeeds, each item dispatched once;
  * - a process killed in the middle of a 200-item execution, then resumed: no item sent twice, none lost.
  * The provider is a local Instantly stand-in that counts every request per address.
@@ -13,8 +14,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { draftInput, jsonl } from '../../helpers/queue/drafts.js';
 import { startInstantlyStub, type InstantlyStub } from '../../helpers/queue/instantly-stub.js';
 import { describeStores } from '../../helpers/queue/stores.js';
+import { createTestDatabase } from '../../helpers/postgres-server.js';
 import { waitUntil } from '../../helpers/store-contract.js';
 import type { World } from '../../helpers/queue/world.js';
+
+type TestDatabase = Awaited<ReturnType<typeof createTestDatabase>>;
 
 const WORKER = fileURLToPath(new URL('./execute.worker.ts', import.meta.url));
 
@@ -51,9 +55,12 @@ describeStores('execute across processes', (make, target) => {
     stub = await startInstantlyStub();
   });
   const dirs: string[] = [];
+  const databases: TestDatabase[] = [];
+  const track = (database: TestDatabase) => (databases.push(database), database);
   afterAll(async () => {
     await stub.close();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    for (const database of databases) await database.drop();
   });
 
   const liveEnv = () => ({
@@ -69,7 +76,9 @@ describeStores('execute across processes', (make, target) => {
     dirs.push(dir);
     const prefix = `t-${Math.random().toString(36).slice(2)}`;
     const env = liveEnv();
-    const world: World = await make({ dir, prefix, env });
+    const databaseUrl =
+      target.record === 'postgres' ? (await createTestDatabase().then(track)).url : undefined;
+    const world: World = await make({ dir, prefix, env, databaseUrl });
     const inputs = Array.from({ length: n }, (_, i) => draftInput(i, { lead: { email: `p${i}@${domain}` } }));
     await world.queue.importLines(jsonl(inputs));
     const approvals = await world.queue.approveMany(
@@ -83,6 +92,7 @@ describeStores('execute across processes', (make, target) => {
       kind: target.kind,
       dir,
       redisUrl: target.redisUrl,
+      databaseUrl,
       prefix,
       env,
       batchId: batch.id,
@@ -97,7 +107,7 @@ describeStores('execute across processes', (make, target) => {
   }
 
   it('8 processes execute the same batch at once: exactly one succeeds, each item is sent once', async () => {
-    const domain = `race-${target.kind}.example`;
+    const domain = `race-${target.kind}-${target.record}.example`;
     const { world, batch, job, requestsFor } = await setup(40, domain);
     const workers = Array.from({ length: 8 }, (_, i) => startWorker({ ...job, actor: `reviewer${i}` }));
     const answers = await Promise.all(workers.map((w) => w.done));
@@ -110,14 +120,16 @@ describeStores('execute across processes', (make, target) => {
     const requests = requestsFor();
     expect(requests).toHaveLength(40);
     expect(new Set(requests.map((r) => r.body.email)).size).toBe(40);
-    expect(world.sentLog.forBatch(batch.id).filter((r) => r.status === 'sent')).toHaveLength(40);
+    expect((await world.record.ledger.forBatch(batch.id)).filter((r) => r.status === 'sent')).toHaveLength(
+      40,
+    );
     expect(await world.queue.list({ status: 'sent' })).toHaveLength(40);
   }, 120_000);
 
   it('a process killed mid-way through 200 items, then resumed: none sent twice, none lost', async () => {
     // Live sends commit an intent before each call: the one item in flight at the kill (if any) is
     // marked `unknown` for a person to check, and no address is ever asked twice.
-    const domain = `crash-${target.kind}.example`;
+    const domain = `crash-${target.kind}-${target.record}.example`;
     const { world, batch, job, requestsFor } = await setup(200, domain);
     const first = startWorker({ ...job, actor: 'maria', delayMs: 4, lockTtlMs: 1500 });
     await waitUntil(() => requestsFor().length >= 60, '60 sends before the kill', 20_000);
@@ -157,7 +169,7 @@ describeStores('execute across processes', (make, target) => {
     expect([...perAddress.values()].every((n) => n === 1)).toBe(true);
     expect(perAddress.size).toBeGreaterThanOrEqual(counts.sent);
     expect(perAddress.size).toBeLessThanOrEqual(200);
-    const rows = world.sentLog.forBatch(batch.id);
+    const rows = await world.record.ledger.forBatch(batch.id);
     expect(rows).toHaveLength(200);
     expect(rows.filter((r) => r.status === 'sent')).toHaveLength(counts.sent);
     expect(rows.filter((r) => r.status === 'unknown')).toHaveLength(counts.unknown);

@@ -72,11 +72,13 @@ describeStores('gatekeeper', (make) => {
       'd00002',
     ]);
     expect((await world.queue.get('d00003'))?.status).toBe('approved');
-    expect(world.sentLog.forBatch(batch.id).map((r) => [r.draft_id, r.status, r.mode])).toEqual([
-      ['d00000', 'sent', 'log-only'],
-      ['d00001', 'sent', 'log-only'],
-      ['d00002', 'sent', 'log-only'],
-    ]);
+    expect((await world.record.ledger.forBatch(batch.id)).map((r) => [r.draft_id, r.status, r.mode])).toEqual(
+      [
+        ['d00000', 'sent', 'log-only'],
+        ['d00001', 'sent', 'log-only'],
+        ['d00002', 'sent', 'log-only'],
+      ],
+    );
     await expect(world.gatekeeper.execute(batch.id, batch.hash, 'maria')).rejects.toMatchObject({
       code: 'already_executed',
       message: expect.stringContaining('already executed by maria'),
@@ -89,13 +91,13 @@ describeStores('gatekeeper', (make) => {
       status: 'executed',
       run: { counts: { sent: 3 } },
     });
-    const actions = world.audit.tail(20).map((r) => r.action);
+    const actions = (await world.auditTail(20)).map((r) => r.action);
     expect(actions.filter((a) => a === 'dispatch.sent')).toHaveLength(3);
     expect(actions).toContain('batch.preview');
     expect(actions).toContain('batch.executed');
-    expect(world.audit.verify()).toMatchObject({ ok: true });
+    expect(await world.verifyAudit()).toMatchObject({ ok: true });
     // log-only sends never mark an address as really sent.
-    expect(world.sentLog.lookup(['lead0@company0.example']).sent.size).toBe(0);
+    expect((await world.record.addresses.lookup(['lead0@company0.example'])).sent.size).toBe(0);
   });
 
   it('refuses an expired batch and sends nothing', async () => {
@@ -108,7 +110,7 @@ describeStores('gatekeeper', (make) => {
       code: 'batch_expired',
       message: `Batch ${batch.id} expired at 2026-01-05T09:01:00.000Z`,
     });
-    expect(world.sentLog.countForBatch(batch.id)).toBe(0);
+    expect(await world.record.ledger.countForBatch(batch.id)).toBe(0);
     expect((await world.gatekeeper.list())[0]?.status).toBe('expired');
   });
 
@@ -121,7 +123,7 @@ describeStores('gatekeeper', (make) => {
       code: 'items_changed',
       message: expect.stringContaining('d00001 (now suppressed)'),
     });
-    expect(world.sentLog.countForBatch(batch.id)).toBe(0);
+    expect(await world.record.ledger.countForBatch(batch.id)).toBe(0);
     expect((await world.queue.list({ status: 'approved' })).map((d) => d.id)).toEqual(['d00000', 'd00002']);
     const second = await world.gatekeeper.preview({ motion: 'all' }, 'maria');
     await world.queue.undo('d00002', 'maria');
@@ -182,7 +184,9 @@ describeStores('gatekeeper', (make) => {
       custom_variables: { caio_draft_id: 'd00001' },
     });
     // Really sent now: a new draft to the same person is a duplicate, and previews exclude it.
-    expect(world.sentLog.lookup(['lead1@company1.example']).sent.has('lead1@company1.example')).toBe(true);
+    expect(
+      (await world.record.addresses.lookup(['lead1@company1.example'])).sent.has('lead1@company1.example'),
+    ).toBe(true);
     await world.queue.add(draftInput(50, { lead: { email: 'lead1@company1.example' } }), 'api');
     expect((await world.queue.get('d00050'))?.status).toBe('duplicate');
   });
@@ -209,7 +213,7 @@ describeStores('gatekeeper', (make) => {
       message: expect.stringContaining('the ramp allows 0 more today (2 of 2 sent)'),
     });
     expect(stub.requests.length - before).toBe(2);
-    expect(world.gatekeeper.ramp().sent_today).toBe(2);
+    expect((await world.gatekeeper.ramp()).sent_today).toBe(2);
     // Nothing was claimed: the batch can still run on a day with allowance left.
     expect((await world.gatekeeper.list()).find((b) => b.id === second.id)).toBeDefined();
   });
@@ -232,12 +236,12 @@ describeStores('gatekeeper', (make) => {
       status: 'failed',
       error: expect.stringContaining('HTTP 400'),
     });
-    expect(world.gatekeeper.ramp()).toMatchObject({ sent_today: 2, remaining_today: 8 });
+    expect(await world.gatekeeper.ramp()).toMatchObject({ sent_today: 2, remaining_today: 8 });
   });
 
   it('ramp graduation needs clean days and an explicit, audited confirmation', async () => {
     const world = await make();
-    expect(() => world.gatekeeper.graduate('maria', true)).toThrow(/0 of 3 clean supervised days/);
+    await expect(world.gatekeeper.graduate('maria', true)).rejects.toThrow(/0 of 3 clean supervised days/);
     // Three clean past days of real sends, written as the sent log would.
     const day = 24 * 60 * 60 * 1000;
     for (let i = 1; i <= 3; i += 1) {
@@ -251,20 +255,20 @@ describeStores('gatekeeper', (make) => {
         body: 'b',
         mode: 'live',
       };
-      world.sentLog.begin(intent, at);
-      world.sentLog.complete(`x${i}`, { status: 'sent' }, at);
+      await world.record.ledger.begin(intent, at);
+      await world.record.ledger.complete(`x${i}`, { status: 'sent' }, at);
     }
-    expect(world.gatekeeper.ramp()).toMatchObject({
+    expect(await world.gatekeeper.ramp()).toMatchObject({
       clean_days: 3,
       eligible_to_graduate: true,
       next_daily_limit: 20,
     });
-    expect(() => world.gatekeeper.graduate('maria', false)).toThrow(/explicit confirmation/);
-    expect(world.gatekeeper.graduate('maria', true)).toMatchObject({
+    await expect(world.gatekeeper.graduate('maria', false)).rejects.toThrow(/explicit confirmation/);
+    expect(await world.gatekeeper.graduate('maria', true)).toMatchObject({
       tier: 1,
       daily_limit: 20,
       clean_days: 0,
     });
-    expect(world.audit.tail(1)[0]).toMatchObject({ actor: 'maria', action: 'ramp.graduate' });
+    expect((await world.auditTail(1))[0]).toMatchObject({ actor: 'maria', action: 'ramp.graduate' });
   });
 });

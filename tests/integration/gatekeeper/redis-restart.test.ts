@@ -53,9 +53,15 @@ describeRedis('sent addresses survive a Redis restart without persistence', () =
       id: 'forced',
       status: 'approved',
     });
-    const second = await after.gatekeeper.preview({ motion: 'all' }, 'maria');
+    const second = await after.gatekeeper.preview({ motion: 'all' }, 'maria', { persist: false });
     expect(second.items).toEqual([]);
     expect(second.excluded).toMatchObject([{ draft_id: 'forced', reason: 'already_sent' }]);
+    // A preview with no items is not stored.
+    await expect(after.gatekeeper.preview({ motion: 'all' }, 'maria')).rejects.toMatchObject({
+      code: 'empty_batch',
+      message: expect.stringContaining('already_sent'),
+    });
+    expect(await after.gatekeeper.list()).toHaveLength(1);
     expect(stub.requests.filter((r) => String(r.body.email).endsWith('@restart.example'))).toHaveLength(3);
     await after.close();
   });

@@ -161,7 +161,7 @@ describeStores('queue service', (make) => {
     const world = await make();
     const queue = createQueueService({
       state: world.state,
-      sentLog: world.sentLog,
+      record: world.record,
       config: world.config,
       score: (input) =>
         input.draft.body.includes('guarantee')
@@ -188,7 +188,7 @@ describeStores('queue service', (make) => {
     expect((await queue.get('d00002'))?.findings).toEqual([]);
     const broken = createQueueService({
       state: world.state,
-      sentLog: world.sentLog,
+      record: world.record,
       config: world.config,
       score: () => {
         throw new Error('boom');
