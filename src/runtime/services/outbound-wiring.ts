@@ -9,10 +9,12 @@ import { createRubric } from '../domain/rubric/index.js';
 import { DEFAULT_REJECTION_TAXONOMY } from '../domain/queue/draft.js';
 import type { RampStatus } from '../domain/ramp.js';
 import { errorMessage } from '../errors.js';
-import type { StateStore } from '../stores/state-store.js';
-import type { RecordStore } from '../stores/record/record.js';
 import { hostname } from 'node:os';
+import type { RecordStore } from '../stores/record/record.js';
+import type { StateStore } from '../stores/state-store.js';
 import type { ItemOutcome } from '../domain/gatekeeper/batch.js';
+import { recordAddressBook } from './address-book.js';
+import { draftsFromRecord } from './drafts-bridge.js';
 import { createDispatcher, createLazyDispatcher, type DispatchRequest } from './dispatch.js';
 import { createGatekeeper, type Gatekeeper } from './gatekeeper.js';
 import { createLeadService, type LeadService } from './leads.js';
@@ -63,7 +65,7 @@ function rubricScoring(goldenSetDir: string | undefined): { score: ScoreFn; taxo
 export function createOutboundServices(
   deps: {
     config: Config;
-    /** The record: drafts' suppressions and sends, batches, ledger, ramp, audit. */
+    /** The record: drafts and decisions, suppressions and sends, batches, ledger, ramp, audit. */
     record: RecordStore;
     state: StateStore;
     audit?: AuditSink | undefined;
@@ -72,10 +74,10 @@ export function createOutboundServices(
   },
   options: OutboundOptions = {},
 ): OutboundServices {
-  const { config, record, state, audit } = deps;
+  const { config, record, state } = deps;
   const now = options.now ?? Date.now;
   const { score, taxonomy } = rubricScoring(options.goldenSetDir);
-  const queue = createQueueService({ state, record, config, audit, score, taxonomy, now });
+  const queue = createQueueService({ record, addresses: recordAddressBook, config, score, taxonomy, now });
   const leads = createLeadService({ state, now });
   const dispatcher = traceMethods(
     createLazyDispatcher(config.EMAIL_SEND_MODE, () =>
@@ -93,7 +95,8 @@ export function createOutboundServices(
   );
   const gatekeeper = createGatekeeper({
     record,
-    state,
+    // Drafts are in the record; the Gatekeeper still reads them through the state-store bridge.
+    state: draftsFromRecord(state, record),
     dispatcher,
     config,
     now,

@@ -1,15 +1,15 @@
 /**
- * The approval queue (SPEC 7) over the StateStore interface. Every decision reads a draft, applies the
- * pure transition and writes it back with compare-and-set on the version it read: two racing
- * decisions resolve to one, the loser is refused with what happened instead.
+ * The approval queue (SPEC 7) over the record. Every decision is one record transaction: read the
+ * draft, apply the pure transition, compare-and-set on the version read, append the audit row. Two
+ * racing decisions, on any host, resolve to one; the loser is refused with what happened instead.
  *
- * Collections: `drafts` (id -> Draft) and `draft_by_email` (canonical email -> {draft_id}) — the
- * dedup index, claimed with compare-and-set so two drafts for one person cannot both become pending.
- * Suppressions and sent addresses live in the SQLite sent log (the system of record).
+ * Capacity (DAILY_APPROVAL_CAPACITY per operator identity, case-insensitive, across every host) is
+ * counted from the record inside the approving transaction (serialised per identity), so nothing in
+ * Redis can lose or double it. Dedup: at most one active draft per canonical address (the record
+ * enforces it); suppressions and sent addresses come from the address book of the same transaction.
  */
-import { createAddressFacts } from './address-facts.js';
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import type { ZodError } from 'zod';
 import type { Config } from '../config.js';
 import { RefusedError, UserError, errorMessage } from '../errors.js';
 import { canonicalEmail } from '../domain/canonical-email.js';
@@ -17,9 +17,7 @@ import { sha256Hex } from '../domain/gatekeeper/hash.js';
 import {
   DEFAULT_REJECTION_TAXONOMY,
   DraftInputSchema,
-  DraftSchema,
   describeIssues,
-  isActive,
   type Draft,
   type DraftInput,
   type DraftSource,
@@ -29,15 +27,18 @@ import {
   type Motion,
   type SuppressionReason,
 } from '../domain/queue/draft.js';
-import { computeQueueMetrics, utcDay, type QueueMetrics } from '../domain/queue/metrics.js';
+import { utcDay, type QueueMetrics } from '../domain/queue/metrics.js';
+import { QueuePageQuerySchema, type QueuePage, type QueuePageQuery } from '../domain/queue/page.js';
 import { UNDO_GRACE_MS, transition, type DraftAction } from '../domain/queue/transitions.js';
-import type { StateStore, StoredRecord } from '../stores/state-store.js';
-import type { RecordStore } from '../stores/record/record.js';
+import type { RecordStore, Repos } from '../stores/record/record.js';
+import type { StoredDraft } from '../stores/record/tables/drafts.js';
+import type { AddressBookOf } from './address-book.js';
+import { forEachLineBatch, textLines, type ImportProgress, type LineSource } from './queue-import.js';
 
 export type { QueueMetrics } from '../domain/queue/metrics.js';
 
+/** The drafts as the key-value collection older code reads them through (see drafts-bridge.ts). */
 export const DRAFTS = 'drafts';
-export const DRAFT_BY_EMAIL = 'draft_by_email';
 
 /** What the rubric sees (the rubric engineer's RubricInput). */
 export interface ScoreInput {
@@ -48,21 +49,22 @@ export interface ScoreInput {
 }
 export type ScoreFn = (input: ScoreInput) => readonly Finding[];
 
-/** The audit trail as this service uses it (runtime.audit satisfies it). */
+/** The audit trail as other services use it (the queue writes its rows into the record). */
 export interface AuditSink {
   append(entry: { actor: string; action: string; subject: string; details?: unknown }): unknown;
 }
 
 export interface QueueDeps {
-  state: StateStore;
-  /** Suppressions and sends, shared by every host. */
-  record: Pick<RecordStore, 'addresses'>;
+  record: RecordStore;
+  /** Suppressions and sent addresses, read and written inside the queue's own transactions. */
+  addresses: AddressBookOf;
   config: Pick<Config, 'DAILY_APPROVAL_CAPACITY' | 'QUEUE_AGING_SLA_MINUTES'>;
-  audit?: AuditSink | undefined;
   score?: ScoreFn | undefined;
   taxonomy?: readonly string[] | undefined;
   now?: () => number;
   undoGraceMs?: number;
+  /** Drafts per import transaction (default 500). */
+  importBatchSize?: number;
 }
 
 export type AddResult =
@@ -85,89 +87,89 @@ export interface BulkResult {
   message?: string;
 }
 
-const IndexEntry = z.object({ draft_id: z.string() });
+/** How many breached ids `metrics()` lists (the count is always exact). */
+export const BREACHED_IDS_SHOWN = 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const iso = (ms: number) => new Date(ms).toISOString();
 
 export function newDraftId(now: number): string {
   return `d_${now.toString(36)}_${randomBytes(4).toString('hex')}`;
 }
 
+function notFound(id: string): UserError {
+  return new UserError(`No draft with id "${id}"`, {
+    exitCode: 1,
+    code: 'draft_not_found',
+    nextStep: 'Use an id from the queue list.',
+  });
+}
+
+function invalidDraft(error: ZodError): UserError {
+  return new UserError(`Invalid draft: ${describeIssues(error)}`, {
+    exitCode: 1,
+    code: 'invalid_draft',
+    nextStep: 'Each draft needs lead.email, subject and body; see SPEC 7 for the line format.',
+  });
+}
+
+interface Intake {
+  status: DraftStatus;
+  duplicateOf: string | null;
+  suppression: Draft['suppression'];
+}
+
 export function createQueueService(deps: QueueDeps) {
-  const { state, config } = deps;
-  const facts = createAddressFacts(deps.record);
+  const { record, config } = deps;
   const now = deps.now ?? Date.now;
   const taxonomy = deps.taxonomy && deps.taxonomy.length > 0 ? deps.taxonomy : DEFAULT_REJECTION_TAXONOMY;
   const graceMs = deps.undoGraceMs ?? UNDO_GRACE_MS;
-  const audit = (actor: string, action: string, subject: string, details?: unknown) =>
-    deps.audit?.append({ actor, action, subject, details });
-  const capacityKey = (actor: string, ms: number) => `approvals:${utcDay(ms)}:${actor}`;
+  const batchSize = Math.max(1, deps.importBatchSize ?? 500);
 
-  const parseDraft = (record: StoredRecord): Draft => DraftSchema.parse(record.value);
-
-  async function load(id: string): Promise<{ draft: Draft; version: number }> {
-    const record = await state.getRecord(DRAFTS, id);
-    if (!record) {
-      throw new UserError(`No draft with id "${id}"`, {
-        exitCode: 1,
-        code: 'draft_not_found',
-        nextStep: 'Use an id from the queue list.',
-      });
-    }
-    return { draft: parseDraft(record), version: record.version };
-  }
-
-  /** Apply one transition with compare-and-set; the refusal names the draft's current state. */
-  async function apply(
-    id: string,
-    action: (draft: Draft) => DraftAction,
-    expected?: { draft: Draft; version: number },
-  ) {
-    const { draft, version } = expected ?? (await load(id));
-    const result = transition(draft, action(draft));
-    if (!result.ok) throw new RefusedError(result.message, result.code, 'Refresh the queue and try again.');
-    const cas = await state.compareAndSet(DRAFTS, id, version, result.draft);
-    if (!cas.ok) {
-      const current = cas.current ? DraftSchema.safeParse(cas.current.value) : undefined;
-      const now = current?.success
-        ? `${current.data.status}${current.data.decided_by ? ` by ${current.data.decided_by}` : ''}`
-        : 'gone';
-      throw new RefusedError(
-        `Draft ${id} changed while you decided (now ${now}); nothing was written`,
-        'conflict',
-        'Refresh the queue and decide again if still needed.',
-      );
-    }
-    return { before: draft, draft: result.draft, version: cas.record.version };
-  }
-
-  /** Decide the intake status: suppressed, duplicate (of an active draft or a sent address), or pending. */
-  async function claimAddress(
-    id: string,
-    canonical: string,
-  ): Promise<{ status: DraftStatus; duplicateOf: string | null; suppression: Draft['suppression'] }> {
-    const suppression = await facts.suppression(canonical);
-    if (suppression) return { status: 'suppressed', duplicateOf: null, suppression: { ...suppression } };
-    if ((await facts.lookup([canonical])).sent.has(canonical))
-      return { status: 'duplicate', duplicateOf: null, suppression: null };
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      const entry = await state.getRecord(DRAFT_BY_EMAIL, canonical);
-      if (entry) {
-        const holder = IndexEntry.safeParse(entry.value);
-        if (holder.success && holder.data.draft_id !== id) {
-          const other = await state.getRecord(DRAFTS, holder.data.draft_id);
-          const parsed = other ? DraftSchema.safeParse(other.value) : undefined;
-          if (parsed?.success && isActive(parsed.data.status)) {
-            return { status: 'duplicate', duplicateOf: parsed.data.id, suppression: null };
-          }
-        }
-      }
-      const cas = await state.compareAndSet(DRAFT_BY_EMAIL, canonical, entry?.version ?? 0, { draft_id: id });
-      if (cas.ok) return { status: 'pending', duplicateOf: null, suppression: null };
-    }
+  function refuseChanged(id: string, current: StoredDraft | undefined): never {
+    const state = current
+      ? `${current.draft.status}${current.draft.decided_by ? ` by ${current.draft.decided_by}` : ''}`
+      : 'gone';
     throw new RefusedError(
-      `Too much contention on the dedup index for ${canonical}`,
+      `Draft ${id} changed while you decided (now ${state}); nothing was written`,
       'conflict',
-      'Retry the import.',
+      'Refresh the queue and decide again if still needed.',
     );
+  }
+
+  /**
+   * One decision in one transaction: transition, optional guard (capacity), compare-and-set, audit.
+   * The refusal names the draft's current state.
+   */
+  async function decide(
+    id: string,
+    action: DraftAction,
+    audit: { actor: string; action: string; details: (before: Draft, used: number | undefined) => unknown },
+    guard?: (tx: Repos) => Promise<number>,
+  ): Promise<{ before: Draft; draft: Draft }> {
+    return record.transaction(async (tx) => {
+      const current = await tx.drafts.get(id);
+      if (!current) throw notFound(id);
+      const result = transition(current.draft, action);
+      if (!result.ok) throw new RefusedError(result.message, result.code, 'Refresh the queue and try again.');
+      const used = guard ? await guard(tx) : undefined;
+      const cas = await tx.drafts.compareAndSet(current, result.draft);
+      if (!cas.ok) {
+        if (cas.reason === 'address_taken')
+          throw new RefusedError(
+            `Cannot ${action.type} draft ${id}: draft ${cas.holder} for the same address is active`,
+            'address_taken',
+            `Decide draft ${cas.holder} instead.`,
+          );
+        refuseChanged(id, cas.current);
+      }
+      await tx.audit.append({
+        actor: audit.actor,
+        action: audit.action,
+        subject: id,
+        details: audit.details(current.draft, used),
+      });
+      return { before: current.draft, draft: cas.draft };
+    });
   }
 
   function scoreDraft(input: DraftInput): Finding[] {
@@ -193,127 +195,247 @@ export function createQueueService(deps: QueueDeps) {
     }
   }
 
-  async function add(raw: unknown, source: DraftSource): Promise<AddResult> {
-    const parsed = DraftInputSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw new UserError(`Invalid draft: ${describeIssues(parsed.error)}`, {
-        exitCode: 1,
-        code: 'invalid_draft',
-        nextStep: 'Each draft needs lead.email, subject and body; see SPEC 7 for the line format.',
-      });
-    }
-    const input = parsed.data;
-    const at = now();
-    const id = input.id ?? newDraftId(at);
-    if (await state.getRecord(DRAFTS, id)) return { kind: 'exists', id };
-    const canonical = canonicalEmail(input.lead.email);
-    const findings = scoreDraft(input);
-    const intake = await claimAddress(id, canonical);
-    const stamp = new Date(at).toISOString();
-    const draft: Draft = {
-      id,
+  /** A new draft from a valid input line; its status is decided at intake. */
+  function build(input: DraftInput, source: DraftSource, at: number): Draft {
+    const stamp = iso(at);
+    return {
+      id: input.id ?? newDraftId(at),
       motion: input.motion ?? 'outbound',
       source,
       lead: input.lead,
-      canonical_email: canonical,
+      canonical_email: canonicalEmail(input.lead.email),
       subject: input.subject,
       body: input.body,
       body_sha256: sha256Hex(input.body),
       context: input.context ?? [],
-      findings,
+      findings: scoreDraft(input),
       created_at: stamp,
-      status: intake.status,
+      status: 'pending',
       decided_by: null,
       decided_at: null,
       rejection: null,
-      duplicate_of: intake.duplicateOf,
-      suppression: intake.suppression,
+      duplicate_of: null,
+      suppression: null,
       batch_id: null,
       sent_at: null,
       error: null,
       escalated_at: null,
       updated_at: stamp,
     };
-    const cas = await state.compareAndSet(DRAFTS, id, 0, draft);
-    if (!cas.ok) return { kind: 'exists', id };
-    return { kind: 'added', draft };
   }
 
-  async function importLines(text: string, source: DraftSource = 'import'): Promise<ImportReport> {
-    const report: ImportReport = { imported: 0, existing: 0, by_status: {}, errors: [] };
-    const lines = text.split(/\r?\n/);
-    for (const [index, line] of lines.entries()) {
-      if (line.trim() === '') continue;
-      const lineNo = index + 1;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (error) {
-        report.errors.push({ line: lineNo, reason: `not valid JSON (${errorMessage(error)})` });
-        continue;
-      }
-      try {
-        const result = await add(value, source);
-        if (result.kind === 'exists') {
-          report.existing += 1;
-          continue;
-        }
-        report.imported += 1;
-        report.by_status[result.draft.status] = (report.by_status[result.draft.status] ?? 0) + 1;
-      } catch (error) {
-        if (!(error instanceof UserError)) throw error;
-        report.errors.push({ line: lineNo, reason: error.message.replace(/^Invalid draft: /, '') });
-      }
-    }
-    return report;
+  const withIntake = (draft: Draft, intake: Intake): Draft => ({
+    ...draft,
+    status: intake.status,
+    duplicate_of: intake.duplicateOf,
+    suppression: intake.suppression,
+  });
+
+  /** Suppressed, duplicate (of an active draft or a sent address), or pending — one draft. */
+  async function intakeOf(tx: Repos, draft: Draft): Promise<Intake> {
+    const canonical = draft.canonical_email;
+    const book = deps.addresses(tx);
+    const suppression = await book.suppression(canonical);
+    if (suppression) return { status: 'suppressed', duplicateOf: null, suppression: { ...suppression } };
+    if ((await book.lookup([canonical])).sent.has(canonical))
+      return { status: 'duplicate', duplicateOf: null, suppression: null };
+    const holder = await tx.drafts.activeFor(canonical);
+    if (holder && holder.draft.id !== draft.id)
+      return { status: 'duplicate', duplicateOf: holder.draft.id, suppression: null };
+    return { status: 'pending', duplicateOf: null, suppression: null };
   }
 
-  async function list(
-    filter: { status?: DraftStatus | undefined; motion?: Motion | undefined } = {},
-  ): Promise<Draft[]> {
-    const records = await state.listRecords(DRAFTS);
-    const drafts: Draft[] = [];
-    for (const record of records) {
-      const parsed = DraftSchema.safeParse(record.value);
-      if (!parsed.success) continue;
-      if (filter.status && parsed.data.status !== filter.status) continue;
-      if (filter.motion && parsed.data.motion !== filter.motion) continue;
-      drafts.push(parsed.data);
+  /** Insert one draft inside `tx`; a lost race for the address (another host) makes it a duplicate. */
+  async function insertOne(tx: Repos, draft: Draft): Promise<AddResult> {
+    let candidate = withIntake(draft, await intakeOf(tx, draft));
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const outcome = await tx.drafts.insert(candidate);
+      if (outcome === 'inserted') return { kind: 'added', draft: candidate };
+      if (outcome === 'exists') return { kind: 'exists', id: draft.id };
+      candidate = withIntake(draft, await intakeOf(tx, draft));
     }
-    return drafts.sort((a, b) =>
-      a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1,
+    throw new RefusedError(
+      `Too much contention on the address ${draft.canonical_email}`,
+      'conflict',
+      'Retry the import.',
     );
   }
 
+  async function add(raw: unknown, source: DraftSource): Promise<AddResult> {
+    const parsed = DraftInputSchema.safeParse(raw);
+    if (!parsed.success) throw invalidDraft(parsed.error);
+    const draft = build(parsed.data, source, now());
+    if (await record.drafts.get(draft.id)) return { kind: 'exists', id: draft.id };
+    return record.transaction((tx) => insertOne(tx, draft));
+  }
+
+  /**
+   * One import batch in one transaction: which ids exist, what is known about each address and which
+   * drafts hold them, read with a few queries; then the new drafts written in multi-row inserts.
+   */
+  async function importBatch(drafts: { line: number; draft: Draft }[], report: ImportReport): Promise<void> {
+    const count = (draft: Draft) => {
+      report.imported += 1;
+      report.by_status[draft.status] = (report.by_status[draft.status] ?? 0) + 1;
+    };
+    await record
+      .transaction(async (tx) => {
+        const existing = await tx.drafts.existing(drafts.map((d) => d.draft.id));
+        const canonicals = [...new Set(drafts.map((d) => d.draft.canonical_email))];
+        const facts = await deps.addresses(tx).lookup(canonicals);
+        const holders = await tx.drafts.activeForMany(canonicals);
+        const seen = new Set<string>();
+        const fresh: Draft[] = [];
+        let existingHere = 0;
+        for (const { draft } of drafts) {
+          if (existing.has(draft.id) || seen.has(draft.id)) {
+            existingHere += 1;
+            continue;
+          }
+          seen.add(draft.id);
+          const canonical = draft.canonical_email;
+          const suppression = facts.suppressed.get(canonical);
+          const holder = holders.get(canonical);
+          let intake: Intake;
+          if (suppression)
+            intake = { status: 'suppressed', duplicateOf: null, suppression: { ...suppression } };
+          else if (facts.sent.has(canonical))
+            intake = { status: 'duplicate', duplicateOf: null, suppression: null };
+          else if (holder) intake = { status: 'duplicate', duplicateOf: holder, suppression: null };
+          else {
+            intake = { status: 'pending', duplicateOf: null, suppression: null };
+            holders.set(canonical, draft.id);
+          }
+          fresh.push(withIntake(draft, intake));
+        }
+        const written = await tx.drafts.insertMany(fresh);
+        const counted: Draft[] = [];
+        let existingLate = 0;
+        for (const draft of fresh) {
+          if (written.has(draft.id)) {
+            counted.push(draft);
+            continue;
+          }
+          // Lost a race with another writer (another host): decide this one again on its own.
+          const result = await insertOne(tx, draft);
+          if (result.kind === 'added') counted.push(result.draft);
+          else existingLate += 1;
+        }
+        // Counted only once the transaction commits.
+        return () => {
+          report.existing += existingHere + existingLate;
+          for (const draft of counted) count(draft);
+        };
+      })
+      .then((commit) => commit());
+  }
+
+  /**
+   * An import, streamed: lines are read as they come, parsed, scored and added in transactions of
+   * `importBatchSize` drafts; `onProgress` hears after every batch. Line numbers count every line.
+   */
+  async function importStream(
+    lines: LineSource,
+    options: { source?: DraftSource; batchSize?: number; onProgress?: (p: ImportProgress) => void } = {},
+  ): Promise<ImportReport> {
+    const source = options.source ?? 'import';
+    const report: ImportReport = { imported: 0, existing: 0, by_status: {}, errors: [] };
+    await forEachLineBatch(lines, options.batchSize ?? batchSize, async (batch, progress) => {
+      const drafts: { line: number; draft: Draft }[] = [];
+      const at = now();
+      for (const { line, text } of batch) {
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (error) {
+          report.errors.push({ line, reason: `not valid JSON (${errorMessage(error)})` });
+          continue;
+        }
+        const parsed = DraftInputSchema.safeParse(value);
+        if (!parsed.success) {
+          report.errors.push({ line, reason: describeIssues(parsed.error) });
+          continue;
+        }
+        drafts.push({ line, draft: build(parsed.data, source, at) });
+      }
+      if (drafts.length > 0) await importBatch(drafts, report);
+      options.onProgress?.({ ...progress, imported: report.imported, errors: report.errors.length });
+    });
+    report.errors.sort((a, b) => a.line - b.line);
+    return report;
+  }
+
+  function importLines(text: string, source: DraftSource = 'import'): Promise<ImportReport> {
+    return importStream(textLines(text), { source });
+  }
+
+  /** One page of the queue (the console's window, `caio queue list`, `GET /api/queue`). */
+  async function page(query: QueuePageQuery): Promise<QueuePage> {
+    const parsed = QueuePageQuerySchema.safeParse(query);
+    if (!parsed.success) {
+      throw new UserError(`Invalid queue query: ${describeIssues(parsed.error)}`, {
+        code: 'invalid_query',
+        nextStep:
+          'Use status, motion, q, pattern, sort (age or -age), limit (1-500) and the cursor of a page.',
+      });
+    }
+    return record.drafts.page(parsed.data);
+  }
+
+  /** Changes whenever a draft is written (by any process or host sharing the record): cheap to poll. */
+  function changeToken(): Promise<string> {
+    return record.drafts.changeToken();
+  }
+
+  /**
+   * Every draft matching the filter, oldest first, read page by page. Only for callers that truly
+   * need all of them (rubric calibration, the scorecard's week); screens and lists use `page`.
+   */
+  async function list(
+    filter: { status?: DraftStatus | undefined; motion?: Motion | undefined } = {},
+  ): Promise<Draft[]> {
+    const drafts: Draft[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const result = await record.drafts.page(
+        QueuePageQuerySchema.parse({
+          ...(filter.status ? { status: filter.status } : {}),
+          ...(filter.motion ? { motion: filter.motion } : {}),
+          limit: 500,
+          ...(cursor ? { cursor } : {}),
+        }),
+      );
+      drafts.push(...result.items);
+      if (result.next === null) return drafts;
+      cursor = result.next;
+    }
+  }
+
   async function approve(id: string, actor: string): Promise<Draft> {
-    const current = await load(id);
-    // Refuse a wrong transition before touching the capacity counter.
-    const check = transition(current.draft, { type: 'approve', actor, at: new Date(now()).toISOString() });
-    if (!check.ok) throw new RefusedError(check.message, check.code, 'Refresh the queue.');
-    const at = now();
-    const key = capacityKey(actor, at);
-    const used = await state.increment(key, 1, 2 * 24 * 60 * 60);
     const capacity = config.DAILY_APPROVAL_CAPACITY;
-    if (used > capacity) {
-      await state.increment(key, -1);
-      throw new RefusedError(
-        `Daily approval capacity reached: ${actor} has used ${capacity} of ${capacity} approvals today (DAILY_APPROVAL_CAPACITY=${capacity})`,
-        'capacity_reached',
-        'Leave the rest for tomorrow or another reviewer; the limit resets at 00:00 UTC.',
-      );
-    }
-    try {
-      const { draft } = await apply(
-        id,
-        () => ({ type: 'approve', actor, at: new Date(at).toISOString() }),
-        current,
-      );
-      audit(actor, 'queue.approve', id, { email: draft.canonical_email, approvals_today: used, capacity });
-      return draft;
-    } catch (error) {
-      await state.increment(key, -1);
-      throw error;
-    }
+    const at = now();
+    const { draft } = await decide(
+      id,
+      { type: 'approve', actor, at: iso(at) },
+      {
+        actor,
+        action: 'queue.approve',
+        details: (before, used) => ({ email: before.canonical_email, approvals_today: used, capacity }),
+      },
+      async (tx) => {
+        await tx.drafts.lockApprovals(actor);
+        const used = await tx.drafts.approvalsSince(actor, `${utcDay(at)}T00:00:00.000Z`);
+        if (used >= capacity) {
+          throw new RefusedError(
+            `Daily approval capacity reached: ${actor} has used ${used} of ${capacity} approvals today (DAILY_APPROVAL_CAPACITY=${capacity})`,
+            'capacity_reached',
+            'Leave the rest for tomorrow or another reviewer; the limit resets at 00:00 UTC.',
+          );
+        }
+        return used + 1;
+      },
+    );
+    return draft;
   }
 
   async function reject(id: string, actor: string, category: string, note?: string | null): Promise<Draft> {
@@ -324,24 +446,20 @@ export function createQueueService(deps: QueueDeps) {
         nextStep: `Use one of: ${taxonomy.join(', ')}.`,
       });
     }
-    const at = new Date(now()).toISOString();
-    const { draft } = await apply(id, () => ({ type: 'reject', actor, at, category, note: note ?? null }));
-    audit(actor, 'queue.reject', id, { category, note: note ?? null });
+    const { draft } = await decide(
+      id,
+      { type: 'reject', actor, at: iso(now()), category, note: note ?? null },
+      { actor, action: 'queue.reject', details: () => ({ category, note: note ?? null }) },
+    );
     return draft;
   }
 
   async function undo(id: string, actor: string): Promise<Draft> {
-    const at = now();
-    const { before, draft } = await apply(id, () => ({
-      type: 'undo',
-      actor,
-      at: new Date(at).toISOString(),
-      graceMs,
-    }));
-    if (before.status === 'approved' && before.decided_by && before.decided_at) {
-      await state.increment(capacityKey(before.decided_by, Date.parse(before.decided_at)), -1);
-    }
-    audit(actor, 'queue.undo', id, { undone: before.status });
+    const { draft } = await decide(
+      id,
+      { type: 'undo', actor, at: iso(now()), graceMs },
+      { actor, action: 'queue.undo', details: (before) => ({ undone: before.status }) },
+    );
     return draft;
   }
 
@@ -367,71 +485,110 @@ export function createQueueService(deps: QueueDeps) {
   ): Promise<{ suppressedDrafts: number }> {
     const canonical = canonicalEmail(email);
     const at = now();
-    const added = await facts.suppress(canonical, reason, source, at);
-    let suppressedDrafts = 0;
-    const entry = await state.getRecord(DRAFT_BY_EMAIL, canonical);
-    const holder = entry ? IndexEntry.safeParse(entry.value) : undefined;
-    if (holder?.success) {
-      for (let attempt = 0; attempt < 5; attempt += 1) {
-        const record = await state.getRecord(DRAFTS, holder.data.draft_id);
-        if (!record) break;
-        const draft = parseDraft(record);
-        const result = transition(draft, {
-          type: 'suppress',
-          reason,
-          source,
-          at: new Date(at).toISOString(),
-        });
-        if (!result.ok) break;
-        const cas = await state.compareAndSet(DRAFTS, draft.id, record.version, result.draft);
-        if (cas.ok) {
-          suppressedDrafts += 1;
-          break;
-        }
+    return record.transaction(async (tx) => {
+      const added = await deps.addresses(tx).suppress(canonical, reason, source, at);
+      let suppressedDrafts = 0;
+      const holder = await tx.drafts.activeFor(canonical);
+      if (holder) {
+        const result = transition(holder.draft, { type: 'suppress', reason, source, at: iso(at) });
+        if (result.ok && (await tx.drafts.compareAndSet(holder, result.draft)).ok) suppressedDrafts = 1;
       }
-    }
-    if (added || suppressedDrafts > 0)
-      audit(source, 'queue.suppress', canonical, { reason, suppressed_drafts: suppressedDrafts });
-    return { suppressedDrafts };
+      if (added || suppressedDrafts > 0)
+        await tx.audit.append({
+          actor: source,
+          action: 'queue.suppress',
+          subject: canonical,
+          details: { reason, suppressed_drafts: suppressedDrafts },
+        });
+      return { suppressedDrafts };
+    });
   }
 
   async function recordExternalSend(email: string, source: string): Promise<void> {
-    await facts.recordSent(canonicalEmail(email), source, now());
+    await record.transaction(async (tx) => {
+      await deps.addresses(tx).recordExternalSend(canonicalEmail(email), source, now());
+    });
   }
 
+  /** Counts, aging, SLA, capacity and approval rate from indexed aggregates (never the whole queue). */
   async function metrics(): Promise<QueueMetrics> {
-    return computeQueueMetrics(await list(), {
-      now: now(),
-      slaMinutes: config.QUEUE_AGING_SLA_MINUTES,
-      capacityPerReviewer: config.DAILY_APPROVAL_CAPACITY,
+    const at = now();
+    const drafts = record.drafts;
+    const dayStart = `${utcDay(at)}T00:00:00.000Z`;
+    const slaCutoff = iso(at - config.QUEUE_AGING_SLA_MINUTES * 60_000);
+    const [counts, reviewers, day, week, breaches] = await Promise.all([
+      drafts.countsByStatus(),
+      drafts.approvalsByOperator(dayStart),
+      drafts.decisionsSince(dayStart),
+      drafts.decisionsSince(iso(at - 7 * DAY_MS)),
+      drafts.pendingOlderThan(slaCutoff, BREACHED_IDS_SHOWN),
+    ]);
+    const pending = counts.pending;
+    const ageAt = async (p: number): Promise<number> => {
+      if (pending === 0) return 0;
+      const rank = Math.min(pending, Math.max(1, Math.ceil((p / 100) * pending)));
+      const created = await drafts.pendingCreatedAtByAgeRank(rank);
+      return created ? Math.max(0, (at - Date.parse(created)) / 60_000) : 0;
+    };
+    const [p50, p95, max] = await Promise.all([ageAt(50), ageAt(95), ageAt(100)]);
+    const round = (n: number) => Math.round(n * 10) / 10;
+    const rate = (w: { approved: number; decided: number }) => ({
+      ...w,
+      rate: w.decided === 0 ? null : Math.round((w.approved / w.decided) * 1000) / 1000,
     });
+    const capacity = config.DAILY_APPROVAL_CAPACITY;
+    return {
+      total: Object.values(counts).reduce((a, b) => a + b, 0),
+      counts,
+      aging: { p50_minutes: round(p50), p95_minutes: round(p95), max_minutes: round(max), pending },
+      sla: { minutes: config.QUEUE_AGING_SLA_MINUTES, breaches: breaches.count, breached_ids: breaches.ids },
+      capacity: {
+        per_reviewer: capacity,
+        reviewers: reviewers.map(({ reviewer, used }) => ({
+          reviewer,
+          used,
+          remaining: Math.max(0, capacity - used),
+        })),
+      },
+      approval_rate: { day: rate(day), week: rate(week) },
+    };
   }
 
   /** Aging watch: mark each newly breached pending draft escalated, with one audit row each. */
   async function escalateBreaches(actor = 'scheduler'): Promise<{ breaches: number; escalated: string[] }> {
-    const m = await metrics();
+    const at = now();
+    const cutoff = iso(at - config.QUEUE_AGING_SLA_MINUTES * 60_000);
+    const { count } = await record.drafts.pendingOlderThan(cutoff, 0);
     const escalated: string[] = [];
-    const records = await state.getRecords(DRAFTS, m.sla.breached_ids);
-    for (const [id, record] of records) {
-      const draft = parseDraft(record);
-      if (draft.escalated_at) continue;
-      const result = transition(draft, { type: 'escalate', at: new Date(now()).toISOString() });
-      if (!result.ok) continue;
-      const cas = await state.compareAndSet(DRAFTS, id, record.version, result.draft);
-      if (!cas.ok) continue;
-      escalated.push(id);
-      const minutes = Math.round((now() - Date.parse(draft.created_at)) / 60_000);
-      audit(actor, 'queue.escalate', id, {
-        age_minutes: minutes,
-        sla_minutes: config.QUEUE_AGING_SLA_MINUTES,
-      });
+    for (;;) {
+      const due = await record.drafts.unescalatedOlderThan(cutoff, 200);
+      let progressed = false;
+      for (const { draft } of due) {
+        const done = await record.transaction(async (tx) => {
+          const moved = await tx.drafts.move(draft.id, { type: 'escalate', at: iso(now()) });
+          if (!moved.ok) return false;
+          await tx.audit.append({
+            actor,
+            action: 'queue.escalate',
+            subject: draft.id,
+            details: {
+              age_minutes: Math.round((at - Date.parse(draft.created_at)) / 60_000),
+              sla_minutes: config.QUEUE_AGING_SLA_MINUTES,
+            },
+          });
+          return true;
+        });
+        if (done) {
+          escalated.push(draft.id);
+          progressed = true;
+        }
+      }
+      if (due.length < 200 || !progressed) return { breaches: count, escalated };
     }
-    return { breaches: m.sla.breaches, escalated };
   }
 
   async function get(id: string): Promise<Draft | undefined> {
-    const record = await state.getRecord(DRAFTS, id);
-    return record ? parseDraft(record) : undefined;
+    return (await record.drafts.get(id))?.draft;
   }
 
   return {
@@ -439,7 +596,10 @@ export function createQueueService(deps: QueueDeps) {
     undoGraceMs: graceMs,
     add,
     importLines,
+    importStream,
     list,
+    page,
+    changeToken,
     get,
     approve,
     approveMany,

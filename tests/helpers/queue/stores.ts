@@ -53,10 +53,15 @@ function suiteBody(target: StoreTarget, suite: (make: MakeWorld, target: StoreTa
   suite(make, target);
 }
 
-export function describeStores(name: string, suite: (make: MakeWorld, target: StoreTarget) => void): void {
+export function describeStores(
+  name: string,
+  suite: (make: MakeWorld, target: StoreTarget) => void,
+  /** Also run with the record on PostgreSQL (suites that read the record, not the embedded audit log). */
+  options: { postgres?: boolean } = {},
+): void {
   describe(`${name} [sqlite]`, () =>
     suiteBody({ kind: 'sqlite', record: 'sqlite', redisUrl: undefined }, suite));
-  for (const record of ['sqlite', 'postgres'] as const) {
+  for (const record of options.postgres ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const)) {
     const run = record === 'postgres' && !POSTGRES_FOR_TESTS ? describe.skip : describeRedis;
     run(`${name} [redis${record === 'postgres' ? ', postgres record' : ''}]`, () => {
       const target: StoreTarget = { kind: 'redis', record, redisUrl: undefined };

@@ -11,6 +11,8 @@ import { verifyAuditChain } from '../../../src/runtime/domain/audit-chain.js';
 import { createAuditLog } from '../../../src/runtime/services/audit.js';
 import { createDispatcher } from '../../../src/runtime/services/dispatch.js';
 import { createGatekeeper } from '../../../src/runtime/services/gatekeeper.js';
+import { recordAddressBook } from '../../../src/runtime/services/address-book.js';
+import { draftsFromRecord } from '../../../src/runtime/services/drafts-bridge.js';
 import { createQueueService } from '../../../src/runtime/services/queue.js';
 import { createRecordStore } from '../../../src/runtime/stores/record/record.js';
 import { auditRowSchema } from '../../../src/runtime/stores/record/tables/audit.js';
@@ -45,8 +47,8 @@ export async function makeWorld(options: WorldOptions) {
   });
   const now = options.now ?? Date.now;
   const record = await createRecordStore(config, { now });
-  // Code not yet on the record (the queue's audit sink) shares the record's SQLite connection, or
-  // keeps a local file beside a PostgreSQL record (as the runtime does).
+  // Code not yet on the record (the old audit log) shares the record's SQLite connection, or keeps a
+  // local file beside a PostgreSQL record (as the runtime does).
   const local = record.db.sqlite ?? openDatabase(join(options.dir, 'caio.db'));
   const coordination = openDatabase(coordinationPath(options.dir));
   let state: StateStore;
@@ -62,10 +64,11 @@ export async function makeWorld(options: WorldOptions) {
   const baseAdapters = createAdapters(config, { timeoutMs: 2_000, retries: 1, backoffMs: 10 });
   const adapters = options.wrapEmail ? options.wrapEmail(baseAdapters) : baseAdapters;
   const dispatcher = createDispatcher({ record, adapters, now, host: options.host });
-  const queue = createQueueService({ state, record, config, audit, now });
+  const addresses = recordAddressBook;
+  const queue = createQueueService({ record, addresses, config, now });
   const gatekeeper = createGatekeeper({
     record,
-    state,
+    state: draftsFromRecord(state, record),
     dispatcher,
     config,
     now,
@@ -75,6 +78,7 @@ export async function makeWorld(options: WorldOptions) {
   return {
     config,
     record,
+    addresses,
     state,
     /** The embedded coordination store's file (used when kind is 'sqlite'). */
     coordination,

@@ -44,24 +44,24 @@ describeRedis('sent addresses survive a Redis restart without persistence', () =
 
     const after = await makeWorld({ kind: 'redis', dir, redisUrl: redis.url, prefix, env });
     await waitUntil(async () => (await after.state.health()).healthy, 'redis to be back');
-    expect(await after.queue.list()).toEqual([]); // Redis state is gone...
+    // The record remembers: every draft and its decision is still there after Redis lost everything.
+    expect((await after.queue.list()).map((d) => [d.id, d.status, d.decided_by])).toEqual([
+      ['d00000', 'sent', 'maria'],
+      ['d00001', 'sent', 'maria'],
+      ['d00002', 'sent', 'maria'],
+    ]);
     const report = await after.queue.importLines(jsonl(inputs.map((d, i) => ({ ...d, id: `again${i}` }))));
-    expect(report.by_status).toEqual({ duplicate: 3 }); // ...but what was sent is not.
-    // Even a draft that slipped through as approved is excluded at preview and blocked at dispatch.
-    await after.state.putRecord('drafts', 'forced', {
-      ...(await after.queue.get('again0'))!,
-      id: 'forced',
-      status: 'approved',
-    });
+    expect(report.by_status).toEqual({ duplicate: 3 }); // ...and what was sent is not sendable again.
+    // A draft forced in as approved for a sent person cannot even be stored: one active draft per address.
+    const forced = { ...(await after.queue.get('again0'))!, id: 'forced', status: 'approved' as const };
+    expect(await after.record.drafts.insert(forced)).toBe('address_taken');
     const second = await after.gatekeeper.preview({ motion: 'all' }, 'maria', { persist: false });
     expect(second.items).toEqual([]);
-    expect(second.excluded).toMatchObject([{ draft_id: 'forced', reason: 'already_sent' }]);
-    // A preview with no items is not stored.
+    // A preview with no items is not stored; the executed batch is still listed (the record has it).
     await expect(after.gatekeeper.preview({ motion: 'all' }, 'maria')).rejects.toMatchObject({
       code: 'empty_batch',
-      message: expect.stringContaining('already_sent'),
     });
-    expect(await after.gatekeeper.list()).toHaveLength(1);
+    expect(await after.gatekeeper.list()).toMatchObject([{ id: batch.id, status: 'executed' }]);
     expect(stub.requests.filter((r) => String(r.body.email).endsWith('@restart.example'))).toHaveLength(3);
     await after.close();
   });

@@ -160,8 +160,8 @@ describeStores('queue service', (make) => {
   it('scores drafts on entry with the injected rubric, and a throwing rubric becomes a finding', async () => {
     const world = await make();
     const queue = createQueueService({
-      state: world.state,
       record: world.record,
+      addresses: world.addresses,
       config: world.config,
       score: (input) =>
         input.draft.body.includes('guarantee')
@@ -187,8 +187,8 @@ describeStores('queue service', (make) => {
     ]);
     expect((await queue.get('d00002'))?.findings).toEqual([]);
     const broken = createQueueService({
-      state: world.state,
       record: world.record,
+      addresses: world.addresses,
       config: world.config,
       score: () => {
         throw new Error('boom');

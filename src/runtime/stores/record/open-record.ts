@@ -170,8 +170,24 @@ async function openSqlite(path: string): Promise<RecordDb> {
   };
 }
 
+/** `x REGEXP p` on SQLite, as PostgreSQL's `~*`: case-insensitive; compiled patterns are cached. */
+function registerRegexp(database: SqliteDatabase): void {
+  const compiled = new Map<string, RegExp>();
+  database.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
+    if (typeof pattern !== 'string' || typeof value !== 'string') return 0;
+    let regex = compiled.get(pattern);
+    if (!regex) {
+      regex = new RegExp(pattern, 'i');
+      if (compiled.size >= 100) compiled.clear();
+      compiled.set(pattern, regex);
+    }
+    return regex.test(value) ? 1 : 0;
+  });
+}
+
 async function openSqliteOnce(path: string): Promise<RecordDb> {
   const database = openDatabase(path);
+  registerRegexp(database);
   const kysely = new Kysely<RecordSchema>({ dialect: new SqliteRecordDialect(database) });
   try {
     await migrateSqlite(kysely, path);

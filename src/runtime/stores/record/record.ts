@@ -16,6 +16,7 @@ import { createAddressesRepo, type AddressesRepo } from './tables/gatekeeper.js'
 import { createBatchesRepo, type BatchesRepo } from './tables/gatekeeper-batches.js';
 import { createLedgerRepo, type LedgerRepo } from './tables/gatekeeper-ledger.js';
 import { createRampRepo, type RampRepo } from './tables/gatekeeper-ramp.js';
+import { createDraftsRepo, type DraftsRepo } from './tables/drafts.js';
 import { createMetaRepo, type MetaRepo } from './tables/meta.js';
 
 export type { Executor, RecordDialect, RepoContext } from './context.js';
@@ -28,6 +29,7 @@ export interface Repos {
   batches: BatchesRepo;
   ledger: LedgerRepo;
   ramp: RampRepo;
+  drafts: DraftsRepo;
 }
 
 export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
@@ -38,6 +40,7 @@ export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
     batches: createBatchesRepo(exec, ctx),
     ledger: createLedgerRepo(exec, ctx),
     ramp: createRampRepo(exec, ctx),
+    drafts: createDraftsRepo(exec, ctx),
   };
 }
 
