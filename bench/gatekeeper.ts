@@ -1,5 +1,7 @@
 /**
- * Gatekeeper benchmark, on each store (embedded SQLite; Redis when redis-server is installed):
+ * Gatekeeper benchmark, on each store (embedded coordination + SQLite record; Redis + SQLite record
+ * when redis-server is installed; Redis + PostgreSQL record when PostgreSQL is installed, in a private
+ * server started for the run):
  * - preview of N approved drafts (default 10,000), against a bare baseline measured in the same run:
  *   `state.listRecords('drafts')` (the read every preview has to do);
  * - execution of a 1,000-item batch in log-only mode, against a bare baseline: 1,000 sequential
@@ -17,6 +19,7 @@ import { canonicalEmail } from '../src/runtime/domain/canonical-email.js';
 import { sha256Hex } from '../src/runtime/domain/gatekeeper/hash.js';
 import type { Draft } from '../src/runtime/domain/queue/draft.js';
 import { DRAFTS } from '../src/runtime/services/queue.js';
+import { POSTGRES_AVAILABLE, startPostgres, type TestPostgres } from '../tests/helpers/postgres-server.js';
 import { REDIS_AVAILABLE, startRedis, type TestRedis } from '../tests/helpers/redis-server.js';
 import { makeWorld, type StoreKind, type World } from '../tests/helpers/queue/world.js';
 
@@ -72,7 +75,7 @@ function approvedDraft(n: number, tag: string): Draft {
 
 async function seed(world: World, count: number, tag: string): Promise<void> {
   const fast = world.state.kind === 'sqlite';
-  if (fast) world.db.pragma('synchronous = OFF');
+  if (fast) world.coordination.pragma('synchronous = OFF');
   for (let i = 0; i < count; i += 500) {
     await Promise.all(
       Array.from({ length: Math.min(500, count - i) }, (_, j) =>
@@ -80,10 +83,16 @@ async function seed(world: World, count: number, tag: string): Promise<void> {
       ),
     );
   }
-  if (fast) world.db.pragma('synchronous = FULL');
+  if (fast) world.coordination.pragma('synchronous = FULL');
 }
 
-async function benchStore(kind: StoreKind, redis: TestRedis | undefined): Promise<void> {
+async function benchStore(
+  kind: StoreKind,
+  redis: TestRedis | undefined,
+  postgres?: TestPostgres,
+): Promise<void> {
+  const label = postgres ? 'redis+pg' : kind;
+  const databaseUrl = async () => (postgres ? await postgres.createDatabase('caio_bench') : undefined);
   const dir = mkdtempSync(join(tmpdir(), 'caio-bench-gk-'));
   const env = {
     RAMP_START_DAILY_LIMIT: String(Math.max(PREVIEW_COUNT, EXECUTE_COUNT) * 2),
@@ -91,7 +100,14 @@ async function benchStore(kind: StoreKind, redis: TestRedis | undefined): Promis
   };
   try {
     // Preview ---------------------------------------------------------------------------------
-    const world = await makeWorld({ kind, dir, redisUrl: redis?.url, prefix: `bench-${Date.now()}`, env });
+    const world = await makeWorld({
+      kind,
+      dir,
+      redisUrl: redis?.url,
+      prefix: `bench-${Date.now()}`,
+      env,
+      databaseUrl: await databaseUrl(),
+    });
     await seed(world, PREVIEW_COUNT, 'p');
     const baseline = await timeIt(() => world.state.listRecords(DRAFTS));
     let items = 0;
@@ -100,7 +116,7 @@ async function benchStore(kind: StoreKind, redis: TestRedis | undefined): Promis
     });
     if (items !== PREVIEW_COUNT) throw new Error(`preview selected ${items} of ${PREVIEW_COUNT}`);
     console.log(
-      `${kind.padEnd(6)} preview of ${PREVIEW_COUNT} approved drafts: ${preview.toFixed(1)} ms (baseline listRecords ${baseline.toFixed(1)} ms, ratio ${(preview / baseline).toFixed(2)}x)${kind === 'sqlite' ? `  goal < 200 ms: ${preview < 200 ? 'met' : 'NOT met'}` : ''}`,
+      `${label.padEnd(8)} preview of ${PREVIEW_COUNT} approved drafts: ${preview.toFixed(1)} ms (baseline listRecords ${baseline.toFixed(1)} ms, ratio ${(preview / baseline).toFixed(2)}x)${kind === 'sqlite' && !postgres ? `  goal < 200 ms: ${preview < 200 ? 'met' : 'NOT met'}` : ''}`,
     );
     await world.close();
 
@@ -111,6 +127,7 @@ async function benchStore(kind: StoreKind, redis: TestRedis | undefined): Promis
       redisUrl: redis?.url,
       prefix: `bench-x-${Date.now()}`,
       env,
+      databaseUrl: await databaseUrl(),
     });
     await seed(world2, EXECUTE_COUNT, 'x');
     const startBase = performance.now();
@@ -124,7 +141,7 @@ async function benchStore(kind: StoreKind, redis: TestRedis | undefined): Promis
     if (result.counts.sent !== EXECUTE_COUNT)
       throw new Error(`executed ${result.counts.sent} of ${EXECUTE_COUNT}`);
     console.log(
-      `${kind.padEnd(6)} execute ${EXECUTE_COUNT}-item batch (log-only): ${exec.toFixed(0)} ms, ${(exec / EXECUTE_COUNT).toFixed(2)} ms/item (baseline ${EXECUTE_COUNT} durable putRecord ${base.toFixed(0)} ms, ratio ${(exec / base).toFixed(2)}x)`,
+      `${label.padEnd(8)} execute ${EXECUTE_COUNT}-item batch (log-only): ${exec.toFixed(0)} ms, ${(exec / EXECUTE_COUNT).toFixed(2)} ms/item (baseline ${EXECUTE_COUNT} durable putRecord ${base.toFixed(0)} ms, ratio ${(exec / base).toFixed(2)}x)`,
     );
     await world2.close();
   } finally {
@@ -137,6 +154,14 @@ if (REDIS_AVAILABLE) {
   const redis = await startRedis();
   try {
     await benchStore('redis', redis);
+    if (POSTGRES_AVAILABLE) {
+      const postgres = await startPostgres();
+      try {
+        await benchStore('redis', redis, postgres);
+      } finally {
+        await postgres.close();
+      }
+    } else console.log('redis+pg skipped: PostgreSQL is not installed');
   } finally {
     await redis.close();
   }

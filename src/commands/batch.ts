@@ -170,12 +170,16 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
         return 0;
       }
       case 'ramp': {
-        let status = gatekeeper.ramp();
+        let status = await gatekeeper.ramp();
         try {
           if (flags.incident)
-            status = gatekeeper.recordIncident(resolveActor(flags.by, ctx.env), flags.incident);
+            status = await gatekeeper.recordIncident(resolveActor(flags.by, ctx.env), flags.incident);
           if (flags.graduate)
-            status = gatekeeper.graduate(resolveActor(flags.by, ctx.env), flags.confirm, flags.note ?? null);
+            status = await gatekeeper.graduate(
+              resolveActor(flags.by, ctx.env),
+              flags.confirm,
+              flags.note ?? null,
+            );
         } catch (error) {
           return jsonRefusal(ctx, flags.json, error);
         }

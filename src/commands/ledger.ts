@@ -6,7 +6,6 @@ import { writeJson, writeLine } from '../cli/output.js';
 import { fetchGhlTaggedEmails } from '../runtime/adapters/ghl-contacts.js';
 import { MODES } from '../runtime/config.js';
 import { UsageError, UserError, errorMessage, type ExitCode } from '../runtime/errors.js';
-import { createAddressFacts } from '../runtime/services/address-facts.js';
 import {
   createExternalSends,
   sentLedgerOver,
@@ -113,7 +112,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   const runtime = await openRuntime(ctx, flags);
   try {
     const sends = createExternalSends({
-      ledger: sentLedgerOver(createAddressFacts(runtime.state, runtime.sentLog)),
+      ledger: sentLedgerOver(runtime.record.addresses),
       audit: runtime.audit,
     });
     let report: ImportSentReport;

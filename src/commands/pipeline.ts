@@ -119,7 +119,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     const mode = runtime.config.CAIO_MODE;
     const pipeline = createPipeline({
       state: runtime.state,
-      sentLog: runtime.sentLog,
+      record: runtime.record,
       leads: runtime.leads,
       queue: runtime.queue,
       webhooks: runtime.webhooks,

@@ -2,12 +2,15 @@
  * The Gatekeeper (SPEC 8): preview builds an immutable batch of approved drafts with a hash over what
  * will be sent; execute sends exactly that batch, once, under the dispatch lock.
  *
- * Collections: `batches` (written once at preview, never rewritten) and `batch_runs` (execution state).
- * Execute, in order: batch exists -> hash -> never started (or --resume of a started run) -> unexpired
- * -> two-person rule -> dispatch lock -> every item unchanged since preview -> one-time claim -> per
- * item: fence check, mark batched (CAS), dispatch through the sent log, mark sent/failed.
+ * The record remembers (batches, immutable once stored; runs with per-item state; the send ledger;
+ * the ramp), Redis coordinates (the dispatch lock with fencing, the one-time execute claim). Execute,
+ * in order: batch exists -> hash -> never started in the record (or --resume of a started run) ->
+ * unexpired -> two-person rule -> dispatch lock -> every item unchanged since preview -> ramp allowance
+ * (every host's sends today) -> one-time claim -> the run row in the record -> per item: fence check,
+ * mark batched (CAS), dispatch through the ledger (re-checks suppressions, sends and the ramp's daily
+ * limit right before the send), mark sent/failed. A run row in the record refuses a second execution
+ * even when the Redis claim is gone (FLUSHALL).
  */
-import { createAddressFacts } from './address-facts.js';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import { RefusedError, UserError } from '../errors.js';
@@ -31,20 +34,21 @@ import {
   type SelectableDraft,
 } from '../domain/queue/draft.js';
 import { transition, type DraftAction } from '../domain/queue/transitions.js';
-import { decideGraduation, rampStatus, type RampStatus } from '../domain/ramp.js';
+import { decideGraduation, rampStatus, tierLimit, type RampStatus } from '../domain/ramp.js';
+import type { RecordStore, Repos } from '../stores/record/record.js';
+import type { RunState } from '../stores/record/tables/gatekeeper-batches.js';
 import type { CasResult, Lock, StateStore, StoredRecord } from '../stores/state-store.js';
 import type { Dispatcher } from './dispatch.js';
-import { DRAFTS, type AuditSink } from './queue.js';
-import type { SentLog } from './sent-log.js';
+import { DRAFTS } from './queue.js';
 
-export const BATCHES = 'batches';
-export const BATCH_RUNS = 'batch_runs';
 export const DISPATCH_LOCK = 'dispatch';
 const CLAIM_NAMESPACE = 'batch-execute';
 
 export interface GatekeeperDeps {
+  /** The record: batches, runs, ledger, suppressions, ramp, audit. */
+  record: RecordStore;
+  /** Coordination: the dispatch lock with fencing and the one-time claim (and, until the queue moves to the record, the drafts). */
   state: StateStore;
-  sentLog: SentLog;
   dispatcher: Dispatcher;
   config: Pick<
     Config,
@@ -54,8 +58,7 @@ export interface GatekeeperDeps {
     | 'EMAIL_SEND_MODE'
     | 'EMAIL_WHITELIST'
   >;
-  audit?: AuditSink | undefined;
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Who triggers an outbound --live run may not execute its batch (off by default). */
   twoPersonRule?: boolean;
   /** Dispatch lock TTL; extended while a batch runs. A crashed holder blocks resume this long. */
@@ -97,67 +100,80 @@ export interface BatchSummary {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+function toRun(run: RunState): BatchRun {
+  return BatchRunSchema.parse(run);
+}
+
 export function createGatekeeper(deps: GatekeeperDeps) {
-  const { state, sentLog, dispatcher, config } = deps;
-  const addressFacts = createAddressFacts(state, sentLog);
+  const { record, state, dispatcher, config } = deps;
   const now = deps.now ?? Date.now;
   const lockTtlMs = deps.lockTtlMs ?? 30_000;
   const mode: SendMode = config.EMAIL_SEND_MODE;
-  const audit = (actor: string, action: string, subject: string, details?: unknown) =>
-    deps.audit?.append({ actor, action, subject, details });
+  const audit = (tx: Repos, actor: string, action: string, subject: string, details?: unknown) =>
+    tx.audit.append({ actor, action, subject, details });
 
-  function ramp(): RampStatus {
+  /** The ramp now, from the record: every host's sends (read inside a transaction to see a consistent count). */
+  async function rampIn(repos: Repos): Promise<RampStatus> {
     const at = now();
-    const tier = sentLog.rampTier();
+    const [tier, days] = await Promise.all([
+      repos.ramp.tier(),
+      repos.ramp.days(iso(at - 60 * DAY_MS).slice(0, 10)),
+    ]);
     return rampStatus({
       startLimit: config.RAMP_START_DAILY_LIMIT,
       cleanDaysToGraduate: config.RAMP_CLEAN_DAYS_TO_GRADUATE,
       tier: tier.tier,
       graduatedOn: tier.graduatedOn,
-      days: sentLog.rampDays(iso(at - 60 * DAY_MS).slice(0, 10)),
+      days,
       today: iso(at).slice(0, 10),
     });
   }
 
-  function graduate(actor: string, confirmed: boolean, note: string | null = null) {
-    const status = ramp();
-    const decision = decideGraduation(status, config.RAMP_START_DAILY_LIMIT, confirmed);
-    if (!decision.ok)
-      throw new RefusedError(
-        decision.message,
-        'ramp_not_eligible',
-        'Check the ramp status for the clean-day count.',
-      );
-    sentLog.recordGraduation(decision.tier, actor, note, now());
-    audit(actor, 'ramp.graduate', `tier-${decision.tier}`, {
-      from: status.tier,
-      daily_limit: decision.daily_limit,
-      note,
+  const ramp = (): Promise<RampStatus> => rampIn(record);
+
+  async function graduate(
+    actor: string,
+    confirmed: boolean,
+    note: string | null = null,
+  ): Promise<RampStatus> {
+    await record.transaction(async (tx) => {
+      await tx.ledger.lockRamp();
+      const status = await rampIn(tx);
+      const decision = decideGraduation(status, config.RAMP_START_DAILY_LIMIT, confirmed);
+      if (!decision.ok)
+        throw new RefusedError(
+          decision.message,
+          'ramp_not_eligible',
+          'Check the ramp status for the clean-day count.',
+        );
+      await tx.ramp.recordGraduation(decision.tier, actor, note, now());
+      await audit(tx, actor, 'ramp.graduate', `tier-${decision.tier}`, {
+        from: status.tier,
+        daily_limit: decision.daily_limit,
+        note,
+      });
     });
     return ramp();
   }
 
-  function recordIncident(actor: string, note: string): RampStatus {
-    sentLog.recordIncident(actor, note, now());
-    audit(actor, 'ramp.incident', 'ramp', { note });
+  async function recordIncident(actor: string, note: string): Promise<RampStatus> {
+    await record.transaction(async (tx) => {
+      await tx.ramp.recordIncident(actor, note, now());
+      await audit(tx, actor, 'ramp.incident', 'ramp', { note });
+    });
     return ramp();
   }
 
   async function loadBatch(id: string): Promise<Batch> {
-    const record = await state.getRecord(BATCHES, id);
-    if (!record) {
+    const stored = await record.batches.get(id);
+    if (stored === undefined) {
       throw new UserError(`No batch with id "${id}"`, {
         exitCode: 1,
         code: 'batch_not_found',
         nextStep: 'List the batches, or preview a new one.',
       });
     }
-    return BatchSchema.parse(record.value);
-  }
-
-  async function loadRun(id: string): Promise<StoredRecord<BatchRun> | undefined> {
-    const record = await state.getRecord(BATCH_RUNS, id);
-    return record ? { ...record, value: BatchRunSchema.parse(record.value) } : undefined;
+    return BatchSchema.parse(stored);
   }
 
   async function preview(scope: PreviewScope, actor: string, options: PreviewOptions = {}): Promise<Batch> {
@@ -167,78 +183,83 @@ export function createGatekeeper(deps: GatekeeperDeps) {
     const records = scope.ids
       ? [...(await state.getRecords(DRAFTS, scope.ids)).values()]
       : await state.listRecords(DRAFTS);
-    for (const record of records) {
+    for (const stored of records) {
       // Cheap status check first: only approved drafts are validated (explicit ids: all, to explain).
-      if (!scope.ids && (record.value as { status?: unknown } | null)?.status !== 'approved') continue;
-      const parsed = SelectableDraftSchema.safeParse(record.value);
+      if (!scope.ids && (stored.value as { status?: unknown } | null)?.status !== 'approved') continue;
+      const parsed = SelectableDraftSchema.safeParse(stored.value);
       if (!parsed.success) continue;
-      versions.set(parsed.data.id, record.version);
+      versions.set(parsed.data.id, stored.version);
       drafts.push(parsed.data);
     }
-    const facts = await addressFacts.lookup(drafts.map((d) => d.canonical_email));
-    const rampNow = ramp();
-    const selection = selectBatch({
-      drafts,
-      requestedIds: scope.ids,
-      motion: scope.motion,
-      suppressed: facts.suppressed,
-      sent: facts.sent,
-      mode,
-      whitelist: config.EMAIL_WHITELIST,
-      remainingAllowance: rampNow.remaining_today,
-    });
-    const items: BatchItem[] = selection.items.map((draft) => ({
-      draft_id: draft.id,
-      email: draft.lead.email,
-      canonical_email: draft.canonical_email,
-      subject: draft.subject,
-      body_sha256: draft.body_sha256 ?? sha256Hex(draft.body),
-      version: versions.get(draft.id) ?? 0,
-      motion: draft.motion,
-    }));
-    const batch: Batch = {
-      id: `b_${at.toString(36)}_${randomBytes(4).toString('hex')}`,
-      hash: batchHash(mode, items),
-      mode,
-      scope: { motion: scope.ids ? null : (scope.motion ?? 'all'), ids: scope.ids ? [...scope.ids] : null },
-      created_at: iso(at),
-      expires_at: iso(at + config.GATEKEEPER_BATCH_TTL_SECONDS * 1000),
-      previewed_by: actor,
-      triggered_by: options.triggeredBy ?? null,
-      ramp: {
-        tier: rampNow.tier,
-        daily_limit: rampNow.daily_limit,
-        remaining_today: rampNow.remaining_today,
-      },
-      items,
-      excluded: selection.excluded,
+    const build = async (repos: Repos): Promise<Batch> => {
+      const facts = await repos.addresses.lookup(drafts.map((d) => d.canonical_email));
+      const suppressed = new Map<string, string>();
+      for (const [canonical, row] of facts.suppressed) suppressed.set(canonical, row.reason);
+      const rampNow = await rampIn(repos);
+      const selection = selectBatch({
+        drafts,
+        requestedIds: scope.ids,
+        motion: scope.motion,
+        suppressed,
+        sent: facts.sent,
+        mode,
+        whitelist: config.EMAIL_WHITELIST,
+        remainingAllowance: rampNow.remaining_today,
+      });
+      const items: BatchItem[] = selection.items.map((draft) => ({
+        draft_id: draft.id,
+        email: draft.lead.email,
+        canonical_email: draft.canonical_email,
+        subject: draft.subject,
+        body_sha256: draft.body_sha256 ?? sha256Hex(draft.body),
+        version: versions.get(draft.id) ?? 0,
+        motion: draft.motion,
+      }));
+      return {
+        id: `b_${at.toString(36)}_${randomBytes(4).toString('hex')}`,
+        hash: batchHash(mode, items),
+        mode,
+        scope: { motion: scope.ids ? null : (scope.motion ?? 'all'), ids: scope.ids ? [...scope.ids] : null },
+        created_at: iso(at),
+        expires_at: iso(at + config.GATEKEEPER_BATCH_TTL_SECONDS * 1000),
+        previewed_by: actor,
+        triggered_by: options.triggeredBy ?? null,
+        ramp: {
+          tier: rampNow.tier,
+          daily_limit: rampNow.daily_limit,
+          remaining_today: rampNow.remaining_today,
+        },
+        items,
+        excluded: selection.excluded,
+      };
     };
-    if (options.persist === false) return batch;
-    // An empty batch would be stored and "executed" for nothing: refuse it, saying why it is empty.
-    if (items.length === 0) {
-      const reasons = new Map<string, number>();
-      for (const excluded of selection.excluded)
-        reasons.set(excluded.reason, (reasons.get(excluded.reason) ?? 0) + 1);
-      const why =
-        reasons.size === 0
-          ? 'no approved drafts in scope'
-          : `every draft in scope was excluded (${[...reasons].map(([reason, n]) => `${n} ${reason}`).join(', ')})`;
-      refuse(
-        'empty_preview',
-        `Nothing to preview: ${why}; no batch was stored`,
-        'Approve drafts first, then preview again.',
-      );
-    }
-    const stored = await state.compareAndSet(BATCHES, batch.id, 0, batch);
-    if (!stored.ok) throw new Error(`batch id collision: ${batch.id}`);
-    audit(actor, 'batch.preview', batch.id, {
-      hash: batch.hash,
-      mode,
-      items: items.length,
-      excluded: selection.excluded.length,
-      expires_at: batch.expires_at,
+    if (options.persist === false) return build(record);
+    // Under the ramp lock: the allowance seen is every host's, and the batch and its audit row commit together.
+    return record.transaction(async (tx) => {
+      await tx.ledger.lockRamp();
+      const batch = await build(tx);
+      if (batch.items.length === 0) {
+        const reasons = [...new Set(batch.excluded.map((e) => e.reason))].join(', ');
+        refuse(
+          'empty_preview',
+          batch.excluded.length > 0
+            ? `Nothing to send: all ${batch.excluded.length} draft(s) in scope were excluded (${reasons}); no batch was stored`
+            : 'Nothing to send: no approved drafts in scope; no batch was stored',
+          batch.excluded.some((e) => e.reason === 'ramp_limit')
+            ? "The ramp's allowance for today is used: try again tomorrow, or graduate the ramp when it is eligible."
+            : 'Approve drafts first, then preview again.',
+        );
+      }
+      if (!(await tx.batches.insert(batch))) throw new Error(`batch id collision: ${batch.id}`);
+      await audit(tx, actor, 'batch.preview', batch.id, {
+        hash: batch.hash,
+        mode,
+        items: batch.items.length,
+        excluded: batch.excluded.length,
+        expires_at: batch.expires_at,
+      });
+      return batch;
     });
-    return batch;
   }
 
   function refuse(code: string, message: string, nextStep: string): never {
@@ -253,10 +274,10 @@ export function createGatekeeper(deps: GatekeeperDeps) {
   ): Promise<ExecuteResult> {
     const resume = options.resume ?? false;
     const batch = await loadBatch(batchId);
-    const before = await loadRun(batchId);
+    const before = await record.batches.run(batchId);
     const ruled = checkExecution({
       batch,
-      run: before?.value,
+      run: before ? toRun(before) : undefined,
       hash,
       actor,
       now: now(),
@@ -289,12 +310,12 @@ export function createGatekeeper(deps: GatekeeperDeps) {
 
   /**
    * The ramp is checked again under the dispatch lock: a preview keeps within the allowance it saw,
-   * but two batches previewed the same day would together exceed it. Log-only dispatches send
-   * nothing and do not count.
+   * but two batches previewed the same day (on any host) would together exceed it. Each send checks
+   * once more in the ledger. Log-only dispatches send nothing and do not count.
    */
-  function checkAllowance(batch: Batch, toSend: number): void {
-    if (mode === 'log-only' || toSend === 0) return;
-    const status = ramp();
+  async function checkAllowance(batch: Batch, toSend: number): Promise<RampStatus> {
+    const status = await ramp();
+    if (mode === 'log-only' || toSend === 0) return status;
     if (toSend > status.remaining_today) {
       refuse(
         'ramp_limit',
@@ -302,6 +323,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
         'Preview again (the new batch keeps within what is left today), or graduate the ramp when it is eligible.',
       );
     }
+    return status;
   }
 
   async function executeLocked(
@@ -312,19 +334,20 @@ export function createGatekeeper(deps: GatekeeperDeps) {
   ): Promise<ExecuteResult> {
     const ids = batch.items.map((item) => item.draft_id);
     let records = await state.getRecords(DRAFTS, ids);
-    let runRecord = await loadRun(batch.id);
+    let run = await record.batches.run(batch.id);
+    let rampNow: RampStatus;
     if (!resume) {
-      if (runRecord) {
+      if (run) {
         refuse(
           'already_executed',
-          `Batch ${batch.id} was already executed by ${runRecord.value.executed_by}`,
+          `Batch ${batch.id} was already executed by ${run.executed_by}`,
           'Preview a new batch.',
         );
       }
       const changed = batch.items.flatMap((item) => {
-        const record = records.get(item.draft_id);
-        const draft = record ? DraftSchema.safeParse(record.value) : undefined;
-        if (record && draft?.success && record.version === item.version && draft.data.status === 'approved')
+        const stored = records.get(item.draft_id);
+        const draft = stored ? DraftSchema.safeParse(stored.value) : undefined;
+        if (stored && draft?.success && stored.version === item.version && draft.data.status === 'approved')
           return [];
         return [`${item.draft_id} (${draft?.success ? `now ${draft.data.status}` : 'deleted'})`];
       });
@@ -335,7 +358,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
           'Preview again to get a batch of what is approved now.',
         );
       }
-      checkAllowance(batch, batch.items.length);
+      rampNow = await checkAllowance(batch, batch.items.length);
       const claim = await state.claimOnce(CLAIM_NAMESPACE, batch.id, `${actor}:${lock.fence}`);
       if (!claim.claimed)
         refuse(
@@ -343,47 +366,52 @@ export function createGatekeeper(deps: GatekeeperDeps) {
           `Batch ${batch.id} was already executed (claimed by ${claim.by})`,
           'Preview a new batch.',
         );
-      const run: BatchRun = {
-        batch_id: batch.id,
-        status: 'executing',
-        executed_by: actor,
-        started_at: iso(now()),
-        finished_at: null,
-        counts: { sent: 0, failed: 0, skipped: 0, unknown: 0 },
-        resumes: 0,
-      };
-      const created = await state.compareAndSet(BATCH_RUNS, batch.id, 0, run);
-      if (!created.ok)
-        refuse('already_executed', `Batch ${batch.id} was already executed`, 'Preview a new batch.');
-      runRecord = created.record as StoredRecord<BatchRun>;
-      audit(actor, 'batch.execute', batch.id, { hash: batch.hash, mode, items: batch.items.length });
+      // The record, not only the claim, knows the batch ran: after FLUSHALL the run row still refuses.
+      run = await record.transaction(async (tx) => {
+        const started = await tx.batches.startRun(batch, actor);
+        if (!started) return undefined;
+        await audit(tx, actor, 'batch.execute', batch.id, {
+          hash: batch.hash,
+          mode,
+          items: batch.items.length,
+        });
+        return started;
+      });
+      if (!run) refuse('already_executed', `Batch ${batch.id} was already executed`, 'Preview a new batch.');
     } else {
-      if (!runRecord || runRecord.value.status !== 'executing') {
+      if (!run || run.status !== 'executing') {
         refuse(
           'not_started',
           `Batch ${batch.id} has no interrupted run to resume`,
           'List the batches to see its status.',
         );
       }
-      checkAllowance(batch, batch.items.filter((item) => sentLog.get(item.draft_id) === undefined).length);
-      const resumed = await state.compareAndSet(BATCH_RUNS, batch.id, runRecord.version, {
-        ...runRecord.value,
-        resumes: runRecord.value.resumes + 1,
+      const recorded = new Set((await record.ledger.forBatch(batch.id)).map((row) => row.draft_id));
+      rampNow = await checkAllowance(
+        batch,
+        batch.items.filter((item) => !recorded.has(item.draft_id)).length,
+      );
+      const current = run;
+      run = await record.transaction(async (tx) => {
+        const resumed = await tx.batches.updateRun(current, { resumes: current.resumes + 1 });
+        if (resumed)
+          await audit(tx, actor, 'batch.resume', batch.id, {
+            hash: batch.hash,
+            already_recorded: recorded.size,
+          });
+        return resumed;
       });
-      if (!resumed.ok)
+      if (!run)
         refuse(
           'dispatch_locked',
           `Batch ${batch.id} is being resumed by someone else`,
           'Wait, then check the batch list.',
         );
-      runRecord = resumed.record as StoredRecord<BatchRun>;
-      audit(actor, 'batch.resume', batch.id, {
-        hash: batch.hash,
-        already_recorded: sentLog.countForBatch(batch.id),
-      });
       records = await state.getRecords(DRAFTS, ids);
     }
 
+    const dailyLimit =
+      mode === 'log-only' ? undefined : tierLimit(config.RAMP_START_DAILY_LIMIT, rampNow.tier);
     const outcomes: ItemOutcome[] = [];
     let lastExtend = now();
     let heldLock = lock;
@@ -395,32 +423,39 @@ export function createGatekeeper(deps: GatekeeperDeps) {
         lastExtend = now();
       }
       if (!(await state.checkFence(DISPATCH_LOCK, heldLock.fence))) return lost(batch, actor, outcomes);
-      outcomes.push(await executeItem(batch, item, records.get(item.draft_id), actor));
+      outcomes.push(await executeItem(batch, item, records.get(item.draft_id), actor, dailyLimit));
     }
     const counts = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
     for (const outcome of outcomes) counts[outcome.status] += 1;
-    const finished: BatchRun = { ...runRecord.value, status: 'executed', finished_at: iso(now()), counts };
-    await state.compareAndSet(BATCH_RUNS, batch.id, runRecord.version, finished);
-    audit(actor, 'batch.executed', batch.id, { counts, resumes: runRecord.value.resumes });
+    const finalRun = run;
+    await record.transaction(async (tx) => {
+      await tx.batches.updateRun(finalRun, { status: 'executed', finished_at: iso(now()), counts });
+      await audit(tx, actor, 'batch.executed', batch.id, { counts, resumes: finalRun.resumes });
+    });
     return { batch_id: batch.id, executed_by: actor, resumed: resume, counts, items: outcomes };
   }
 
-  function lost(batch: Batch, actor: string, outcomes: ItemOutcome[]): never {
-    audit(actor, 'batch.lock_lost', batch.id, { dispatched: outcomes.length });
+  async function lost(batch: Batch, actor: string, outcomes: ItemOutcome[]): Promise<never> {
+    await record.audit.append({
+      actor,
+      action: 'batch.lock_lost',
+      subject: batch.id,
+      details: { dispatched: outcomes.length },
+    });
     refuse(
       'lock_lost',
       `Lost the dispatch lock after ${outcomes.length} of ${batch.items.length} items of batch ${batch.id}; stopped`,
-      `Resume batch ${batch.id} (hash ${batch.hash}) to send what is left.`,
+      'Resume the batch (execute it again with resume).',
     );
   }
 
   /** Move a draft with CAS; on a race re-read once. Returns the new record or undefined. */
   async function move(
     id: string,
-    record: StoredRecord,
+    stored: StoredRecord,
     action: DraftAction,
   ): Promise<StoredRecord | undefined> {
-    let current: StoredRecord | undefined = record;
+    let current: StoredRecord | undefined = stored;
     for (let attempt = 0; attempt < 3 && current; attempt += 1) {
       const draft = DraftSchema.parse(current.value);
       const result = transition(draft, action);
@@ -435,20 +470,24 @@ export function createGatekeeper(deps: GatekeeperDeps) {
   async function executeItem(
     batch: Batch,
     item: BatchItem,
-    record: StoredRecord | undefined,
+    stored: StoredRecord | undefined,
     actor: string,
+    dailyLimit: number | undefined,
   ): Promise<ItemOutcome> {
-    const skip = (detail: string): ItemOutcome => ({ draft_id: item.draft_id, status: 'skipped', detail });
-    if (!record) return skip('draft no longer exists');
-    let draft = DraftSchema.parse(record.value);
-    let current: StoredRecord = record;
-    if (draft.status === 'approved' && record.version === item.version) {
-      const moved = await move(item.draft_id, record, { type: 'batch', batchId: batch.id, at: iso(now()) });
+    const skip = async (detail: string): Promise<ItemOutcome> => {
+      await record.batches.setItem(batch.id, item.draft_id, 'skipped', detail);
+      return { draft_id: item.draft_id, status: 'skipped', detail };
+    };
+    if (!stored) return skip('draft no longer exists');
+    let draft = DraftSchema.parse(stored.value);
+    let current: StoredRecord = stored;
+    if (draft.status === 'approved' && stored.version === item.version) {
+      const moved = await move(item.draft_id, stored, { type: 'batch', batchId: batch.id, at: iso(now()) });
       if (!moved) return skip('changed while the batch was starting');
       current = moved;
       draft = DraftSchema.parse(moved.value);
     } else if (draft.batch_id === batch.id && (draft.status === 'sent' || draft.status === 'failed')) {
-      const row = sentLog.get(item.draft_id);
+      const row = await record.ledger.get(item.draft_id);
       return {
         draft_id: item.draft_id,
         status: row?.status === 'unknown' ? 'unknown' : draft.status,
@@ -459,7 +498,13 @@ export function createGatekeeper(deps: GatekeeperDeps) {
     }
     if (sha256Hex(draft.body) !== item.body_sha256 || draft.subject !== item.subject)
       return skip('content differs from the preview');
-    const outcome = await dispatcher.dispatchItem({ batchId: batch.id, draft, actor });
+    const outcome = await dispatcher.dispatchItem({
+      batchId: batch.id,
+      draft,
+      actor,
+      dailyLimit,
+      also: (tx, result) => tx.batches.setItem(batch.id, item.draft_id, result.status, result.detail),
+    });
     const at = iso(now());
     const next: DraftAction | undefined =
       outcome.status === 'sent'
@@ -475,20 +520,14 @@ export function createGatekeeper(deps: GatekeeperDeps) {
     return outcome;
   }
 
-  async function list(): Promise<BatchSummary[]> {
-    const [batches, runs] = await Promise.all([state.listRecords(BATCHES), state.listRecords(BATCH_RUNS)]);
-    const runById = new Map<string, BatchRun>();
-    for (const record of runs) {
-      const parsed = BatchRunSchema.safeParse(record.value);
-      if (parsed.success) runById.set(record.id, parsed.data);
-    }
+  async function list(limit = 200): Promise<BatchSummary[]> {
     const at = now();
     const out: BatchSummary[] = [];
-    for (const record of batches) {
-      const parsed = BatchSchema.safeParse(record.value);
+    for (const row of await record.batches.list(limit)) {
+      const parsed = BatchSchema.safeParse(row.batch);
       if (!parsed.success) continue;
       const b = parsed.data;
-      const run = runById.get(b.id);
+      const run = row.run ? toRun(row.run) : undefined;
       out.push({
         id: b.id,
         hash: b.hash,
@@ -502,17 +541,19 @@ export function createGatekeeper(deps: GatekeeperDeps) {
         run: run ?? null,
       });
     }
-    return out.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+    return out;
   }
 
   async function get(id: string) {
     const batch = await loadBatch(id);
-    const run = await loadRun(id);
+    const run = await record.batches.run(id);
+    const parsed = run ? toRun(run) : undefined;
     return {
       batch,
-      status: batchStatus(batch, run?.value, now()),
-      run: run?.value ?? null,
-      sent: sentLog.forBatch(id),
+      status: batchStatus(batch, parsed, now()),
+      run: parsed ?? null,
+      items: await record.batches.items(id),
+      sent: await record.ledger.forBatch(id),
     };
   }
 

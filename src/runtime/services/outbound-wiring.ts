@@ -9,21 +9,19 @@ import { createRubric } from '../domain/rubric/index.js';
 import { DEFAULT_REJECTION_TAXONOMY } from '../domain/queue/draft.js';
 import type { RampStatus } from '../domain/ramp.js';
 import { errorMessage } from '../errors.js';
+import { hostname } from 'node:os';
 import type { RecordStore } from '../stores/record/record.js';
 import type { StateStore } from '../stores/state-store.js';
-import type { SqliteDatabase } from '../stores/sqlite/database.js';
 import type { ItemOutcome } from '../domain/gatekeeper/batch.js';
-import { legacyAddressBook, recordAddressBook } from './address-book.js';
+import { recordAddressBook } from './address-book.js';
 import { draftsFromRecord } from './drafts-bridge.js';
 import { createDispatcher, createLazyDispatcher, type DispatchRequest } from './dispatch.js';
 import { createGatekeeper, type Gatekeeper } from './gatekeeper.js';
 import { createQueueService, type AuditSink, type QueueService, type ScoreFn } from './queue.js';
 import { loadRubricConfig } from './rubric-config.js';
-import { createSentLog, type SentLog } from './sent-log.js';
 import { traceMethods, type SpanPort } from './traced.js';
 
 export interface OutboundServices {
-  sentLog: SentLog;
   queue: QueueService;
   gatekeeper: Gatekeeper;
   ramp: RampService;
@@ -65,9 +63,8 @@ function rubricScoring(goldenSetDir: string | undefined): { score: ScoreFn; taxo
 export function createOutboundServices(
   deps: {
     config: Config;
-    /** The record: drafts and decisions (the queue), read by the Gatekeeper through a bridge for now. */
+    /** The record: drafts and decisions, suppressions and sends, batches, ledger, ramp, audit. */
     record: RecordStore;
-    db: SqliteDatabase;
     state: StateStore;
     audit?: AuditSink | undefined;
     /** Each dispatch leaves a trace envelope. */
@@ -75,15 +72,13 @@ export function createOutboundServices(
   },
   options: OutboundOptions = {},
 ): OutboundServices {
-  const { config, db, state, audit, record } = deps;
+  const { config, record, state } = deps;
   const now = options.now ?? Date.now;
-  const sentLog = createSentLog(db);
   const { score, taxonomy } = rubricScoring(options.goldenSetDir);
-  const addresses = recordAddressBook(legacyAddressBook(state, sentLog));
-  const queue = createQueueService({ record, addresses, config, score, taxonomy, now });
+  const queue = createQueueService({ record, addresses: recordAddressBook, config, score, taxonomy, now });
   const dispatcher = traceMethods(
     createLazyDispatcher(config.EMAIL_SEND_MODE, () =>
-      createDispatcher({ sentLog, adapters: createAdapters(config), audit, now }),
+      createDispatcher({ record, adapters: createAdapters(config), now, host: hostname() }),
     ),
     deps.traces,
     {
@@ -96,11 +91,11 @@ export function createOutboundServices(
     },
   );
   const gatekeeper = createGatekeeper({
+    record,
+    // Drafts are in the record; the Gatekeeper still reads them through the state-store bridge.
     state: draftsFromRecord(state, record),
-    sentLog,
     dispatcher,
     config,
-    audit,
     now,
     twoPersonRule: options.twoPersonRule ?? false,
   });
@@ -109,5 +104,5 @@ export function createOutboundServices(
     graduate: async (actor, confirmed, note) => gatekeeper.graduate(actor, confirmed, note ?? null),
     recordIncident: async (actor, note) => gatekeeper.recordIncident(actor, note),
   };
-  return { sentLog, queue, gatekeeper, ramp };
+  return { queue, gatekeeper, ramp };
 }

@@ -8,7 +8,6 @@ import { emptyFacts, factsFromEvent } from '../domain/pipeline/enrichment.js';
 import { canonicalEmail } from '../domain/canonical-email.js';
 import { RefusedError } from '../errors.js';
 import type { StateStore } from '../stores/state-store.js';
-import { createAddressFacts } from './address-facts.js';
 import type { LeadService } from './leads.js';
 import {
   createPipelineService,
@@ -20,7 +19,7 @@ import {
 } from './pipeline.js';
 import { createTemplateSource, templatesDir } from './pipeline-templates.js';
 import { DRAFTS, type AuditSink, type QueueService } from './queue.js';
-import type { SentLog } from './sent-log.js';
+import type { RecordStore } from '../stores/record/record.js';
 import type { TraceWriter } from './traces.js';
 import type { WebhookStore } from './webhook-store.js';
 
@@ -34,7 +33,8 @@ export function leadSourceOver(leads: Pick<LeadService, 'list'>): PipelineLeadSo
       let after: string | undefined;
       for (;;) {
         const page = await leads.list({ limit: PAGE, ...(after === undefined ? {} : { after }) });
-        for (const lead of page.leads) if (source === 'all' || lead.sources.includes(source)) found.push(lead);
+        for (const lead of page.leads)
+          if (source === 'all' || lead.sources.includes(source)) found.push(lead);
         if (page.next === null) break;
         after = page.next;
       }
@@ -53,7 +53,11 @@ export function factsOverWebhooks(webhooks: Pick<WebhookStore, 'list' | 'get'>):
         const ids: number[] = [];
         let after: number | undefined;
         for (;;) {
-          const page = await webhooks.list({ source, limit: PAGE, ...(after === undefined ? {} : { after }) });
+          const page = await webhooks.list({
+            source,
+            limit: PAGE,
+            ...(after === undefined ? {} : { after }),
+          });
           for (const event of page.events) if (event.status !== 'quarantined') ids.push(event.id);
           if (page.next === null) break;
           after = page.next;
@@ -103,7 +107,7 @@ export function draftSinkOver(
 
 export interface PipelineWiring {
   state: StateStore;
-  sentLog: SentLog;
+  record: RecordStore;
   leads: Pick<LeadService, 'list'>;
   queue: Pick<QueueService, 'add'>;
   webhooks: Pick<WebhookStore, 'list' | 'get'>;
@@ -119,7 +123,14 @@ export function createPipeline(wiring: PipelineWiring): PipelineService {
   const deps: PipelineDeps = {
     leads: leadSourceOver(wiring.leads),
     facts: factsOverWebhooks(wiring.webhooks),
-    addresses: createAddressFacts(state, wiring.sentLog),
+    addresses: {
+      async lookup(canonicals) {
+        const found = await wiring.record.addresses.lookup(canonicals);
+        const suppressed = new Map<string, string>();
+        for (const [canonical, fact] of found.suppressed) suppressed.set(canonical, fact.reason);
+        return { suppressed, sent: found.sent };
+      },
+    },
     drafts: draftSinkOver(wiring.queue, state),
     templates: createTemplateSource(templatesDir(wiring.goldenSetDir)),
     ...(wiring.audit ? { audit: wiring.audit } : {}),

@@ -32,7 +32,6 @@ import { createReplayService, type ReplayService } from './replay.js';
 import { createReplayStore, type ReplayStore } from './replay-store.js';
 import { defaultGoldenSetDir } from './rubric-config.js';
 import { createScorecardService, type ScorecardService } from './scorecard.js';
-import type { SentLog } from './sent-log.js';
 import { createTraceWriter, type TraceWriter } from './traces.js';
 import { replaySummary, tracedOutbound } from './traced-services.js';
 import { traceMethods } from './traced.js';
@@ -58,8 +57,6 @@ export interface Runtime {
   leads: LeadService;
   /** Gatekeeper batches, dispatch and ramp (SPEC 8). */
   gatekeeper: Gatekeeper;
-  /** SQLite system of record of what was sent and what is suppressed. */
-  sentLog: SentLog;
   /** Send ramp: `status()`, `graduate(actor, confirmed)`, `recordIncident(actor, note)`. */
   ramp: RampService;
   /** Replay gate (SPEC 9): `runGate()` runs and stores a run in `db`; `last()`, `history({since, until})`. */
@@ -140,7 +137,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   );
   const outbound = tracedOutbound(
     createOutboundServices(
-      { config, record, db, state, audit, traces },
+      { config, record, state, audit, traces },
       { now: options.now, twoPersonRule: options.twoPersonRule ?? config.GATEKEEPER_TWO_PERSON_RULE },
     ),
     traces,
@@ -172,15 +169,23 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       replays,
       goldenSet: defaultGoldenSetDir(),
       queue: outbound.queue,
-      sentLog: outbound.sentLog,
+      sentLog: { rampDays: (sinceDay) => record.ramp.days(sinceDay) },
       audit,
       now: options.now,
     }),
     ...outbound,
-    pipeline: createPipeline({ ...outbound, leads, state, webhooks, audit, traces }),
+    pipeline: createPipeline({ ...outbound, leads, record, state, webhooks, audit, traces }),
     campaigns: createCampaignService({ config, audit }),
     notifier,
-    meetingPrep: createMeetingPrepService({ config, state, webhooks, audit, now: options.now, ...outbound, leads }),
+    meetingPrep: createMeetingPrepService({
+      config,
+      state,
+      webhooks,
+      audit,
+      now: options.now,
+      ...outbound,
+      leads,
+    }),
     leads,
     async close() {
       if (closed) return;

@@ -29,7 +29,8 @@ export interface ScorecardSources {
         metrics(): Promise<{ aging: { p95_minutes: number; pending: number } }>;
       }
     | undefined;
-  sentLog?: { rampDays(sinceDay: string): { day: string; sent: number; failed: number }[] } | undefined;
+  sentLog?:
+    { rampDays(sinceDay: string): Promise<{ day: string; sent: number; failed: number }[]> } | undefined;
   audit?:
     | {
         tail(n: number): ScorecardAuditRow[];

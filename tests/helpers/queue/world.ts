@@ -1,20 +1,21 @@
 /**
- * A complete queue + Gatekeeper stack over a real store, for integration tests and workers: the record
- * in a temp folder (SQLite caio.db: drafts, audit, sent log) plus either the embedded coordination
- * store (coordination.db) or a Redis state store under a unique key prefix.
+ * A complete queue + Gatekeeper stack over real stores, for integration tests and workers: the record
+ * (SQLite `caio.db` in the temp dir, or a PostgreSQL database when `databaseUrl` is given) and the
+ * coordination store (embedded in `coordination.db`, or Redis under a unique key prefix).
  */
 import { join } from 'node:path';
 import { createAdapters } from '../../../src/runtime/adapters/index.js';
 import type { Adapters } from '../../../src/runtime/adapters/types.js';
 import { parseConfig, type Config } from '../../../src/runtime/config.js';
+import { verifyAuditChain } from '../../../src/runtime/domain/audit-chain.js';
 import { createAuditLog } from '../../../src/runtime/services/audit.js';
 import { createDispatcher } from '../../../src/runtime/services/dispatch.js';
 import { createGatekeeper } from '../../../src/runtime/services/gatekeeper.js';
-import { legacyAddressBook, recordAddressBook } from '../../../src/runtime/services/address-book.js';
+import { recordAddressBook } from '../../../src/runtime/services/address-book.js';
 import { draftsFromRecord } from '../../../src/runtime/services/drafts-bridge.js';
 import { createQueueService } from '../../../src/runtime/services/queue.js';
-import { createSentLog } from '../../../src/runtime/services/sent-log.js';
 import { createRecordStore } from '../../../src/runtime/stores/record/record.js';
+import { auditRowSchema } from '../../../src/runtime/stores/record/tables/audit.js';
 import { coordinationPath, openDatabase } from '../../../src/runtime/stores/sqlite/database.js';
 import { createRedisStateStore } from '../../../src/runtime/stores/redis/redis-state-store.js';
 import { createSqliteStateStore } from '../../../src/runtime/stores/sqlite/sqlite-state-store.js';
@@ -28,19 +29,28 @@ export interface WorldOptions {
   dir: string;
   redisUrl?: string | undefined;
   prefix?: string | undefined;
+  /** The record on PostgreSQL (a database of the test server); default SQLite in `dir`. */
+  databaseUrl?: string | undefined;
   env?: Record<string, string>;
   now?: () => number;
   lockTtlMs?: number;
   twoPersonRule?: boolean;
+  host?: string;
   wrapEmail?: (adapters: Adapters) => Adapters;
 }
 
 export async function makeWorld(options: WorldOptions) {
-  const config: Config = parseConfig({ HIVE_DIR: options.dir, ...options.env });
-  const record = await createRecordStore({ HIVE_DIR: options.dir }, options.now ? { now: options.now } : {});
-  // The record's own connection: never a second one on caio.db in this process.
-  const db = record.db.sqlite ?? openDatabase(join(options.dir, 'caio.db'));
-  const coordination = options.kind === 'redis' ? undefined : openDatabase(coordinationPath(options.dir));
+  const config: Config = parseConfig({
+    HIVE_DIR: options.dir,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.env,
+  });
+  const now = options.now ?? Date.now;
+  const record = await createRecordStore(config, { now });
+  // Code not yet on the record (the old audit log) shares the record's SQLite connection, or keeps a
+  // local file beside a PostgreSQL record (as the runtime does).
+  const local = record.db.sqlite ?? openDatabase(join(options.dir, 'caio.db'));
+  const coordination = openDatabase(coordinationPath(options.dir));
   let state: StateStore;
   if (options.kind === 'redis') {
     if (!options.redisUrl || !options.prefix) throw new Error('redis world needs redisUrl and prefix');
@@ -48,22 +58,19 @@ export async function makeWorld(options: WorldOptions) {
     await redis.connect();
     state = redis;
   } else {
-    state = createSqliteStateStore(coordination ?? db, config, options.now ? { now: options.now } : {});
+    state = createSqliteStateStore(coordination, config, options.now ? { now: options.now } : {});
   }
-  const now = options.now ?? Date.now;
-  const audit = createAuditLog(db, { now });
-  const sentLog = createSentLog(db);
+  const audit = createAuditLog(local, { now });
   const baseAdapters = createAdapters(config, { timeoutMs: 2_000, retries: 1, backoffMs: 10 });
   const adapters = options.wrapEmail ? options.wrapEmail(baseAdapters) : baseAdapters;
-  const dispatcher = createDispatcher({ sentLog, adapters, audit, now });
-  const addresses = recordAddressBook(legacyAddressBook(state, sentLog));
+  const dispatcher = createDispatcher({ record, adapters, now, host: options.host });
+  const addresses = recordAddressBook;
   const queue = createQueueService({ record, addresses, config, now });
   const gatekeeper = createGatekeeper({
+    record,
     state: draftsFromRecord(state, record),
-    sentLog,
     dispatcher,
     config,
-    audit,
     now,
     ...(options.lockTtlMs ? { lockTtlMs: options.lockTtlMs } : {}),
     ...(options.twoPersonRule ? { twoPersonRule: true } : {}),
@@ -72,16 +79,26 @@ export async function makeWorld(options: WorldOptions) {
     config,
     record,
     addresses,
-    db,
     state,
+    /** The embedded coordination store's file (used when kind is 'sqlite'). */
+    coordination,
     audit,
-    sentLog,
     adapters,
     queue,
     gatekeeper,
+    /** The record's audit chain: the last `n` rows and a full verification. */
+    async auditTail(n: number) {
+      return record.audit.tail(n);
+    },
+    async verifyAudit() {
+      const rows = [];
+      for await (const raw of record.audit.rows()) rows.push(auditRowSchema.parse(raw));
+      return verifyAuditChain(rows, []);
+    },
     async close() {
       await state.close();
-      coordination?.close();
+      coordination.close();
+      if (!record.db.sqlite) local.close();
       await record.close();
     },
   };

@@ -1,12 +1,9 @@
-import { join } from 'node:path';
-import { expect, it, describe } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Adapters, EmailAdapter } from '../../../src/runtime/adapters/types.js';
 import { createMockCalendar, createSandboxCrm } from '../../../src/runtime/adapters/ghl.js';
 import { createDispatcher } from '../../../src/runtime/services/dispatch.js';
-import { createSentLog } from '../../../src/runtime/services/sent-log.js';
-import { openDatabase } from '../../../src/runtime/stores/sqlite/database.js';
 import { makeDraft } from '../../helpers/queue/drafts.js';
-import { useTempDir } from '../../helpers/temp.js';
+import { describeRecords } from '../../helpers/record.js';
 
 function countingEmail(safeToRepeat: boolean, fail = false): EmailAdapter & { calls: string[] } {
   const calls: string[] = [];
@@ -23,13 +20,11 @@ function countingEmail(safeToRepeat: boolean, fail = false): EmailAdapter & { ca
   };
 }
 
-describe('dispatch through the sent log', () => {
-  const tempDir = useTempDir();
-  const setup = (email: EmailAdapter) => {
-    const db = openDatabase(join(tempDir(), 'caio.db'));
-    const sentLog = createSentLog(db);
+describeRecords('dispatch through the send ledger', ({ open }) => {
+  const setup = async (email: EmailAdapter) => {
+    const { record } = await open();
     const adapters: Adapters = { email, crm: createSandboxCrm(), calendar: createMockCalendar() };
-    return { db, sentLog, dispatcher: createDispatcher({ sentLog, adapters }) };
+    return { record, dispatcher: createDispatcher({ record, adapters }) };
   };
   const draft = makeDraft({
     id: 'd1',
@@ -40,7 +35,7 @@ describe('dispatch through the sent log', () => {
 
   it('sends once; asking again reports the recorded outcome without sending', async () => {
     const email = countingEmail(true);
-    const { sentLog, dispatcher, db } = setup(email);
+    const { record, dispatcher } = await setup(email);
     expect(await dispatcher.dispatchItem({ batchId: 'b1', draft, actor: 'm' })).toEqual({
       draft_id: 'd1',
       status: 'sent',
@@ -50,7 +45,11 @@ describe('dispatch through the sent log', () => {
       status: 'sent',
     });
     expect(email.calls).toEqual(['d1']);
-    expect(sentLog.get('d1')).toMatchObject({ status: 'sent', provider_id: 'p-d1', mode: 'live' });
+    expect(await record.ledger.get('d1')).toMatchObject({
+      status: 'sent',
+      provider_id: 'p-d1',
+      mode: 'live',
+    });
     // A real send makes the address "already sent" for every later draft.
     const other = makeDraft({
       id: 'd2',
@@ -63,24 +62,22 @@ describe('dispatch through the sent log', () => {
       detail: 'this address was already sent to',
     });
     expect(email.calls).toEqual(['d1']);
-    db.close();
   });
 
   it('blocks suppressed addresses', async () => {
     const email = countingEmail(true);
-    const { sentLog, dispatcher, db } = setup(email);
-    sentLog.suppress('ada@acme.io', 'unsubscribed', 'instantly', Date.now());
+    const { record, dispatcher } = await setup(email);
+    await record.addresses.suppress('ada@acme.io', 'unsubscribed', 'instantly', Date.now());
     expect(await dispatcher.dispatchItem({ batchId: 'b1', draft, actor: 'm' })).toMatchObject({
       status: 'skipped',
       detail: expect.stringContaining('suppressed (unsubscribed'),
     });
     expect(email.calls).toEqual([]);
-    db.close();
   });
 
   it('a non-repeatable adapter interrupted mid-send is marked unknown, never sent again', async () => {
     const email = countingEmail(false);
-    const { sentLog, dispatcher, db } = setup(email);
+    const { record, dispatcher } = await setup(email);
     // The crash: the intent was committed, the outcome never was.
     const intent = {
       draftId: 'd1',
@@ -91,19 +88,18 @@ describe('dispatch through the sent log', () => {
       body: 'b',
       mode: 'live',
     };
-    expect(sentLog.begin(intent, Date.now())).toEqual({ kind: 'new' });
+    expect(await record.ledger.begin(intent, Date.now())).toEqual({ kind: 'new' });
     expect(await dispatcher.dispatchItem({ batchId: 'b1', draft, actor: 'm' })).toMatchObject({
       status: 'unknown',
     });
     expect(email.calls).toEqual([]);
-    expect(sentLog.get('d1')?.status).toBe('unknown');
-    db.close();
+    expect((await record.ledger.get('d1'))?.status).toBe('unknown');
   });
 
   it('a repeatable adapter (log-only, Instantly) simply sends again after such a crash', async () => {
     const email = countingEmail(true);
-    const { sentLog, dispatcher, db } = setup(email);
-    sentLog.begin(
+    const { record, dispatcher } = await setup(email);
+    await record.ledger.begin(
       {
         draftId: 'd1',
         batchId: 'b1',
@@ -119,18 +115,43 @@ describe('dispatch through the sent log', () => {
       status: 'sent',
     });
     expect(email.calls).toEqual(['d1']);
-    db.close();
   });
 
   it('records provider failures as failed', async () => {
-    const { sentLog, dispatcher, db } = setup(countingEmail(true, true));
+    const { record, dispatcher } = await setup(countingEmail(true, true));
     expect(await dispatcher.dispatchItem({ batchId: 'b1', draft, actor: 'm' })).toEqual({
       draft_id: 'd1',
       status: 'failed',
       detail: 'provider said no',
     });
-    expect(sentLog.get('d1')?.status).toBe('failed');
-    expect(sentLog.lookup(['ada@acme.io']).sent.size).toBe(0);
-    db.close();
+    expect((await record.ledger.get('d1'))?.status).toBe('failed');
+    expect((await record.addresses.lookup(['ada@acme.io'])).sent.size).toBe(0);
+  });
+
+  it("refuses a live send beyond the ramp's daily limit, counted in the record", async () => {
+    const email = countingEmail(false);
+    const { record, dispatcher } = await setup(email);
+    for (let i = 0; i < 2; i += 1)
+      await record.ledger.begin(
+        {
+          draftId: `x${i}`,
+          batchId: 'bx',
+          canonicalEmail: `x${i}@acme.io`,
+          email: `x${i}@acme.io`,
+          subject: 's',
+          body: 'b',
+          mode: 'live',
+        },
+        Date.now(),
+      );
+    expect(await dispatcher.dispatchItem({ batchId: 'b1', draft, actor: 'm', dailyLimit: 2 })).toMatchObject({
+      status: 'skipped',
+      detail: expect.stringContaining('daily limit is reached (2 of 2'),
+    });
+    expect(email.calls).toEqual([]);
+    expect(await record.ledger.get('d1')).toBeUndefined();
+    expect((await dispatcher.dispatchItem({ batchId: 'b1', draft, actor: 'm', dailyLimit: 3 })).status).toBe(
+      'sent',
+    );
   });
 });

@@ -10,6 +10,7 @@ interface Job {
   kind: 'sqlite' | 'redis';
   dir: string;
   redisUrl?: string;
+  databaseUrl?: string;
   prefix?: string;
   env: Record<string, string>;
   batchId: string;
@@ -25,6 +26,7 @@ const world = await makeWorld({
   kind: job.kind,
   dir: job.dir,
   redisUrl: job.redisUrl,
+  databaseUrl: job.databaseUrl,
   prefix: job.prefix,
   env: job.env,
   ...(job.lockTtlMs ? { lockTtlMs: job.lockTtlMs } : {}),

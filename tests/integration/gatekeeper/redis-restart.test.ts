@@ -55,8 +55,13 @@ describeRedis('sent addresses survive a Redis restart without persistence', () =
     // A draft forced in as approved for a sent person cannot even be stored: one active draft per address.
     const forced = { ...(await after.queue.get('again0'))!, id: 'forced', status: 'approved' as const };
     expect(await after.record.drafts.insert(forced)).toBe('address_taken');
-    const second = await after.gatekeeper.preview({ motion: 'all' }, 'maria');
+    const second = await after.gatekeeper.preview({ motion: 'all' }, 'maria', { persist: false });
     expect(second.items).toEqual([]);
+    // A preview with no items is not stored; the executed batch is still listed (the record has it).
+    await expect(after.gatekeeper.preview({ motion: 'all' }, 'maria')).rejects.toMatchObject({
+      code: 'empty_preview',
+    });
+    expect(await after.gatekeeper.list()).toMatchObject([{ id: batch.id, status: 'executed' }]);
     expect(stub.requests.filter((r) => String(r.body.email).endsWith('@restart.example'))).toHaveLength(3);
     await after.close();
   });

@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchGhlTaggedEmails } from '../../../src/runtime/adapters/ghl-contacts.js';
-import { createAddressFacts } from '../../../src/runtime/services/address-facts.js';
 import { createExternalSends, sentLedgerOver } from '../../../src/runtime/services/external-sends.js';
 import type { Runtime } from '../../../src/runtime/services/runtime.js';
 import { openTestRuntime } from '../../helpers/pipeline-runtime.js';
@@ -18,7 +17,7 @@ async function setup() {
   const runtime: Runtime = await openTestRuntime(tempDir());
   cleanups.push(() => runtime.close());
   const sends = createExternalSends({
-    ledger: sentLedgerOver(createAddressFacts(runtime.state, runtime.sentLog)),
+    ledger: sentLedgerOver(runtime.record.addresses),
     audit: runtime.audit,
   });
   return { runtime, sends };
@@ -62,7 +61,7 @@ describe('ledger import-sent', () => {
     const { runtime, sends } = await setup();
     const report = await sends.importText('{"email":"a@x.io"}\n', 'ghl', 'ops', { dryRun: true });
     expect(report).toMatchObject({ added: 1, dry_run: true });
-    expect(runtime.sentLog.suppression('a@x.io')).toBeUndefined();
+    expect(await runtime.record.addresses.suppression('a@x.io')).toBeUndefined();
   });
 
   it('fetches tagged contacts from the GHL API (local stub), page by page', async () => {
@@ -98,6 +97,6 @@ describe('ledger import-sent', () => {
     const { runtime, sends } = await setup();
     const report = await sends.importAddresses(fetched.emails, 'ghl', 'ops');
     expect(report).toMatchObject({ format: 'api', added: 2 });
-    expect(runtime.sentLog.suppression('c@x.io')?.reason).toBe('already_sent_external');
+    expect((await runtime.record.addresses.suppression('c@x.io'))?.reason).toBe('already_sent_external');
   });
 });

@@ -69,7 +69,7 @@ describe('meeting prep', () => {
     expect(ann?.body).toContain('read the pricing page');
     expect(ann?.findings).toEqual([]);
     // Interest suppresses the address, but the brief is not a send: it stays reviewable.
-    expect(runtime.sentLog.suppression('ann@acme.io')?.reason).toBe('interested');
+    expect((await runtime.record.addresses.suppression('ann@acme.io'))?.reason).toBe('interested');
 
     expect(await api('POST', '/api/operator/trigger', { action: 'meeting_prep_publish' })).toMatchObject({
       status: 200,

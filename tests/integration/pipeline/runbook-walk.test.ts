@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStandardWebhook } from '../../../src/runtime/domain/webhooks/signatures.js';
-import { createAddressFacts } from '../../../src/runtime/services/address-facts.js';
 import { createExternalSends, sentLedgerOver } from '../../../src/runtime/services/external-sends.js';
 import { SECRETS, TOKEN, startTestServer, waitFor, type TestServer } from '../server/harness.js';
 
@@ -80,7 +79,7 @@ describe('runbook walk: webhooks -> pipeline -> approval -> dispatch -> call bri
     await waitFor(async () => (await runtime.leads.list()).leads.length === 3, 10_000, 'three leads');
 
     const sends = createExternalSends({
-      ledger: sentLedgerOver(createAddressFacts(runtime.state, runtime.sentLog)),
+      ledger: sentLedgerOver(runtime.record.addresses),
       audit: runtime.audit,
     });
     expect(await sends.importText('Email\ndee@ghlonly.io\n', 'ghl', 'ops')).toMatchObject({ added: 1 });

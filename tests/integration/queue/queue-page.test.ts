@@ -45,7 +45,11 @@ describeStores('queue page, change token, streamed import', (make) => {
     expect(t1).not.toBe(t0);
     expect(await queue.changeToken()).toBe(t1);
     // A second service over the same store (another process: the CLI next to a console).
-    const other = createQueueService({ record: world.record, addresses: world.addresses, config: world.config });
+    const other = createQueueService({
+      record: world.record,
+      addresses: world.addresses,
+      config: world.config,
+    });
     await other.approve('d00001', 'maria');
     const t2 = await queue.changeToken();
     expect(t2).not.toBe(t1);
