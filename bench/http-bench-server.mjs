@@ -6,6 +6,9 @@
  *               processing after the reply (Clay rows become leads) sharing the event loop
  *   caio-ingest the same app without the services processing needs: intake alone
  *   caio-open   the real app with /api/runtime/dependencies made `open` (no auth, for the overhead ratio)
+ *   caio-operators the real app with 1,000 operators registered; announces the last one's token
+ *   caio-inngest the production configuration: Inngest keys set, accepted webhooks sent as events to
+ *               the event API at INNGEST_EVENT_API_BASE_URL (a local stub, bench/inngest-event-stub.mjs)
  */
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -23,6 +26,7 @@ const BENCH_SECRET = 'clay_5e4d3c2b1a09f8e7d6c5b4a392817065';
 
 const kind = process.argv[2] ?? 'bare';
 let port;
+let operatorToken;
 if (kind === 'bare') {
   const server = createServer((req, res) => {
     const chunks = [];
@@ -52,6 +56,14 @@ if (kind === 'bare') {
     DASHBOARD_AUTH_TOKEN: BENCH_TOKEN,
     CORS_ALLOWED_ORIGINS: 'https://ops.acme.io',
     CLAY_WEBHOOK_SECRET: BENCH_SECRET,
+    ...(kind === 'caio-inngest'
+      ? {
+          INNGEST_SIGNING_KEY:
+            'signkey-prod-7c1f0e9d8b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e',
+          INNGEST_EVENT_KEY: 'evtkey_0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e',
+          INNGEST_EVENT_API_BASE_URL: process.env.BENCH_EVENT_API_URL,
+        }
+      : {}),
   });
   const runtime = await createRuntime(config);
   const routes =
@@ -69,13 +81,20 @@ if (kind === 'bare') {
     authFailureLimit: 1_000_000,
   });
   port = server.port;
+  if (kind === 'caio-operators') {
+    let token;
+    for (let i = 0; i < 1000; i += 1)
+      token = (await runtime.operators.add(`op${i}`, i % 2 ? 'reviewer' : 'viewer', 'bench')).token;
+    operatorToken = token;
+  }
 }
-process.stdout.write(`${JSON.stringify({ port })}\n`);
-// SIGUSR2: print this process's CPU time so far (µs), so a bench can charge CPU per request to the
-// server alone; on a 2-core machine the load generator, not the server, often caps requests/s.
+// SIGUSR2: print this process's CPU time so far (µs) and its RSS, so a bench can charge CPU per
+// request to the server alone (on a 2-core machine the load generator, not the server, often caps
+// requests/s). Installed before the port is announced: a signal arriving first would kill us.
 process.on('SIGUSR2', () => {
   const { user, system } = process.cpuUsage();
-  process.stdout.write(`${JSON.stringify({ cpu_us: user + system })}\n`);
+  process.stdout.write(`${JSON.stringify({ cpu_us: user + system, rss: process.memoryUsage().rss })}\n`);
 });
+process.stdout.write(`${JSON.stringify({ port, operator_token: operatorToken })}\n`);
 // Exit on SIGINT (profiling: --cpu-prof writes its file on a normal exit).
 process.on('SIGINT', () => process.exit(0));

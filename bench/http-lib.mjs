@@ -7,10 +7,11 @@ const SERVER = fileURLToPath(new URL('./http-bench-server.mjs', import.meta.url)
 export const BENCH_TOKEN = 'tok_8f3a9c2b7d1e4f60a5b8c9d0e1f2a3b4c5d6';
 export const BENCH_SECRET = 'clay_5e4d3c2b1a09f8e7d6c5b4a392817065';
 
-export function spawnServer(kind) {
+export function spawnServer(kind, env = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SERVER, kind], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
     });
     let out = '';
     child.stdout.on('data', (chunk) => {
@@ -18,8 +19,27 @@ export function spawnServer(kind) {
       const line = out.split('\n').find((l) => l.startsWith('{"port"'));
       if (line)
         resolve({
+          ...JSON.parse(line),
           url: `http://127.0.0.1:${JSON.parse(line).port}`,
-          stop: () => child.kill('SIGKILL'),
+          stop: () => {
+            stopped = true;
+            child.kill('SIGKILL');
+          },
+          /** The server's resident memory (bytes) now. */
+          rss: () =>
+            new Promise((done) => {
+              const onData = (chunk) => {
+                const found = chunk
+                  .toString()
+                  .split('\n')
+                  .find((l) => l.startsWith('{"cpu_us"'));
+                if (!found) return;
+                child.stdout.off('data', onData);
+                done(JSON.parse(found).rss);
+              };
+              child.stdout.on('data', onData);
+              child.kill('SIGUSR2');
+            }),
           /** The server's own CPU time (user + system, µs) so far. */
           cpu: () =>
             new Promise((done) => {
@@ -37,7 +57,12 @@ export function spawnServer(kind) {
             }),
         });
     });
-    child.once('exit', (code) => reject(new Error(`bench server ${kind} exited ${code}`)));
+    let stopped = false;
+    child.once('exit', (code, signal) => {
+      // Not stopped by us, after it announced its port: a crash. Say so (a bench waiting on it would hang).
+      if (!stopped) process.stderr.write(`bench server ${kind} exited (${code ?? signal})\n`);
+      reject(new Error(`bench server ${kind} exited ${code ?? signal}`));
+    });
   });
 }
 

@@ -12,6 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const BENCHES = [
   { name: 'limiter', args: ['bench/limiter.mjs'] },
   { name: 'webhook-ingest', args: ['bench/webhook-ingest.mjs'] },
+  { name: 'webhook-inngest', args: ['bench/webhook-inngest.mjs'] },
   { name: 'http-auth', args: ['bench/http-auth.mjs'] },
   { name: 'gatekeeper', args: ['--import', 'tsx', 'bench/gatekeeper.ts'] },
   { name: 'replay', args: ['--import', 'tsx', 'bench/replay.ts'] },

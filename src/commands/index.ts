@@ -55,6 +55,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./migrate.js'),
   },
   {
+    name: 'operators',
+    summary: 'operators and roles: add, list, revoke, rotate (tokens shown once)',
+    usage:
+      'caio operators add NAME --role viewer|reviewer|approver|pto|admin [--json] | list | revoke NAME | rotate NAME',
+    load: () => import('./operators.js'),
+  },
+  {
     name: 'replay',
     summary: 'replay gate over the golden set',
     usage: 'caio replay [--golden-set DIR] [--min-pass-rate 0.95] [--json] [--promote-baseline]',

@@ -67,7 +67,7 @@ export function printAgreement(line: Line, report: ReplayReport): void {
         ? `  disagrees on ${ids(tuning.disagreed)}`
         : '';
     line(
-      `  ${(id + effect).padEnd(42)} ${describe(tuning).padStart(12)}${held ? ` | ${describe(other).padStart(12)}` : ''}${off}`,
+      `  ${(id + effect).padEnd(46)} ${describe(tuning).padStart(12)}${held ? ` | ${describe(other).padStart(12)}` : ''}${off}`,
     );
   }
 }

@@ -5,7 +5,10 @@ import { makeColors, writeJson, writeLine, type Colors } from '../cli/output.js'
 import { formatPercent } from '../runtime/domain/rubric/index.js';
 import { UsageError, type ExitCode } from '../runtime/errors.js';
 import { loadConfig } from '../runtime/services/load-env.js';
+import { secretValues, traceFilePath } from '../runtime/config.js';
 import { runReplay, type ReplayReport } from '../runtime/services/replay.js';
+import { replaySummary } from '../runtime/services/traced-services.js';
+import { createTraceWriter } from '../runtime/services/traces.js';
 import { defaultGoldenSetDir } from '../runtime/services/rubric-config.js';
 import { printAgreement, printBaseline, printHoldout } from './replay-print.js';
 import { resolveActor } from './queue.js';
@@ -74,15 +77,27 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   const { config } = loadConfig({ cwd: ctx.cwd, processEnv: ctx.env, envFile: flags.envFile });
   const goldenSetDir = flags.goldenSet ?? defaultGoldenSetDir();
   const db = flags.store ? openDatabase(databasePath(resolve(ctx.cwd, config.HIVE_DIR))) : undefined;
+  // A stored run is a state change: it leaves a trace envelope, like the runtime's replay gate.
+  const traces = db
+    ? createTraceWriter({
+        file: traceFilePath({ ...config, HIVE_DIR: resolve(ctx.cwd, config.HIVE_DIR) }),
+        enabled: config.TRACE_ENVELOPE_ENABLED,
+        secrets: secretValues(config),
+        agent: 'caio-cli',
+      })
+    : undefined;
   let report: ReplayReport;
   try {
-    report = runReplay({
-      goldenSetDir: resolve(ctx.cwd, goldenSetDir),
-      minPassRate: threshold ?? config.REPLAY_MIN_PASS_RATE,
-      store: db ? createReplayStore(db) : undefined,
-      promoteBy,
-    });
+    const run = () =>
+      runReplay({
+        goldenSetDir: resolve(ctx.cwd, goldenSetDir),
+        minPassRate: threshold ?? config.REPLAY_MIN_PASS_RATE,
+        store: db ? createReplayStore(db) : undefined,
+        promoteBy,
+      });
+    report = traces ? await traces.span('replay.run', run, { output: replaySummary }) : run();
   } finally {
+    traces?.close();
     db?.close();
   }
   if (flags.json) writeJson(ctx.stdout, report);

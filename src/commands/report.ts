@@ -27,7 +27,7 @@ Flags:
   --env-file F    env file (for HIVE_DIR)
   --ritual FILE   ritual file (default: HIVE_DIR/ritual.json, else the shipped release/ritual.json)
 
-Exit codes: 0 the report was printed (whatever the decision), 2 usage or configuration error.`;
+Exit codes: 0 GO, 1 NO-GO (the report is printed either way), 2 usage or configuration error.`;
 
 export async function run(ctx: CommandContext): Promise<ExitCode> {
   const { flags } = parseArgs(
@@ -73,7 +73,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       default:
         assertNever(format, 'format');
     }
-    return 0;
+    return report.decision === 'GO' ? 0 : 1;
   } finally {
     db.close();
   }

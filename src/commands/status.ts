@@ -30,7 +30,8 @@ Flags:
   --mode M        development | staging | production (default: CAIO_MODE)
   --env-file F    env file; its values override the environment
 
-Exit codes: 0 printed, 2 usage or configuration error.`;
+Exit codes: 0 printed and every required dependency is up, 1 a required dependency is down (named
+first, instead of the last release decision), 2 usage or configuration error.`;
 
 export async function run(ctx: CommandContext): Promise<ExitCode> {
   const { flags } = parseArgs(
@@ -86,7 +87,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     if (format === 'json') writeJson(ctx.stdout, report);
     else if (format === 'markdown') writeLine(ctx.stdout, renderStatusMarkdown(report));
     else writeLine(ctx.stdout, renderStatusText(report));
-    return 0;
+    return report.problems.length > 0 ? 1 : 0;
   } finally {
     if (runtime) await runtime.close();
     else db?.close();

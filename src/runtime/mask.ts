@@ -23,11 +23,26 @@ export function maskUrl(value: string | undefined): string {
   }
 }
 
+let cachedFor: readonly (string | undefined)[] | undefined;
+let cachedPattern: RegExp | null = null;
+
+/** One pattern matching any of the secrets (longest first), rebuilt only when the list changes. */
+function secretPattern(secrets: readonly (string | undefined)[]): RegExp | null {
+  if (secrets === cachedFor) return cachedPattern;
+  const usable = [...new Set(secrets.filter((s): s is string => Boolean(s) && (s as string).length >= 6))];
+  usable.sort((a, b) => b.length - a.length);
+  cachedFor = secrets;
+  cachedPattern =
+    usable.length === 0
+      ? null
+      : new RegExp(usable.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  return cachedPattern;
+}
+
 /** Replace every occurrence of the given secrets inside free text (log lines, error messages). */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 6) out = out.split(secret).join(maskSecret(secret));
-  }
-  return out;
+  const pattern = secretPattern(secrets);
+  if (!pattern) return text;
+  pattern.lastIndex = 0;
+  return text.replace(pattern, (found) => maskSecret(found));
 }

@@ -3,12 +3,12 @@
  * console's environment, checked against the console's own in-process server (or the configured
  * deployed URL), with the same release service, evidence and audit rows as `caio release`.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VERSION } from '../cli/version.js';
 import type { RawEnv } from '../runtime/config.js';
 import { renderCompletionMarkdown, type StepStatus, type TargetEnv } from '../runtime/domain/ritual/index.js';
 import { maskUrl } from '../runtime/mask.js';
+import { writePrivateFile } from '../runtime/private-files.js';
 import { exampleValues } from '../runtime/services/load-env.js';
 import { createCheckRegistry } from '../runtime/services/release-adapters.js';
 import type { CheckTarget } from '../runtime/services/release-checks.js';
@@ -111,10 +111,8 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
     },
     async exportReport() {
       const report = service.report(ritual(), releaseId, env);
-      const dir = join(config.HIVE_DIR, 'reports');
-      await mkdir(dir, { recursive: true });
-      const file = join(dir, `completion-${releaseId}-${env}.md`);
-      await writeFile(file, renderCompletionMarkdown(report));
+      const file = join(config.HIVE_DIR, 'reports', `completion-${releaseId}-${env}.md`);
+      writePrivateFile(file, renderCompletionMarkdown(report));
       return { file };
     },
   };

@@ -32,10 +32,21 @@ import {
   type ProcessorTraces,
 } from '../runtime/services/webhook-processor.js';
 import { createWebhookStore, type WebhookStore } from '../runtime/services/webhook-store.js';
-import { createAuthGuard } from './auth.js';
+import { clientAddress, createAuthGuard, type OperatorResolver, type RequestIdentity } from './auth.js';
+import { forbiddenMessage, roleAllows, type Capability } from '../runtime/domain/operators.js';
+import type { RouteRole } from './types.js';
+
+const UNAUTHENTICATED: RequestIdentity = { via: 'open', name: 'api', role: 'viewer' };
+const ROLE_CAPABILITY: Record<RouteRole, Capability> = {
+  reviewer: 'decide',
+  approver: 'dispatch',
+  pto: 'release',
+  admin: 'admin',
+};
 import { createBodyGate, type BodyGateOptions } from './body-gate.js';
 import { createCors } from './cors.js';
 import { errorReply } from './error-reply.js';
+import { createRefusalLog } from './refusal-log.js';
 import { DEFAULT_BODY_LIMIT_BYTES, HttpError, header, parseJson, readBody, sendJson } from './http.js';
 import {
   port,
@@ -73,6 +84,8 @@ export interface HttpAppOptions {
   background?: boolean;
   /** How accepted webhooks are batched to Inngest's event API (tests shorten the backoff). */
   inngestBatching?: Parameters<typeof createInngestRuntime>[3];
+  /** Refused-request log lines per window (default 20 per 10 s). */
+  refusalLog?: { perWindow?: number; windowMs?: number };
   /** Replace the route table (tests). */
   routes?: readonly Route[];
 }
@@ -224,14 +237,33 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
   const guard = createAuthGuard({
     config,
     state,
+    operators: port<OperatorResolver>(runtime.operators, ['cached', 'resolve']),
     now,
     ...(options.authFailureLimit ? { failureLimit: options.authFailureLimit } : {}),
     ...(options.authFailureWindowSeconds ? { windowSeconds: options.authFailureWindowSeconds } : {}),
   });
 
+  const refusals = createRefusalLog(logger, options.refusalLog);
+  const logRefusal = (
+    req: IncomingMessage,
+    method: string,
+    pathname: string,
+    status: number,
+    reason: string,
+  ) => {
+    if (status !== 401 && status !== 403 && status !== 429) return;
+    refusals.refused({
+      client: clientAddress(req, config.TRUST_PROXY_HOPS),
+      method,
+      route: pathname.slice(0, 200),
+      status,
+      reason,
+    });
+  };
+
   /** One envelope for a traced route (webhook intake): the answer's status decides success/blocked/error. */
   const traceRoute = (
-    traced: { tool: string; started: number },
+    traced: { tool: string; method: string; started: number },
     pathname: string,
     correlationId: string,
     reply: JsonReply,
@@ -243,8 +275,9 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       correlation_id: correlationId,
       case_id: typeof body.id === 'number' || typeof body.id === 'string' ? String(body.id) : null,
       status: reply.status >= 500 ? 'error' : failed ? 'blocked' : 'success',
-      input: { path: pathname },
-      output: { http_status: reply.status, ...(reply.body as object) },
+      // Plain strings: cheap to summarise on the intake hot path (no object walk).
+      input: `${traced.method} ${pathname}`,
+      output: `HTTP ${reply.status}${body.id === undefined ? '' : ` id=${String(body.id)}`}${typeof body.code === 'string' ? ` ${body.code}` : ''}`,
       duration_ms: performance.now() - traced.started,
       ...(failed
         ? { error_code: String(body.code ?? reply.status), error_message: String(body.message ?? '') }
@@ -262,7 +295,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     res.setHeader('x-correlation-id', correlationId);
     const origin = header(req, 'origin');
     const method = req.method ?? 'GET';
-    let traced: { tool: string; started: number } | undefined;
+    let traced: { tool: string; method: string; started: number } | undefined;
     try {
       // OPTIONS is answered for any route; HEAD is GET without the body (node drops it for HEAD).
       const match = router.match(method === 'OPTIONS' || method === 'HEAD' ? 'GET' : method, pathname);
@@ -289,6 +322,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
           throw new HttpError(400, 'invalid_request', `the path parameter ${name} is not valid URL encoding`);
         }
       }
+      let identity: RequestIdentity = UNAUTHENTICATED;
       if (route.auth === 'token') {
         const checked = guard.check(req, query);
         const decision = checked instanceof Promise ? await checked : checked;
@@ -298,8 +332,14 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
           if (decision.status === 401) headers['www-authenticate'] = 'Bearer';
           throw new HttpError(decision.status, decision.code, decision.message, headers);
         }
+        identity = decision.identity;
+        if (route.role) {
+          const need = ROLE_CAPABILITY[route.role];
+          if (!roleAllows(identity.role, need))
+            throw new HttpError(403, 'forbidden', forbiddenMessage(identity.name, identity.role, need));
+        }
       }
-      if (route.trace) traced = { tool: route.trace, started: performance.now() };
+      if (route.trace) traced = { tool: route.trace, method, started: performance.now() };
       let body: Promise<Buffer> | undefined;
       const rawBody = () => (body ??= readBody(req, route.bodyLimitBytes ?? bodyLimit, bodyGate));
       const ctx: RouteContext = {
@@ -309,6 +349,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
         query,
         services,
         correlationId,
+        identity,
         rawBody,
         jsonBody: async () => parseJson(await rawBody()),
       };
@@ -316,8 +357,17 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
       const reply = await (traces?.withCorrelationId ? traces.withCorrelationId(correlationId, run) : run());
       if (reply) sendJson(res, reply.status, reply.body, reply.headers);
       if (traced && reply) traceRoute(traced, pathname, correlationId, reply);
+      // A handler that answered itself (the Inngest SDK refusing a signature) is logged the same way.
+      else if (!reply) logRefusal(req, method, pathname, res.statusCode, 'invalid_signature');
     } catch (error) {
       const reply = errorReply(error, correlationId, logger);
+      logRefusal(
+        req,
+        method,
+        pathname,
+        reply.status,
+        String((reply.body as { code?: unknown })?.code ?? reply.status),
+      );
       if (traced) traceRoute(traced, pathname, correlationId, reply);
       // Refused before its body was read: close rather than drain what the client is still sending.
       const unread = !req.complete && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';

@@ -10,16 +10,37 @@
 import type { IncomingMessage } from 'node:http';
 import type { Config } from '../runtime/config.js';
 import { credentialProblem } from '../runtime/domain/env-rules.js';
+import { tokenDigest, type Role } from '../runtime/domain/operators.js';
 import { secretMatcher } from '../runtime/domain/webhooks/signatures.js';
 import type { StatePort } from './ports.js';
 import { header } from './http.js';
 
+/**
+ * Who is asking. `service`: the DASHBOARD_AUTH_TOKEN (admin; may name someone with X-Caio-Operator);
+ * `operator`: an operator's own token; `open`: development with no token configured (admin).
+ */
+export interface RequestIdentity {
+  via: 'service' | 'operator' | 'open';
+  name: string;
+  role: Role;
+}
+
 export type AuthDecision =
-  { ok: true } | { ok: false; status: 401 | 429; code: string; message: string; retryAfterSeconds?: number };
+  | { ok: true; identity: RequestIdentity }
+  | { ok: false; status: 401 | 429; code: string; message: string; retryAfterSeconds?: number };
+
+/** Token -> operator, by the token's SHA-256 (the operators service satisfies it). */
+export interface OperatorResolver {
+  /** A fresh cached answer, or 'miss' (synchronous: keeps the request path free of promises). */
+  cached(digest: string): { name: string; role: Role } | undefined | 'miss';
+  resolve(digest: string): Promise<{ name: string; role: Role } | undefined>;
+}
 
 export interface AuthGuardOptions {
   config: Config;
   state?: StatePort | undefined;
+  /** Operators' tokens (SPEC 12); without it only the service token is accepted. */
+  operators?: OperatorResolver | undefined;
   now?: () => number;
   /** Wrong tokens allowed per address per window (default 20). */
   failureLimit?: number;
@@ -33,7 +54,11 @@ export interface AuthGuard {
 }
 
 const MAX_TRACKED = 10_000;
-const OK: AuthDecision = { ok: true };
+const SERVICE: AuthDecision = {
+  ok: true,
+  identity: { via: 'service', name: 'service token', role: 'admin' },
+};
+const OPEN: AuthDecision = { ok: true, identity: { via: 'open', name: 'api', role: 'admin' } };
 
 export function presentedToken(req: IncomingMessage, query: URLSearchParams): string | undefined {
   const authorization = header(req, 'authorization');
@@ -128,10 +153,35 @@ export function createAuthGuard(options: AuthGuardOptions): AuthGuard {
     return { ok: false, status: 401, code: 'unauthorized', message: 'the token is not valid' };
   };
 
+  const asOperator = (found: { name: string; role: Role }): AuthDecision => ({
+    ok: true,
+    identity: { via: 'operator', name: found.name, role: found.role },
+  });
+
+  const operatorOrRefuse = (given: string, address: string): AuthDecision | Promise<AuthDecision> => {
+    const resolver = options.operators;
+    if (!resolver) return refuse(address);
+    const digest = tokenDigest(given);
+    const cached = resolver.cached(digest);
+    if (cached !== 'miss') return cached ? asOperator(cached) : refuse(address);
+    return resolver.resolve(digest).then((found) => (found ? asOperator(found) : refuse(address)));
+  };
+
   return {
     check(req, query) {
+      const given = presentedToken(req, query);
       if (!token) {
-        if (!failClosed) return OK;
+        // Operators' tokens work even where the service token is not configured.
+        if (given !== undefined && options.operators) {
+          const address = clientAddress(req, config.TRUST_PROXY_HOPS);
+          const decided = operatorOrRefuse(given, address);
+          if (!failClosed) {
+            const open = (decision: AuthDecision) => (decision.ok ? decision : OPEN);
+            return decided instanceof Promise ? decided.then(open) : open(decided);
+          }
+          return decided;
+        }
+        if (!failClosed) return OPEN;
         return {
           ok: false,
           status: 401,
@@ -147,7 +197,6 @@ export function createAuthGuard(options: AuthGuardOptions): AuthGuard {
         if (until > now()) return limited(until - now());
         blockedUntil.delete(address);
       }
-      const given = presentedToken(req, query);
       if (given === undefined) {
         return {
           ok: false,
@@ -156,7 +205,7 @@ export function createAuthGuard(options: AuthGuardOptions): AuthGuard {
           message: 'a token is required: Authorization: Bearer <token>, X-Dashboard-Token or ?token=',
         };
       }
-      return matches(given) ? OK : refuse(address);
+      return matches(given) ? SERVICE : operatorOrRefuse(given, address);
     },
   };
 }

@@ -6,9 +6,9 @@
  * cannot make the process hold more than `maxBytes` of request bodies, whatever their number.
  */
 export interface BodyGateOptions {
-  /** Bodies read at the same time (default 256). */
+  /** Bodies read at the same time (default 128). */
   maxBodies?: number;
-  /** Bytes held by all bodies being read together (default 64 MiB). */
+  /** Bytes held by all bodies being read together (default 32 MiB). */
   maxBytes?: number;
 }
 
@@ -25,8 +25,8 @@ export interface BodyGate {
   readonly bytes: number;
 }
 
-export const DEFAULT_MAX_BODIES = 256;
-export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_BODIES = 128;
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export function createBodyGate(options: BodyGateOptions = {}): BodyGate {
   const maxBodies = options.maxBodies ?? DEFAULT_MAX_BODIES;

@@ -25,6 +25,8 @@ export interface HttpRuntime {
   leads?: unknown;
   gatekeeper?: unknown;
   operator?: unknown;
+  /** Operators and their tokens (SPEC 12): resolves a token digest to an operator. */
+  operators?: unknown;
   scorecard?: unknown;
   replay?: unknown;
   traces?: unknown;

@@ -3,7 +3,11 @@
  * a handler. The router, the auth tests and `caio smoke` all read the same table.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestIdentity } from './auth.js';
 import type { HttpServices } from './ports.js';
+
+/** The least role a `token` route needs beyond reading (SPEC 12): reviewer decides drafts, approver dispatches, pto signs off, admin manages. */
+export type RouteRole = 'reviewer' | 'approver' | 'pto' | 'admin';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -15,9 +19,6 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export type RouteAuth = 'open' | 'token' | 'signature';
 
-/** SPEC 12 roles, least to most. A route's `role` is the least role whose token may call it. */
-export type RouteRole = 'viewer' | 'reviewer' | 'approver' | 'pto' | 'admin';
-
 export interface RouteContext {
   req: IncomingMessage;
   res: ServerResponse;
@@ -26,6 +27,8 @@ export interface RouteContext {
   query: URLSearchParams;
   services: HttpServices;
   correlationId: string;
+  /** Who is asking (token routes); `open` for open and signature routes. */
+  identity: RequestIdentity;
   /** The request body as bytes (bounded by the body limit: 413 beyond it). */
   rawBody(): Promise<Buffer>;
   /** The request body parsed as JSON (400 `invalid_json` when malformed; `undefined` when empty). */
@@ -44,7 +47,7 @@ export interface Route {
   /** `/api/queue/:id/approve`: static segments and `:name` parameters. */
   path: string;
   auth: RouteAuth;
-  /** The role a `token` route needs (SPEC 12); absent: any operator's token. */
+  /** For `token` routes that change something: the role needed (403 `forbidden` otherwise). */
   role?: RouteRole;
   /** One line for the route listing and `caio smoke`. */
   summary: string;

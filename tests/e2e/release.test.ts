@@ -74,7 +74,7 @@ describeRedis('caio release / report / status (spawned CLI, production env)', ()
     expect(go.code).toBe(0);
 
     const report = await cli('report', '--release', 'r1');
-    expect(report.code).toBe(0);
+    expect(report.code).toBe(0); // GO
     const lines = report.stdout.trimEnd().split('\n');
     expect(lines.slice(0, 11)).toEqual([
       'CAIO Runtime Reliability Checkpoint Complete.',
@@ -100,12 +100,17 @@ describeRedis('caio release / report / status (spawned CLI, production env)', ()
       expect(down.stdout.trimEnd().split('\n').at(-1)).toBe('Release Decision: NO-GO');
 
       const status = await cli('status', '--json');
-      expect(status.code).toBe(0);
+      expect(status.code).toBe(1);
       expect(JSON.parse(status.stdout)).toMatchObject({
         store: { available: true, kind: 'redis', healthy: false },
         release: { available: true, release_id: 'r1', decision: 'NO-GO' },
       });
+      const text = await cli('status');
+      expect(text.code).toBe(1);
+      expect(text.stdout).toMatch(/DEPENDENCY DOWN: Redis \(REDIS_REQUIRED=true\) is down/);
+      expect(text.stdout).not.toMatch(/Last release\s+(NO-)?GO/);
       const markdown = await cli('report', '--release', 'r1', '--format', 'markdown');
+      expect(markdown.code).toBe(1);
       expect(markdown.stdout).toContain('**Release Decision: NO-GO**');
       expect(markdown.stdout).toContain('### Open Issues');
     } finally {

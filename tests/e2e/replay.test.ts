@@ -29,6 +29,14 @@ describe('caio replay', () => {
     expect(first.stdout).toMatch(/^block_build: false$/m);
     expect(first.stdout).toContain('Previous run: none stored');
     expect(existsSync(join(cwd, '.hive-mind', 'caio.db'))).toBe(true);
+    // A stored run leaves a trace envelope, like the runtime's replay gate.
+    const traces = readFileSync(join(cwd, '.hive-mind', 'traces', 'tool_trace_envelopes.jsonl'), 'utf8');
+    expect(
+      traces
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([expect.objectContaining({ tool_name: 'replay.run', status: 'success', agent: 'caio-cli' })]);
 
     const second = await runCli(['replay'], { cwd });
     expect(second.code).toBe(0);

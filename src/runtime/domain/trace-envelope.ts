@@ -62,6 +62,9 @@ const SECRET_PATTERNS: readonly [RegExp, string][] = [
   [/([?&](?:token|secret|key|password)=)[^&\s"]+/gi, '$1***'],
 ];
 
+/** Anything any of SECRET_PATTERNS could match contains one of these. */
+const SECRET_SHAPED = /bearer|basic|signkey-|whsec_|:\/\/|[?&](?:token|secret|key|password)=/i;
+
 function scrub(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'bigint') return value.toString();
@@ -86,6 +89,8 @@ function scrub(value: unknown, depth: number): unknown {
 /** Redact configured secrets and secret-shaped text from free text. */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = redact(text, secrets);
+  // One cheap test first: most summaries hold nothing secret-shaped at all.
+  if (!SECRET_SHAPED.test(out)) return out;
   for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }

@@ -160,6 +160,8 @@ export function inspectAuditSchema(db: SqliteDatabase): AuditSchemaState {
  */
 function ensureSchema(db: SqliteDatabase): void {
   if (db.readonly) return;
+  // Both tables there: nothing to create, so no write lock to wait for.
+  if (tableExists(db, AUDIT_TABLE) && tableExists(db, AUDIT_HEADS_TABLE)) return;
   db.transaction(() => {
     for (const [name, schema] of [
       [AUDIT_TABLE, AUDIT_SCHEMA],

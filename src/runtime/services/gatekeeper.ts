@@ -214,6 +214,21 @@ export function createGatekeeper(deps: GatekeeperDeps) {
       excluded: selection.excluded,
     };
     if (options.persist === false) return batch;
+    // An empty batch would be stored and "executed" for nothing: refuse it, saying why it is empty.
+    if (items.length === 0) {
+      const reasons = new Map<string, number>();
+      for (const excluded of selection.excluded)
+        reasons.set(excluded.reason, (reasons.get(excluded.reason) ?? 0) + 1);
+      const why =
+        reasons.size === 0
+          ? 'no approved drafts in scope'
+          : `every draft in scope was excluded (${[...reasons].map(([reason, n]) => `${n} ${reason}`).join(', ')})`;
+      refuse(
+        'empty_preview',
+        `Nothing to preview: ${why}; no batch was stored`,
+        'Approve drafts first, then preview again.',
+      );
+    }
     const stored = await state.compareAndSet(BATCHES, batch.id, 0, batch);
     if (!stored.ok) throw new Error(`batch id collision: ${batch.id}`);
     audit(actor, 'batch.preview', batch.id, {

@@ -16,6 +16,12 @@ import {
   type CheckFn,
   type CheckRegistry,
 } from './release-checks.js';
+import {
+  criticalFailuresWeekCheck,
+  queueAgingCheck,
+  type AgingSource,
+  type ReplayRunsSource,
+} from './release-readiness-checks.js';
 import { createReplayStore } from './replay-store.js';
 import { runReplay } from './replay.js';
 import { runSelftest } from './selftest.js';
@@ -173,6 +179,8 @@ export interface CheckRegistryDeps {
 export function createCheckRegistry(deps: CheckRegistryDeps): CheckRegistry {
   const gatekeeper = deps.runtime?.gatekeeper as Partial<PreviewPort> | undefined;
   const state = deps.runtime?.state as Partial<StateStore> | undefined;
+  const queue = deps.runtime?.queue as Partial<AgingSource> | undefined;
+  const replays = deps.runtime?.replays as Partial<ReplayRunsSource> | undefined;
   const down = deps.runtimeError ? runtimeDown(deps.runtimeError) : undefined;
   return {
     ...(down ? { selftest: down, outbound_dry_run: down } : {}),
@@ -183,6 +191,10 @@ export function createCheckRegistry(deps: CheckRegistryDeps): CheckRegistry {
     migrate_status: migrateCheck,
     ...(deps.db ? { replay: replayCheck(deps.db) } : {}),
     ...(typeof state?.health === 'function' ? { selftest: selftestCheck(state as StateStore) } : {}),
+    ...(typeof queue?.metrics === 'function' ? { queue_aging: queueAgingCheck(queue as AgingSource) } : {}),
+    ...(typeof replays?.list === 'function'
+      ? { critical_failures_week: criticalFailuresWeekCheck(replays as ReplayRunsSource) }
+      : {}),
     ...(typeof gatekeeper?.preview === 'function'
       ? { outbound_dry_run: outboundDryRunCheck(gatekeeper as PreviewPort) }
       : {}),

@@ -55,6 +55,8 @@ export const CHECK_NAMES = [
   'replay',
   'selftest',
   'outbound_dry_run',
+  'queue_aging',
+  'critical_failures_week',
 ] as const;
 
 // validate -----------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ import { createStateNotifier } from './notifier-wiring.js';
 import { createPipeline } from './pipeline-wiring.js';
 import { createOutboundServices, type RampService } from './outbound-wiring.js';
 import type { QueueService } from './queue.js';
+import { createOperatorsService, type OperatorsService } from './operators.js';
 import { createReplayService, type ReplayService } from './replay.js';
 import { createReplayStore, type ReplayStore } from './replay-store.js';
 import { defaultGoldenSetDir } from './rubric-config.js';
@@ -75,6 +76,8 @@ export interface Runtime {
   meetingPrep: MeetingPrep;
   /** Weekly scorecard (SPEC 9): `weekly(week?)`, `signOff({week, by, note})` (audited). */
   scorecard: ScorecardService;
+  /** Operators and roles (SPEC 12): add/list/revoke/rotate, and the token resolver of the HTTP layer. */
+  operators: OperatorsService;
   close(): Promise<void>;
 }
 
@@ -163,6 +166,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     traces,
     replay,
     replays,
+    operators: createOperatorsService({ record, ...(options.now ? { now: options.now } : {}) }),
     scorecard: createScorecardService({
       replays,
       goldenSet: defaultGoldenSetDir(),

@@ -35,6 +35,8 @@ export interface StatusReport {
   send_mode: { email: string; crm: string; calendar: string };
   last_replay: Section<{ summary: string }>;
   release: Section<{ release_id: string; env: string; decision: string; at: string }>;
+  /** Required dependencies that are down, one sentence each; `caio status` exits 1 when any. */
+  problems: string[];
 }
 
 /** Narrow, optional views of runtime services (duck-typed so status works with any subset). */
@@ -135,9 +137,20 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
           error: sources.unavailableReason,
         }
       : store;
+  const problems: string[] = [];
+  if (storeSection.available && !storeSection.healthy) {
+    const required = config.REDIS_URL ? config.REDIS_REQUIRED : true;
+    if (required)
+      problems.push(
+        `${storeSection.kind === 'redis' ? 'Redis (REDIS_REQUIRED=true)' : 'the embedded store'} is down: ${storeSection.error ?? 'unreachable'}`,
+      );
+  } else if (!storeSection.available && sources.unavailableReason) {
+    problems.push(sources.unavailableReason);
+  }
   return {
     generated_at: new Date(now()).toISOString(),
     mode: config.mode,
+    problems,
     version: sources.version,
     store: storeSection,
     readiness,
@@ -244,9 +257,18 @@ export function statusRows(report: StatusReport): { label: string; value: string
     { label: 'Last replay', value: show(report.last_replay, (r) => r.summary) },
     {
       label: 'Last release',
-      value: show(report.release, (r) => `${r.decision} for ${r.release_id} (${r.env}) at ${r.at}`),
+      value:
+        report.problems.length > 0
+          ? 'not shown while a required dependency is down (see above): a past decision says nothing now'
+          : show(report.release, (r) => `${r.decision} for ${r.release_id} (${r.env}) at ${r.at}`),
     },
   ];
+}
+
+function problemLines(report: StatusReport): string[] {
+  return report.problems.length === 0
+    ? []
+    : [...report.problems.map((problem) => `DEPENDENCY DOWN: ${problem}`), ''];
 }
 
 export function renderStatusText(report: StatusReport): string {
@@ -255,6 +277,7 @@ export function renderStatusText(report: StatusReport): string {
   return [
     `CAIO status at ${report.generated_at}`,
     '',
+    ...problemLines(report),
     ...rows.map((row) => `${row.label.padEnd(width)}  ${row.value}`),
   ].join('\n');
 }
@@ -264,6 +287,7 @@ export function renderStatusMarkdown(report: StatusReport): string {
   return [
     `## CAIO status (${report.generated_at})`,
     '',
+    ...problemLines(report).map((line) => (line ? `**${line}**` : line)),
     '| | |',
     '|---|---|',
     ...statusRows(report).map((row) => `| **${row.label}** | ${cell(row.value)} |`),

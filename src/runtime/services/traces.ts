@@ -21,7 +21,6 @@ import {
   createReadStream,
   existsSync,
   fsyncSync,
-  mkdirSync,
   openSync,
   readSync,
   renameSync,
@@ -40,6 +39,7 @@ import {
   type TraceEnvelopeInput,
 } from '../domain/trace-envelope.js';
 import { errorMessage, isUserError } from '../errors.js';
+import { ensurePrivateFile } from '../private-files.js';
 import { createArchiveBuffer, traceArchiveDir } from './trace-archive.js';
 
 export type { TraceEnvelope, TraceEnvelopeInput, TraceStatus } from '../domain/trace-envelope.js';
@@ -61,7 +61,7 @@ export function traceLockPath(file: string): string {
 }
 
 function openTraceLock(file: string, timeoutMs: number): TraceFileLock {
-  mkdirSync(dirname(file), { recursive: true });
+  ensurePrivateFile(traceLockPath(file));
   const db = new Database(traceLockPath(file));
   db.pragma(`busy_timeout = ${timeoutMs}`);
   // Rollback journal: readers hold SHARED until COMMIT and BEGIN EXCLUSIVE waits for them all.
@@ -163,7 +163,10 @@ export function createTraceWriter(options: TraceWriterOptions): TraceWriter {
     }
     if (pending.length === 0) return;
     try {
-      lock ??= openTraceLock(file, options.lockTimeoutMs ?? LOCK_TIMEOUT_MS);
+      if (!lock) {
+        ensurePrivateFile(file);
+        lock = openTraceLock(file, options.lockTimeoutMs ?? LOCK_TIMEOUT_MS);
+      }
       const text = pending.join('');
       lock.shared(() => appendFileSync(file, text, { mode: 0o600 }));
       pending = [];

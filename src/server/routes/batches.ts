@@ -41,6 +41,7 @@ export const batchRoutes: Route[] = [
     method: 'POST',
     path: '/api/batches',
     auth: 'token',
+    role: 'approver',
     summary: 'preview a batch (scope in the body)',
     async handler(ctx) {
       const preview = requireMethod(ctx.services.gatekeeper, 'preview', 'Gatekeeper previews');
@@ -64,6 +65,7 @@ export const batchRoutes: Route[] = [
     method: 'POST',
     path: '/api/batches/:id/execute',
     auth: 'token',
+    role: 'approver',
     summary: 'execute a previewed batch with its hash ({hash, resume?})',
     async handler(ctx) {
       const execute = requireMethod(

@@ -32,6 +32,15 @@ const triggerBody = z.discriminatedUnion('action', [
 export const operatorRoutes: Route[] = [
   {
     method: 'GET',
+    path: '/api/whoami',
+    auth: 'token',
+    summary: 'the operator and role of the token',
+    async handler({ identity }) {
+      return json(200, { operator: identity.name, role: identity.role, via: identity.via });
+    },
+  },
+  {
+    method: 'GET',
     path: '/api/operator/status',
     auth: 'token',
     summary: 'queue, capacity, aging, ramp, batches, last replay',
@@ -55,6 +64,7 @@ export const operatorRoutes: Route[] = [
     method: 'POST',
     path: '/api/operator/trigger',
     auth: 'token',
+    role: 'approver',
     summary:
       'start an operator action: outbound_dry_run, replay_gate, aging_watch, webhook_sweep, pipeline, meeting_prep_publish',
     async handler(ctx) {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DRAFT_STATUSES, MOTIONS } from '../../runtime/domain/queue/draft.js';
 import { UserError } from '../../runtime/errors.js';
+import { SERVICE_TOKEN_SUFFIX } from '../../runtime/domain/operators.js';
 import { HttpError } from '../http.js';
 import type { QueuePort } from '../ports.js';
 import { json, type Route, type RouteContext } from '../types.js';
@@ -35,12 +36,18 @@ function bad(message: string): HttpError {
   return new HttpError(400, 'invalid_request', message);
 }
 
-/** The acting person: header first, then the body's `by`, else `api`. */
-export function actorOf(ctx: Pick<RouteContext, 'req'>, bodyBy?: string): string {
+/**
+ * The acting person (SPEC 12). An operator's token acts as that operator, whatever the request says.
+ * The service token may name someone (`X-Caio-Operator`, else the body's `by`): audited as
+ * `NAME (service token)`. Development without a token: the named person, else `api`.
+ */
+export function actorOf(ctx: Pick<RouteContext, 'req' | 'identity'>, bodyBy?: string): string {
+  if (ctx.identity.via === 'operator') return ctx.identity.name;
   const header = ctx.req.headers['x-caio-operator'];
   const value = (Array.isArray(header) ? header[0] : header)?.trim();
-  if (value && /^[\w .@+-]{1,100}$/.test(value)) return value;
-  return bodyBy ?? 'api';
+  const named = value && /^[\w .@+-]{1,100}$/.test(value) ? value : bodyBy;
+  if (ctx.identity.via === 'service') return named ? `${named}${SERVICE_TOKEN_SUFFIX}` : ctx.identity.name;
+  return named ?? 'api';
 }
 
 async function parseBody<S extends z.ZodType>(
@@ -74,6 +81,7 @@ export const queueRoutes: Route[] = [
     method: 'POST',
     path: '/api/queue',
     auth: 'token',
+    role: 'reviewer',
     summary: 'add a draft (the import line format)',
     async handler({ services, jsonBody }) {
       const add = requireMethod(services.queue, 'add', 'adding drafts');
@@ -95,6 +103,7 @@ export const queueRoutes: Route[] = [
     method: 'POST',
     path: '/api/queue/approve',
     auth: 'token',
+    role: 'reviewer',
     summary: 'bulk approve {ids: [...]}',
     async handler(ctx) {
       const approveMany = requireMethod(decisions(ctx), 'approveMany', 'bulk approval');
@@ -107,6 +116,7 @@ export const queueRoutes: Route[] = [
     method: 'POST',
     path: '/api/queue/:id/approve',
     auth: 'token',
+    role: 'reviewer',
     summary: 'approve a draft',
     async handler(ctx) {
       const approve = requireMethod(ctx.services.queue, 'approve', 'approving drafts');
@@ -118,6 +128,7 @@ export const queueRoutes: Route[] = [
     method: 'POST',
     path: '/api/queue/:id/reject',
     auth: 'token',
+    role: 'reviewer',
     summary: 'reject a draft with a category',
     async handler(ctx) {
       const reject = requireMethod(ctx.services.queue, 'reject', 'rejecting drafts');
@@ -132,6 +143,7 @@ export const queueRoutes: Route[] = [
     method: 'POST',
     path: '/api/queue/:id/undo',
     auth: 'token',
+    role: 'reviewer',
     summary: 'undo your own decision within the grace period',
     async handler(ctx) {
       const undo = requireMethod(decisions(ctx), 'undo', 'undoing decisions');

@@ -98,6 +98,23 @@ describeStores('gatekeeper', (make) => {
     expect(world.sentLog.lookup(['lead0@company0.example']).sent.size).toBe(0);
   });
 
+  it('refuses an empty preview with the reason, and stores nothing', async () => {
+    const world = await make();
+    await expect(world.gatekeeper.preview({ motion: 'all' }, 'maria')).rejects.toMatchObject({
+      code: 'empty_preview',
+      kind: 'refused',
+      message: expect.stringContaining('no approved drafts in scope'),
+    });
+    await expect(world.gatekeeper.preview({ ids: ['nope'] }, 'maria')).rejects.toMatchObject({
+      code: 'empty_preview',
+      message: expect.stringContaining('1 not_found'),
+    });
+    expect(await world.gatekeeper.list()).toEqual([]);
+    // A dry run still shows what would be excluded.
+    const dry = await world.gatekeeper.preview({ ids: ['nope'] }, 'maria', { persist: false });
+    expect(dry.items).toEqual([]);
+  });
+
   it('refuses an expired batch and sends nothing', async () => {
     let clock = Date.parse('2026-01-05T09:00:00.000Z');
     const world = await make({ now: () => clock, env: { GATEKEEPER_BATCH_TTL_SECONDS: '60' } });

@@ -42,7 +42,10 @@ describe('queue and batch HTTP routes', () => {
     const approved = await call('POST', '/api/queue/d00001/approve', undefined, {
       'x-caio-operator': 'maria',
     });
-    expect(approved).toMatchObject({ status: 200, body: { status: 'approved', decided_by: 'maria' } });
+    expect(approved).toMatchObject({
+      status: 200,
+      body: { status: 'approved', decided_by: 'maria (service token)' },
+    });
     expect(await call('POST', '/api/queue/d00001/reject', { category: 'tone' })).toMatchObject({
       status: 409,
       body: { code: 'invalid_transition' },

@@ -60,7 +60,12 @@ describeRedis('address facts shared through Redis', () => {
       const id = added.kind === 'added' ? added.draft.id : '';
       await b.queue.approve(id, 'maria');
       await a.queue.recordExternalSend(input.lead.email, 'instantly');
-      const batch = await b.gatekeeper.preview({ ids: [id] }, 'maria');
+      // Empty previews are refused (nothing stored), naming the exclusion; a dry run shows it in full.
+      await expect(b.gatekeeper.preview({ ids: [id] }, 'maria')).rejects.toMatchObject({
+        code: 'empty_preview',
+        message: expect.stringContaining('1 already_sent'),
+      });
+      const batch = await b.gatekeeper.preview({ ids: [id] }, 'maria', { persist: false });
       expect(batch.items).toEqual([]);
       expect(batch.excluded).toEqual([expect.objectContaining({ draft_id: id, reason: 'already_sent' })]);
     } finally {

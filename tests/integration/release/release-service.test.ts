@@ -34,6 +34,8 @@ const doubles: CheckRegistry = {
   }),
   selftest: passing,
   outbound_dry_run: passing,
+  queue_aging: passing,
+  critical_failures_week: passing,
 };
 
 const tempDir = useTempDir();

@@ -3,6 +3,7 @@
  * execution state lives in a separate run record. `checkExecution` holds the refusal rules that do
  * not need I/O, in the order an operator should hear them.
  */
+import { sameIdentity } from '../operators.js';
 import { z } from 'zod';
 import { MOTIONS } from '../queue/draft.js';
 
@@ -129,7 +130,7 @@ export function checkExecution(
       nextStep: 'Preview again and execute the new batch before it expires.',
     };
   }
-  if (c.twoPersonRule && c.batch.triggered_by !== null && c.batch.triggered_by === c.actor) {
+  if (c.twoPersonRule && sameIdentity(c.batch.triggered_by, c.actor)) {
     return {
       code: 'two_person_rule',
       message: `Two-person rule: ${c.actor} triggered this outbound run and cannot also execute it`,

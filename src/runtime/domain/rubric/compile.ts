@@ -5,7 +5,7 @@
  */
 import type { RubricConfig, SegmentStandard } from './config.js';
 import { numberMentions, type NumberMention } from './numbers.js';
-import { compilePatterns, createNormalizer, type Normalizer } from './patterns.js';
+import { compilePatterns, createNormalizer, type Normalizer, type PatternSet } from './patterns.js';
 import { RULE_CATALOG, type RuleDefinition, type RuleEffect } from './rules/catalog.js';
 import { splitSignature } from './signature.js';
 import { leadFacts, type LeadFacts } from './lead-facts.js';
@@ -16,8 +16,8 @@ export interface CompiledSegment {
   key: string;
   standard: SegmentStandard;
   /** Titles of the segment's persona families and its own personas (normalised-text matcher). */
-  personas: RegExp | undefined;
-  avoid: RegExp | undefined;
+  personas: PatternSet | undefined;
+  avoid: PatternSet | undefined;
 }
 
 export interface CompiledRubric {
@@ -26,11 +26,11 @@ export interface CompiledRubric {
   /** Each rule's effect after rubric.json `rules`, by rule id. */
   effects: ReadonlyMap<string, { definition: RuleDefinition; effect: RuleEffect }>;
   // Pattern families, matched on normalised text.
-  pressure: RegExp | undefined;
-  guarantees: RegExp | undefined;
-  banned: RegExp | undefined;
-  claims: RegExp | undefined;
-  nonBuyers: RegExp | undefined;
+  pressure: PatternSet | undefined;
+  guarantees: PatternSet | undefined;
+  banned: PatternSet | undefined;
+  claims: PatternSet | undefined;
+  nonBuyers: PatternSet | undefined;
   // Literal phrase lists, matched on the text as written.
   greetings: RegExp | undefined;
   callToAction: RegExp | undefined;

@@ -10,7 +10,8 @@
  * - a trailing `*` matches any ending ("guarant*" matches guarantee, guaranteed, guarantees);
  * - `...` stands for up to three words of anything ("or ... money back");
  * - `A ~N B` matches two word slots in either order with at most N words between them
- *   ("hipaa|gdpr ~3 certified|certification" matches "HIPAA certified" and "certified for HIPAA").
+ *   ("hipaa|gdpr ~3 certified|certification" matches "HIPAA certified" and "certified for HIPAA");
+ * - a leading `!` makes an exception: text it matches is ignored ("!no hurry" next to "hurry").
  *
  * Pure and deterministic; every regular expression is built once per compiled rubric.
  */
@@ -140,13 +141,16 @@ export function patternSource(pattern: string, normalizer: Normalizer): string |
   return parts.join('');
 }
 
-export interface PatternFamily {
-  /** Every pattern as one alternation; `undefined` for an empty list. */
-  matcher: RegExp | undefined;
+/**
+ * A compiled pattern list. Patterns written with a leading "!" are exceptions: wording that contains a
+ * listed pattern but means the opposite ("no hurry", "I can't guarantee"); text they match is ignored.
+ */
+export interface PatternSet {
+  matcher: RegExp;
+  exceptions: RegExp | undefined;
 }
 
-/** One regular expression for a list of patterns, matched as whole words over normalised text. */
-export function compilePatterns(patterns: readonly string[], normalizer: Normalizer): RegExp | undefined {
+function alternation(patterns: readonly string[], normalizer: Normalizer): RegExp | undefined {
   const sources = [...new Set(patterns)]
     .map((pattern) => patternSource(pattern, normalizer))
     .filter((source): source is string => source !== undefined && source !== '');
@@ -157,21 +161,43 @@ export function compilePatterns(patterns: readonly string[], normalizer: Normali
   return new RegExp(` (?:${sources.join('|')})(?= )`, 'gu');
 }
 
+/** One regular expression for a list of patterns (and one for its "!" exceptions). */
+export function compilePatterns(patterns: readonly string[], normalizer: Normalizer): PatternSet | undefined {
+  const matcher = alternation(
+    patterns.filter((pattern) => !pattern.startsWith('!')),
+    normalizer,
+  );
+  if (!matcher) return undefined;
+  const exceptions = alternation(
+    patterns.filter((pattern) => pattern.startsWith('!')).map((pattern) => pattern.slice(1)),
+    normalizer,
+  );
+  return { matcher, exceptions };
+}
+
+/** The padded text with every exception blanked out (same length, no letters left to match). */
+function prepared(set: PatternSet, normalised: string): string {
+  const padded = ` ${normalised} `;
+  return set.exceptions
+    ? padded.replace(set.exceptions, (found) => ` ${'_'.repeat(found.length - 1)}`)
+    : padded;
+}
+
 /** Every distinct match of `matcher` in already-normalised text, in order of first appearance. */
-export function findMatches(matcher: RegExp | undefined, normalised: string): string[] {
-  if (!matcher) return [];
+export function findMatches(set: PatternSet | undefined, normalised: string): string[] {
+  if (!set) return [];
   const found: string[] = [];
-  for (const match of ` ${normalised} `.matchAll(matcher)) {
+  for (const match of prepared(set, normalised).matchAll(set.matcher)) {
     const phrase = match[0].slice(1);
     if (!found.includes(phrase)) found.push(phrase);
   }
   return found;
 }
 
-export function matches(matcher: RegExp | undefined, normalised: string): boolean {
-  if (!matcher) return false;
-  matcher.lastIndex = 0;
-  const found = matcher.test(` ${normalised} `);
-  matcher.lastIndex = 0;
+export function matches(set: PatternSet | undefined, normalised: string): boolean {
+  if (!set) return false;
+  set.matcher.lastIndex = 0;
+  const found = set.matcher.test(prepared(set, normalised));
+  set.matcher.lastIndex = 0;
   return found;
 }

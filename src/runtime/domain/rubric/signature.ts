@@ -28,13 +28,29 @@ export function splitSignature(
     if (index === (filled[0] as { index: number }).index) break;
     if (isSignOff(line, signOffs, normalizer)) return cut(lines, index);
   }
-  // No sign-off: a short closing line without sentence punctuation is the sender's name ("— Maya").
-  const last = filled[filled.length - 1] as { line: string; index: number };
-  const lastWords = last.line.trim().split(/\s+/);
-  if (lastWords.length <= 4 && !SENTENCE_END.test(last.line) && /^[\s—–-]*\p{Lu}/u.test(last.line)) {
-    return cut(lines, last.index);
+  // No sign-off: short closing lines without sentence punctuation are the sender ("— Maya",
+  // "Maya Lindqvist", "Head of Partnerships, Quorra"), up to three of them.
+  let start: number | undefined;
+  for (let position = filled.length - 1; position >= Math.max(1, filled.length - 3); position -= 1) {
+    const { line, index } = filled[position] as { line: string; index: number };
+    if (!isClosingLine(line)) break;
+    start = index;
   }
-  return { content: body, signature: '' };
+  return start === undefined ? { content: body, signature: '' } : cut(lines, start);
+}
+
+const CONNECTORS = new Set(['of', 'at', 'from', 'and', 'for', 'the', 'to', 'in', 'de', 'van', 'von', 'da']);
+
+/** A name, role or contact line: capitalised words, connectors, numbers, addresses; no sentence. */
+function isClosingLine(line: string): boolean {
+  const trimmed = line.trim();
+  const tokens = trimmed.split(/\s+/);
+  if (tokens.length > 8 || SENTENCE_END.test(trimmed) || POSTSCRIPT.test(trimmed)) return false;
+  if (!/^[\s—–-]*[\p{Lu}+\d]/u.test(trimmed)) return false;
+  return tokens.every((token) => {
+    const word = token.replace(/^[^\p{L}\p{N}+]+|[^\p{L}\p{N}]+$/gu, '');
+    return word === '' || /^\p{Lu}/u.test(word) || /[\d@]|\.\p{L}/u.test(word) || CONNECTORS.has(word);
+  });
 }
 
 /** The signature runs from `start` to a postscript ("PS: ..."), which is content again. */

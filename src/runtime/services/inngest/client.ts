@@ -51,6 +51,31 @@ export function canSendEvents(config: Config): boolean {
   return mode === 'dev' || (mode === 'cloud' && Boolean(config.INNGEST_EVENT_KEY));
 }
 
+/**
+ * The SDK's logger: its lines, without stack traces (an error is its message), and without the line
+ * it writes for every unsigned request: the server logs each refusal once, rate-limited
+ * (server/refusal-log.ts), so an unauthenticated caller cannot amplify the log.
+ */
+function sdkLogger(logger: Logger) {
+  const child = logger.child({ component: 'inngest' });
+  const flat = (arg: unknown): unknown => {
+    if (arg instanceof Error) return arg.message;
+    if (arg && typeof arg === 'object' && !Array.isArray(arg)) {
+      return Object.fromEntries(
+        Object.entries(arg).map(([key, value]) => [key, value instanceof Error ? value.message : value]),
+      );
+    }
+    return arg;
+  };
+  const level =
+    (name: 'info' | 'warn' | 'error' | 'debug') =>
+    (...args: unknown[]) => {
+      if (args.some((arg) => typeof arg === 'string' && /signature validation failed/i.test(arg))) return;
+      (child[name] as (...a: unknown[]) => void)(...args.map(flat));
+    };
+  return { info: level('info'), warn: level('warn'), error: level('error'), debug: level('debug') };
+}
+
 const silent = {
   info: () => undefined,
   warn: () => undefined,
@@ -77,7 +102,7 @@ export function createInngestRuntime(
     ...(config.INNGEST_SIGNING_KEY_FALLBACK
       ? { signingKeyFallback: config.INNGEST_SIGNING_KEY_FALLBACK }
       : {}),
-    logger: logger ? logger.child({ component: 'inngest' }) : silent,
+    logger: logger ? sdkLogger(logger) : silent,
   });
   const functions = createFunctions(client, deps);
   // Unsigned PUTs ("sync yourself") are refused in cloud mode: defence in depth.

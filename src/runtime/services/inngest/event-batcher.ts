@@ -15,7 +15,7 @@ export interface BatcherOptions<E> {
   maxBuffer?: number;
   /** Calls in flight at once (default 4). */
   concurrency?: number;
-  /** Wait this long for more events before sending a partial batch (default 5 ms). */
+  /** Wait this long for more events before sending a partial batch (default 25 ms). */
   lingerMs?: number;
   /** First retry delay (default 100 ms), doubling up to `maxBackoffMs` (default 5 s). */
   backoffMs?: number;
@@ -36,7 +36,7 @@ export function createEventBatcher<E>(options: BatcherOptions<E>): EventBatcher<
   const maxBatch = options.maxBatch ?? 200;
   const maxBuffer = options.maxBuffer ?? 20_000;
   const concurrency = options.concurrency ?? 4;
-  const lingerMs = options.lingerMs ?? 5;
+  const lingerMs = options.lingerMs ?? 25;
   const backoffMs = options.backoffMs ?? 100;
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
 

@@ -13,6 +13,7 @@ import type { Executor, RecordDialect, RepoContext } from './context.js';
 import { openRecord, type OpenRecordOptions, type RecordConfig, type RecordDb } from './open-record.js';
 import { createAuditRepo, type AuditRepo } from './tables/audit.js';
 import { createMetaRepo, type MetaRepo } from './tables/meta.js';
+import { createOperatorsRepo, type OperatorsRepo } from './tables/operators.js';
 
 export type { Executor, RecordDialect, RepoContext } from './context.js';
 export type { RecordDb, RecordHealth } from './open-record.js';
@@ -20,12 +21,14 @@ export type { RecordDb, RecordHealth } from './open-record.js';
 export interface Repos {
   meta: MetaRepo;
   audit: AuditRepo;
+  operators: OperatorsRepo;
 }
 
 export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
   return {
     meta: createMetaRepo(exec, ctx),
     audit: createAuditRepo(exec, ctx),
+    operators: createOperatorsRepo(exec, ctx),
   };
 }
 

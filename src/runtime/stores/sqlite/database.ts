@@ -5,9 +5,9 @@
  * when it is constructed.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { UserError, errorMessage } from '../../errors.js';
+import { ensurePrivateFile } from '../../private-files.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -22,7 +22,8 @@ export function coordinationPath(hiveDir: string): string {
 
 export function openDatabase(path: string, options: { readonly?: boolean } = {}): SqliteDatabase {
   try {
-    if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
+    // A new HIVE_DIR is 0700 and the database 0600 (its -wal and -shm files take the same mode).
+    if (!options.readonly) ensurePrivateFile(path);
     const db = new Database(path, {
       readonly: Boolean(options.readonly),
       fileMustExist: Boolean(options.readonly),

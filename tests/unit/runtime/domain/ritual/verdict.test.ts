@@ -65,6 +65,8 @@ describe('the default ritual', () => {
       'runtime_selftest',
       'dry_run_outbound',
       'dry_run_all',
+      'queue_aging_within_sla',
+      'no_critical_failures_week',
       'staging_stable_24h',
     ]);
   });

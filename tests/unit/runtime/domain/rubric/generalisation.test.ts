@@ -156,3 +156,52 @@ describe('persona families', () => {
     expect(withTitle('Owner', 'enterprise')).toEqual(['targeting.persona']);
   });
 });
+
+describe('exceptions: wording that means the opposite', () => {
+  it('an honest disclaimer is not a guarantee, and "no hurry" is not pressure', () => {
+    for (const phrase of [
+      "I can't guarantee results, but",
+      'There is no guarantee, but',
+      "I won't promise miracles, but",
+    ]) {
+      expect(rules(score(editBody('Quorra flags', `${phrase} Quorra flags`))), phrase).toEqual([]);
+    }
+    for (const phrase of ['No hurry at all.', 'Nothing urgent.']) {
+      expect(rules(score(editBody('Quorra flags', `${phrase} Quorra flags`))), phrase).toEqual([]);
+    }
+    expect(rules(score(editBody('Quorra flags', 'Hurry, Quorra flags')))).toEqual(['tone.pressure']);
+    expect(rules(score(editBody('Quorra flags', 'We make sure your reps hit quota. Quorra flags')))).toEqual([
+      'compliance.guarantee',
+    ]);
+  });
+});
+
+describe('signature without a sign-off, short asks, common acronyms and titles', () => {
+  const body = (ending: string) =>
+    `${goodInput()
+      .draft.body.replace(/\n\nBest,\nMaya$/, '')
+      .replace(
+        'Would you be open to a 20-minute call next Tuesday to see how it would fit your team?',
+        ending,
+      )}`;
+
+  it('closing name, role and contact lines are the sender', () => {
+    const input = withBody(
+      `${body('Would you be open to a 20-minute call next Tuesday?')}\n\nMaya Lindqvist\nHead of Partnerships, Quorra\n+44 20 7946 0123`,
+    );
+    expect(rules(score(input))).toEqual([]);
+    // A closing sentence without punctuation is not a signature: it stays the ask.
+    expect(rules(score(withBody(`${body('Let me know if Tuesday works for a short call')}`)))).toEqual([]);
+  });
+
+  it('"Worth a look?" and "Thoughts?" are asks', () => {
+    for (const ask of ['Worth a look?', 'Thoughts?', 'Any interest?']) {
+      expect(rules(score(withBody(`${body(ask)}\n\nMaya`))), ask).toEqual([]);
+    }
+  });
+
+  it('regions and sales acronyms are not shouting; LinkedIn is not a claim', () => {
+    expect(rules(score(editBody('at once', 'at once across EMEA and APAC')))).toEqual([]);
+    expect(rules(score(editBody('Saw Brightwave', 'Saw on LinkedIn that Brightwave')))).toEqual([]);
+  });
+});
