@@ -66,8 +66,9 @@ describe('POST /api/instantly/campaigns/:id/pause|resume', () => {
     expect(calls.at(-1)?.auth).toBe('Bearer inst_api_key_1234567890abcdef');
     const audit = server.runtime.audit.tail(10).filter((row) => row.action.startsWith('campaign.'));
     expect(audit.map((row) => [row.actor, row.action, row.subject])).toEqual([
-      ['ana', 'campaign.pause', 'camp-1'],
-      ['api', 'campaign.resume', 'camp-1'],
+      // The service token names the operator with X-Caio-Operator (SPEC 12).
+      ['ana (service token)', 'campaign.pause', 'camp-1'],
+      ['service token', 'campaign.resume', 'camp-1'],
     ]);
   });
 

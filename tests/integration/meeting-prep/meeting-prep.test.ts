@@ -85,7 +85,7 @@ describe('meeting prep', () => {
     expect(again.body).toMatchObject({ result: { written: [] } });
     const writes = runtime.audit.tail(50).filter((r) => r.action === 'meeting_prep.calendar_write');
     expect(writes.map((r) => r.subject)).toEqual([ann?.id]);
-    expect(writes[0]?.details).toMatchObject({ mode: 'mock', approved_by: 'hos' });
+    expect(writes[0]?.details).toMatchObject({ mode: 'mock', approved_by: 'hos (service token)' });
 
     // A brief is never batched for sending.
     const preview = await runtime.gatekeeper.preview({ ids: [ann?.id ?? ''] }, 'hos', { persist: false });
