@@ -19,7 +19,10 @@ describe('dashboard token guard', () => {
 
   it('accepts the right token and refuses a wrong one of any length', async () => {
     const guard = createAuthGuard({ config: parseConfig({ DASHBOARD_AUTH_TOKEN: TOKEN }) });
-    expect(await guard.check(request({ 'x-dashboard-token': TOKEN }), none)).toEqual({ ok: true });
+    expect(await guard.check(request({ 'x-dashboard-token': TOKEN }), none)).toMatchObject({
+      ok: true,
+      identity: { role: 'admin' },
+    });
     for (const wrong of ['x', TOKEN.slice(0, -1), `${TOKEN}x`, 'y'.repeat(5000)]) {
       expect(await guard.check(request({ 'x-dashboard-token': wrong }), none)).toMatchObject({
         ok: false,
@@ -46,7 +49,7 @@ describe('dashboard token guard', () => {
       status: 401,
     });
     const dev = createAuthGuard({ config: parseConfig({}) });
-    expect(await dev.check(request(), none)).toEqual({ ok: true });
+    expect(await dev.check(request(), none)).toMatchObject({ ok: true, identity: { role: 'admin' } });
   });
 
   it('rate limits failed attempts per address, then refuses even the right token until the window ends', async () => {
@@ -66,11 +69,15 @@ describe('dashboard token guard', () => {
     });
     expect(await guard.check(request({ 'x-dashboard-token': TOKEN }), none)).toMatchObject({ status: 429 });
     // Another address is not affected.
-    expect(await guard.check(request({ 'x-dashboard-token': TOKEN }, '10.0.0.2'), none)).toEqual({
+    expect(await guard.check(request({ 'x-dashboard-token': TOKEN }, '10.0.0.2'), none)).toMatchObject({
       ok: true,
+      identity: { role: 'admin' },
     });
     now += 61_000;
-    expect(await guard.check(request({ 'x-dashboard-token': TOKEN }), none)).toEqual({ ok: true });
+    expect(await guard.check(request({ 'x-dashboard-token': TOKEN }), none)).toMatchObject({
+      ok: true,
+      identity: { role: 'admin' },
+    });
   });
 
   it('counts failures in the state store when there is one', async () => {
@@ -108,7 +115,10 @@ describe('dashboard token guard', () => {
     }
     // Development keeps whatever the developer set.
     const dev = createAuthGuard({ config: parseConfig({ DASHBOARD_AUTH_TOKEN: 'tok_short_1234' }) });
-    expect(await dev.check(request({ 'x-dashboard-token': 'tok_short_1234' }), none)).toEqual({ ok: true });
+    expect(await dev.check(request({ 'x-dashboard-token': 'tok_short_1234' }), none)).toMatchObject({
+      ok: true,
+      identity: { role: 'admin' },
+    });
   });
 
   it('behind trusted proxies the limit is per client from X-Forwarded-For, never from spoofable entries', async () => {
@@ -127,7 +137,10 @@ describe('dashboard token guard', () => {
       status: 429,
     });
     // Another operator behind the same balancer is not locked out.
-    expect(await guard.check(via('198.51.100.20', TOKEN), none)).toEqual({ ok: true });
+    expect(await guard.check(via('198.51.100.20', TOKEN), none)).toMatchObject({
+      ok: true,
+      identity: { role: 'admin' },
+    });
   });
 
   it('without trusted proxies X-Forwarded-For is ignored', () => {
