@@ -171,18 +171,7 @@ export function createAuthGuard(options: AuthGuardOptions): AuthGuard {
     check(req, query) {
       const given = presentedToken(req, query);
       if (!token) {
-        // Operators' tokens work even where the service token is not configured.
-        if (given !== undefined && options.operators) {
-          const address = clientAddress(req, config.TRUST_PROXY_HOPS);
-          const decided = operatorOrRefuse(given, address);
-          if (!failClosed) {
-            const open = (decision: AuthDecision) => (decision.ok ? decision : OPEN);
-            return decided instanceof Promise ? decided.then(open) : open(decided);
-          }
-          return decided;
-        }
-        if (!failClosed) return OPEN;
-        return {
+        const closed: AuthDecision = {
           ok: false,
           status: 401,
           code: 'auth_not_configured',
@@ -190,6 +179,14 @@ export function createAuthGuard(options: AuthGuardOptions): AuthGuard {
             ? `${unfit}: protected routes are closed until a real token is set (caio bootstrap --rotate-token)`
             : 'DASHBOARD_AUTH_TOKEN is not configured: protected routes are closed',
         };
+        const fallback = failClosed ? closed : OPEN;
+        // Operators' tokens work even where the service token is not configured.
+        const resolver = options.operators;
+        if (given === undefined || !resolver) return fallback;
+        const digest = tokenDigest(given);
+        const cached = resolver.cached(digest);
+        if (cached !== 'miss') return cached ? asOperator(cached) : fallback;
+        return resolver.resolve(digest).then((found) => (found ? asOperator(found) : fallback));
       }
       const address = clientAddress(req, config.TRUST_PROXY_HOPS);
       const until = blockedUntil.size > 0 ? blockedUntil.get(address) : undefined;
