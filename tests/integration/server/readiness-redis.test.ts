@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { describeRedis } from '../../helpers/redis-suite.js';
+import { draftInput } from '../../helpers/queue/drafts.js';
 import { TOKEN, startTestServer, waitFor, type TestServer } from './harness.js';
 
 describeRedis('readiness with a real Redis', () => {
@@ -36,6 +37,14 @@ describeRedis('readiness with a real Redis', () => {
         redis: { required: true, healthy: true, mode: 'redis', latency_ms: expect.any(Number) },
       });
 
+      // A batch ready to execute: executing it needs the dispatch lock, which lives in Redis.
+      await server.runtime.queue.add(draftInput(1), 'api');
+      await server.runtime.queue.approve('d00001', 'maria');
+      const batch = (await server.runtime.gatekeeper.preview({ motion: 'all' }, 'maria')) as {
+        id: string;
+        hash: string;
+      };
+
       await redis.stop();
       const down = Date.now();
       await waitFor(
@@ -51,10 +60,11 @@ describeRedis('readiness with a real Redis', () => {
         dependencies: { redis: { healthy: false, error: expect.any(String) } },
       });
       // A request that needs Redis is a retryable 503, never a 409, and never names where Redis is.
-      const approve = await fetch(`${server.url}/api/queue/d-1/approve`, {
+      // (Approving a draft no longer needs Redis: the record holds drafts and decisions.)
+      const approve = await fetch(`${server.url}/api/batches/${batch.id}/execute`, {
         method: 'POST',
         headers: { 'x-dashboard-token': TOKEN, 'content-type': 'application/json' },
-        body: '{}',
+        body: JSON.stringify({ hash: batch.hash }),
       });
       const refusal = await approve.text();
       expect(approve.status, refusal).toBe(503);
