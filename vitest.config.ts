@@ -6,6 +6,7 @@ export default defineConfig({
     globalSetup: ['tests/helpers/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    teardownTimeout: 30_000,
     pool: 'forks',
     reporters: ['default'],
   },

@@ -37,6 +37,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     );
   }
   return async () => {
-    await server?.close();
+    // Never let a stuck server hold the run open.
+    await Promise.race([server?.close(), new Promise((resolve) => setTimeout(resolve, 20_000).unref())]);
   };
 }

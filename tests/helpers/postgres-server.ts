@@ -148,9 +148,17 @@ export async function startPostgres(): Promise<TestPostgres> {
     child = undefined;
     if (!current || current.exitCode !== null) return;
     const exited = new Promise((resolve) => current.once('exit', resolve));
-    if (signal === 'SIGKILL' && IS_ROOT) {
-      // runuser forwards SIGKILL poorly: kill the server process itself.
-      spawnSync('pkill', ['-KILL', '-f', `-D ${data}`]);
+    if (IS_ROOT) {
+      // runuser does not forward signals to the server: signal postgres itself.
+      if (signal === 'SIGKILL') spawnSync('pkill', ['-KILL', '-f', `postgres -D ${data}`]);
+      else
+        spawnSync(
+          'runuser',
+          ['-u', 'postgres', '--', join(BIN_DIR, 'pg_ctl'), 'stop', '-D', data, '-m', 'fast', '-w'],
+          {
+            timeout: 20_000,
+          },
+        );
     }
     current.kill(signal);
     await exited;
