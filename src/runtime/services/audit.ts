@@ -37,28 +37,9 @@ import {
 } from './audit-heads.js';
 
 export type { VerifyResult, ChainBreak, RecordedHead } from '../domain/audit-chain.js';
+import { toAuditRow, type AuditEntry, type AuditRow } from '../stores/record/tables/audit.js';
 
-export interface AuditEntry {
-  /** Who did it: a reviewer name, `system`, `scheduler`, `cli:<user>`. */
-  actor: string;
-  /** What was done, dotted: `queue.approve`, `batch.execute`, `release.decision`. */
-  action: string;
-  /** What it was done to: a draft id, batch id, env file, release id. */
-  subject: string;
-  /** Any JSON-serialisable value; stored as canonical JSON. Never put secrets here. */
-  details?: unknown;
-}
-
-export interface AuditRow {
-  seq: number;
-  time: string;
-  actor: string;
-  action: string;
-  subject: string;
-  details: unknown;
-  prev_hash: string;
-  hash: string;
-}
+export type { AuditEntry, AuditRow } from '../stores/record/tables/audit.js';
 
 export interface AuditLog {
   append(entry: AuditEntry): AuditRow;
@@ -283,16 +264,6 @@ export function repairAuditTriggers(
     }
   }).immediate();
   return restored;
-}
-
-function toAuditRow(row: AuditChainRow): AuditRow {
-  let details: unknown;
-  try {
-    details = JSON.parse(row.details);
-  } catch {
-    details = row.details;
-  }
-  return { ...row, details };
 }
 
 export function createAuditLog(db: SqliteDatabase, options: AuditLogOptions = {}): AuditLog {
