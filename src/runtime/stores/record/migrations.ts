@@ -31,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'pipeline', up: pipeline },
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS.length;
+/** The newest version this caio knows (versions ascend; a gap is allowed). */
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
