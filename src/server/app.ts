@@ -26,13 +26,10 @@ import {
 } from '../runtime/services/inngest/scheduler.js';
 import { createReadiness, type DependencySnapshot } from '../runtime/services/readiness.js';
 import { dependencyIncident } from '../runtime/domain/notifications/incident.js';
-import {
-  createWebhookProcessor,
-  type EffectPrepPort,
-  type ProcessorTraces,
-} from '../runtime/services/webhook-processor.js';
-import { createWebhookStore, type WebhookStore } from '../runtime/services/webhook-store.js';
-import { clientAddress, createAuthGuard, type OperatorResolver, type RequestIdentity } from './auth.js';
+import { createWebhookProcessor } from '../runtime/services/webhook-processor.js';
+import { createWebhookStore } from '../runtime/services/webhook-store.js';
+import { clientAddress, createAuthGuard, type RequestIdentity } from './auth.js';
+import type { Notifier } from '../runtime/services/notifier.js';
 import { forbiddenMessage, roleAllows, type Capability } from '../runtime/domain/operators.js';
 import type { RouteRole } from './types.js';
 
@@ -48,22 +45,7 @@ import { createCors } from './cors.js';
 import { errorReply } from './error-reply.js';
 import { createRefusalLog } from './refusal-log.js';
 import { DEFAULT_BODY_LIMIT_BYTES, HttpError, header, parseJson, readBody, sendJson } from './http.js';
-import {
-  port,
-  statePort,
-  type CampaignsPort,
-  type GatekeeperPort,
-  type HttpRuntime,
-  type HttpServices,
-  type LeadsPort,
-  type NotifierPort,
-  type OperatorPort,
-  type PipelinePort,
-  type QueuePort,
-  type ReplayPort,
-  type ScorecardPort,
-  type TracesPort,
-} from './ports.js';
+import type { HttpRuntime, HttpServices, TracesPort } from './ports.js';
 import { createRouter } from './router.js';
 import { ROUTES } from './routes/index.js';
 import type { JsonReply, Route, RouteContext } from './types.js';
@@ -105,7 +87,7 @@ export interface HttpApp {
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
 /** A required dependency that is unhealthy raises an incident; all healthy again closes them. */
-function notifyDependencies(notifier: NotifierPort, snapshot: DependencySnapshot, now: number): void {
+function notifyDependencies(notifier: Notifier, snapshot: DependencySnapshot, now: number): void {
   const down = [
     ...(snapshot.redis.required && !snapshot.redis.healthy ? [['redis', snapshot.redis.error] as const] : []),
     ...(snapshot.inngest.required && !snapshot.inngest.healthy
@@ -116,48 +98,25 @@ function notifyDependencies(notifier: NotifierPort, snapshot: DependencySnapshot
   if (down.length === 0) void notifier.resolve('dependency_unhealthy').catch(() => undefined);
 }
 
-function isWebhookStore(value: unknown): value is WebhookStore {
-  return (
-    port<WebhookStore>(value, ['insert']) !== undefined && typeof (value as WebhookStore).list === 'function'
-  );
-}
-
 export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}): HttpApp {
   const { config } = runtime;
   const logger = options.logger;
   const now = options.now ?? Date.now;
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const bodyGate = createBodyGate(options.bodyGate);
-  const ownStore = !isWebhookStore(runtime.webhooks);
-  const webhooks = isWebhookStore(runtime.webhooks)
-    ? runtime.webhooks
-    : createWebhookStore(runtime.record, { now });
+  const ownStore = runtime.webhooks === undefined;
+  const webhooks = runtime.webhooks ?? createWebhookStore(runtime.record, { now });
 
-  const state = statePort(runtime.state);
-  const queue = port<QueuePort>(runtime.queue, [
-    'page',
-    'list',
-    'metrics',
-    'suppressAddress',
-    'recordExternalSend',
-  ]);
-  const leads = port<LeadsPort>(runtime.leads, ['upsertLead']);
-  const traceWriter = port<TracesPort>(runtime.traces, ['withCorrelationId']);
-  const processorTraces =
-    traceWriter?.record && traceWriter.withCorrelationId && traceWriter.currentCorrelationId
-      ? (traceWriter as ProcessorTraces)
-      : undefined;
+  const { state, queue, leads, replay, notifier, meetingPrep } = runtime;
+  const traceWriter = runtime.traces;
   // Retention prunes the trace file itself (services/traces.ts), with or without a trace writer.
   const traces: TracesPort = {
-    ...(traceWriter?.withCorrelationId
-      ? { withCorrelationId: traceWriter.withCorrelationId.bind(traceWriter) }
-      : {}),
+    ...(traceWriter ? { withCorrelationId: traceWriter.withCorrelationId.bind(traceWriter) } : {}),
     prune: (days?: number) =>
       pruneTraces(traceFilePath(config), days ?? config.TRACE_RETENTION_DAYS, now(), {
         archiveDir: traceArchivePath(config),
       }),
   };
-  const replay = port<ReplayPort>(runtime.replay, ['runGate', 'last']);
 
   // Deliveries go to Inngest when events can be sent, else to the processor's in-process worker.
   // (The processor needs the Inngest sender, the Inngest functions need the processor.)
@@ -166,16 +125,14 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     store: webhooks,
     queue,
     leads,
-    prep: port<EffectPrepPort>(runtime.meetingPrep, ['prepare']),
+    prep: meetingPrep,
     logger,
-    traces: processorTraces,
+    traces: traceWriter,
     dispatch: canSendEvents(config)
       ? (id, correlationId) =>
           sender.send?.(id, correlationId) ?? Promise.reject(new Error('Inngest is not ready'))
       : undefined,
   });
-  const notifier = port<NotifierPort>(runtime.notifier, ['raise']);
-  const meetingPrep = port<{ publishApproved(): Promise<unknown> }>(runtime.meetingPrep, ['publishApproved']);
   const jobDeps = { config, processor, queue, traces, replay, notifier, meetingPrep, now };
   const inngest = createInngestRuntime(config, jobDeps, logger, options.inngestBatching);
   sender.send = inngest.sendWebhookReceived;
@@ -214,13 +171,12 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     state,
     queue,
     leads,
-    gatekeeper: port<GatekeeperPort>(runtime.gatekeeper, ['list', 'preview', 'execute']),
-    operator: port<OperatorPort>(runtime.operator, ['status', 'trigger']),
-    scorecard: port<ScorecardPort>(runtime.scorecard, ['weekly']),
+    gatekeeper: runtime.gatekeeper,
+    scorecard: runtime.scorecard,
     traces,
     replay,
-    campaigns: port<CampaignsPort>(runtime.campaigns, ['control']),
-    pipeline: port<PipelinePort>(runtime.pipeline, ['run']),
+    campaigns: runtime.campaigns,
+    pipeline: runtime.pipeline,
     meetingPrep,
     notifier,
   };
@@ -243,7 +199,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
   const guard = createAuthGuard({
     config,
     state,
-    operators: port<OperatorResolver>(runtime.operators, ['cached', 'resolve']),
+    operators: runtime.operators,
     now,
     ...(options.authFailureLimit ? { failureLimit: options.authFailureLimit } : {}),
     ...(options.authFailureWindowSeconds ? { windowSeconds: options.authFailureWindowSeconds } : {}),

@@ -5,15 +5,9 @@
 import { z } from 'zod';
 import { batchView, type Batch } from '../../runtime/domain/gatekeeper/batch.js';
 import { HttpError } from '../http.js';
-import type { GatekeeperPort } from '../ports.js';
 import { json, type Route } from '../types.js';
 import { actorOf } from './queue.js';
-import { requireMethod } from './unavailable.js';
-
-/** `execute` with the resume option the gatekeeper service has. */
-interface GatekeeperExecute extends GatekeeperPort {
-  execute?(batchId: string, hash: string, actor: string, options?: { resume?: boolean }): Promise<unknown>;
-}
+import { requireService } from './unavailable.js';
 
 const by = z.string().trim().min(1).max(100).optional();
 const executeBody = z.object({ hash: z.string().min(1).max(200), resume: z.boolean().optional(), by });
@@ -33,8 +27,8 @@ export const batchRoutes: Route[] = [
     auth: 'token',
     summary: 'list Gatekeeper batches',
     async handler({ services }) {
-      const list = requireMethod(services.gatekeeper, 'list', 'Gatekeeper batches');
-      return json(200, await list());
+      const gatekeeper = requireService(services.gatekeeper, 'Gatekeeper batches');
+      return json(200, await gatekeeper.list());
     },
   },
   {
@@ -44,7 +38,7 @@ export const batchRoutes: Route[] = [
     role: 'approver',
     summary: 'preview a batch (scope in the body)',
     async handler(ctx) {
-      const preview = requireMethod(ctx.services.gatekeeper, 'preview', 'Gatekeeper previews');
+      const gatekeeper = requireService(ctx.services.gatekeeper, 'Gatekeeper previews');
       const parsed = previewBody.safeParse((await ctx.jsonBody()) ?? {});
       if (!parsed.success) {
         throw new HttpError(
@@ -54,7 +48,7 @@ export const batchRoutes: Route[] = [
         );
       }
       const { by: bodyBy, ...scope } = parsed.data;
-      const batch = (await preview(
+      const batch = (await gatekeeper.preview(
         scope.ids ? { ids: scope.ids } : { motion: scope.motion ?? 'all' },
         actorOf(ctx, bodyBy),
       )) as Batch;
@@ -68,11 +62,7 @@ export const batchRoutes: Route[] = [
     role: 'approver',
     summary: 'execute a previewed batch with its hash ({hash, resume?})',
     async handler(ctx) {
-      const execute = requireMethod(
-        ctx.services.gatekeeper as GatekeeperExecute | undefined,
-        'execute',
-        'Gatekeeper execution',
-      );
+      const gatekeeper = requireService(ctx.services.gatekeeper, 'Gatekeeper execution');
       const parsed = executeBody.safeParse(await ctx.jsonBody());
       if (!parsed.success)
         throw new HttpError(
@@ -80,9 +70,14 @@ export const batchRoutes: Route[] = [
           'invalid_request',
           'a body {"hash": string, "resume"?: boolean} is required',
         );
-      const result = await execute(ctx.params.id as string, parsed.data.hash, actorOf(ctx, parsed.data.by), {
-        resume: parsed.data.resume ?? false,
-      });
+      const result = await gatekeeper.execute(
+        ctx.params.id as string,
+        parsed.data.hash,
+        actorOf(ctx, parsed.data.by),
+        {
+          resume: parsed.data.resume ?? false,
+        },
+      );
       return json(200, { ok: true, ...(result as object) });
     },
   },

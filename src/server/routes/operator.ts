@@ -1,15 +1,14 @@
 /**
  * Operator routes. Status is the one-shot overview of `caio status` (services/status.ts) plus the
- * Gatekeeper batch list; trigger starts one operator action and returns its result. An operator
- * service on the runtime (`runtime.operator`), when one exists, takes precedence for both.
+ * Gatekeeper batch list; trigger starts one operator action and returns its result.
  */
 import { z } from 'zod';
-import { collectStatus, type StatusSources } from '../../runtime/services/status.js';
+import { collectStatus } from '../../runtime/services/status.js';
 import { HttpError } from '../http.js';
 import { json, type Route } from '../types.js';
 import { notifyAging, notifyReplay } from '../../runtime/services/inngest/jobs.js';
 import { actorOf } from './queue.js';
-import { requireMethod } from './unavailable.js';
+import { requireService } from './unavailable.js';
 
 const triggerBody = z.discriminatedUnion('action', [
   z.object({
@@ -45,18 +44,17 @@ export const operatorRoutes: Route[] = [
     auth: 'token',
     summary: 'queue, capacity, aging, ramp, batches, last replay',
     async handler({ services }) {
-      if (services.operator?.status) return json(200, await services.operator.status());
       const report = await collectStatus({
         config: services.config,
         version: services.version,
         now: services.now,
         state: services.state,
         readiness: services.readiness,
-        queue: services.queue as StatusSources['queue'],
-        replay: services.replay?.last ? (services.replay as StatusSources['replay']) : undefined,
+        queue: services.queue,
+        replay: services.replay,
       });
       let batches: unknown = null;
-      if (services.gatekeeper?.list) batches = await services.gatekeeper.list();
+      if (services.gatekeeper) batches = await services.gatekeeper.list();
       return json(200, { ...report, batches });
     },
   },
@@ -69,8 +67,6 @@ export const operatorRoutes: Route[] = [
       'start an operator action: outbound_dry_run, replay_gate, aging_watch, webhook_sweep, pipeline, meeting_prep_publish',
     async handler(ctx) {
       const { services, jsonBody } = ctx;
-      if (services.operator?.trigger)
-        return json(200, await services.operator.trigger(await jsonBody(), 'api'));
       const parsed = triggerBody.safeParse(await jsonBody());
       if (!parsed.success) {
         throw new HttpError(
@@ -82,33 +78,33 @@ export const operatorRoutes: Route[] = [
       const input = parsed.data;
       switch (input.action) {
         case 'outbound_dry_run': {
-          const preview = requireMethod(services.gatekeeper, 'preview', 'the Gatekeeper dry run');
-          const batch = await preview({ motion: input.motion }, 'api', {
+          const gatekeeper = requireService(services.gatekeeper, 'the Gatekeeper dry run');
+          const batch = await gatekeeper.preview({ motion: input.motion }, 'api', {
             persist: false,
             triggeredBy: 'api',
           });
           return json(200, { action: input.action, dry_run: true, result: batch });
         }
         case 'replay_gate': {
-          const runGate = requireMethod(services.replay, 'runGate', 'the replay gate');
-          const result = await runGate();
+          const replay = requireService(services.replay, 'the replay gate');
+          const result = await replay.runGate();
           notifyReplay({ notifier: services.notifier, now: services.now }, result);
           return json(200, { action: input.action, result });
         }
         case 'aging_watch': {
-          const escalate = requireMethod(services.queue, 'escalateBreaches', 'the aging watch');
-          const result = await escalate('api');
+          const queue = requireService(services.queue, 'the aging watch');
+          const result = await queue.escalateBreaches('api');
           notifyAging({ notifier: services.notifier, config: services.config, now: services.now }, result);
           return json(200, { action: input.action, result });
         }
         case 'webhook_sweep':
           return json(200, { action: input.action, result: await services.processor.processPending() });
         case 'meeting_prep_publish': {
-          const publish = requireMethod(services.meetingPrep, 'publishApproved', 'meeting prep');
-          return json(200, { action: input.action, result: await publish() });
+          const prep = requireService(services.meetingPrep, 'meeting prep');
+          return json(200, { action: input.action, result: await prep.publishApproved() });
         }
         case 'pipeline': {
-          const run = requireMethod(services.pipeline, 'run', 'the pipeline');
+          const pipeline = requireService(services.pipeline, 'the pipeline');
           const mode = services.config.CAIO_MODE;
           if (mode === 'production' && input.confirm !== true) {
             throw new HttpError(
@@ -117,7 +113,12 @@ export const operatorRoutes: Route[] = [
               'a production pipeline run needs "confirm": true in the body (the CLI asks the same)',
             );
           }
-          const result = await run({ mode, source: input.source, limit: input.limit, actor: actorOf(ctx) });
+          const result = await pipeline.run({
+            mode,
+            source: input.source,
+            limit: input.limit,
+            actor: actorOf(ctx),
+          });
           return json(200, { action: input.action, result });
         }
       }

@@ -9,9 +9,8 @@ import { QUEUE_PAGE_MAX_LIMIT, QUEUE_SORTS, type QueuePageQuery } from '../../ru
 import { UserError } from '../../runtime/errors.js';
 import { SERVICE_TOKEN_SUFFIX } from '../../runtime/domain/operators.js';
 import { HttpError } from '../http.js';
-import type { QueuePort } from '../ports.js';
 import { json, type Route, type RouteContext } from '../types.js';
-import { requireMethod } from './unavailable.js';
+import { requireService } from './unavailable.js';
 
 const by = z.string().trim().min(1).max(100).optional();
 const rejectBody = z.object({
@@ -57,12 +56,8 @@ export function parseQueueQuery(query: URLSearchParams): QueuePageQuery {
   return { ...rest, ...(invert ? { invert: invert === 'true' } : {}) } as QueuePageQuery;
 }
 
-/** Queue methods beyond the shared port (the queue service has them; ports.ts need not list them). */
-interface QueueDecisions extends QueuePort {
-  approveMany?(ids: readonly string[], actor: string): Promise<{ ok: boolean }[]>;
-  undo?(id: string, actor: string): Promise<unknown>;
-}
-const decisions = (ctx: RouteContext) => ctx.services.queue as QueueDecisions | undefined;
+const queueOf = (ctx: Pick<RouteContext, 'services'>, what: string) =>
+  requireService(ctx.services.queue, what);
 
 function bad(message: string): HttpError {
   return new HttpError(400, 'invalid_request', message);
@@ -100,10 +95,10 @@ export const queueRoutes: Route[] = [
     summary:
       'a page of drafts {items, next, total} (?status=&motion=&q=&pattern=&invert=&sort=age|-age&limit=&cursor=)',
     async handler({ services, query }) {
-      const page = requireMethod(services.queue, 'page', 'the approval queue');
+      const queue = queueOf({ services }, 'the approval queue');
       const parsed = parseQueueQuery(query);
       try {
-        return json(200, await page(parsed));
+        return json(200, await queue.page(parsed));
       } catch (error) {
         if (
           error instanceof UserError &&
@@ -121,11 +116,11 @@ export const queueRoutes: Route[] = [
     role: 'reviewer',
     summary: 'add a draft (the import line format)',
     async handler({ services, jsonBody }) {
-      const add = requireMethod(services.queue, 'add', 'adding drafts');
+      const queue = queueOf({ services }, 'adding drafts');
       const body = await jsonBody();
       if (body === undefined) throw bad('a draft JSON body is required');
       try {
-        const result = (await add(body, 'api')) as
+        const result = (await queue.add(body, 'api')) as
           { kind: 'added'; draft: unknown } | { kind: 'exists'; id: string };
         return result.kind === 'added'
           ? json(201, result.draft)
@@ -143,9 +138,9 @@ export const queueRoutes: Route[] = [
     role: 'reviewer',
     summary: 'bulk approve {ids: [...]}',
     async handler(ctx) {
-      const approveMany = requireMethod(decisions(ctx), 'approveMany', 'bulk approval');
+      const queue = queueOf(ctx, 'bulk approval');
       const body = await parseBody(ctx, bulkBody, '{"ids": [string], "by"?: string}');
-      const results = await approveMany(body.ids, actorOf(ctx, body.by));
+      const results = await queue.approveMany(body.ids, actorOf(ctx, body.by));
       return json(results.every((r) => r.ok) ? 200 : 207, { results });
     },
   },
@@ -156,9 +151,9 @@ export const queueRoutes: Route[] = [
     role: 'reviewer',
     summary: 'approve a draft',
     async handler(ctx) {
-      const approve = requireMethod(ctx.services.queue, 'approve', 'approving drafts');
+      const queue = queueOf(ctx, 'approving drafts');
       const body = await parseBody(ctx, decisionBody, '{"by"?: string}');
-      return json(200, await approve(ctx.params.id as string, actorOf(ctx, body?.by)));
+      return json(200, await queue.approve(ctx.params.id as string, actorOf(ctx, body?.by)));
     },
   },
   {
@@ -168,11 +163,11 @@ export const queueRoutes: Route[] = [
     role: 'reviewer',
     summary: 'reject a draft with a category',
     async handler(ctx) {
-      const reject = requireMethod(ctx.services.queue, 'reject', 'rejecting drafts');
+      const queue = queueOf(ctx, 'rejecting drafts');
       const body = await parseBody(ctx, rejectBody, '{"category": string, "note"?: string, "by"?: string}');
       return json(
         200,
-        await reject(ctx.params.id as string, actorOf(ctx, body.by), body.category, body.note ?? null),
+        await queue.reject(ctx.params.id as string, actorOf(ctx, body.by), body.category, body.note ?? null),
       );
     },
   },
@@ -183,9 +178,9 @@ export const queueRoutes: Route[] = [
     role: 'reviewer',
     summary: 'undo your own decision within the grace period',
     async handler(ctx) {
-      const undo = requireMethod(decisions(ctx), 'undo', 'undoing decisions');
+      const queue = queueOf(ctx, 'undoing decisions');
       const body = await parseBody(ctx, decisionBody, '{"by"?: string}');
-      return json(200, await undo(ctx.params.id as string, actorOf(ctx, body?.by)));
+      return json(200, await queue.undo(ctx.params.id as string, actorOf(ctx, body?.by)));
     },
   },
 ];

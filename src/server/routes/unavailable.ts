@@ -5,13 +5,8 @@ export function notAvailable(what: string): HttpError {
   return new HttpError(503, 'not_available', `${what} is not available in this build yet`);
 }
 
-/** The method `name` of `service` bound to it, or a 503 `not_available`. */
-export function requireMethod<T extends object, K extends keyof T>(
-  service: T | undefined,
-  name: K,
-  what: string,
-): NonNullable<T[K]> {
-  const method = service?.[name];
-  if (typeof method !== 'function') throw notAvailable(what);
-  return (method as (...args: unknown[]) => unknown).bind(service) as NonNullable<T[K]>;
+/** `service`, or a 503 `not_available` when this runtime was built without it. */
+export function requireService<T>(service: T | undefined, what: string): T {
+  if (service === undefined) throw notAvailable(what);
+  return service;
 }
