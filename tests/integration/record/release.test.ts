@@ -3,6 +3,10 @@
  * and target (newest row is current, history kept), sign-offs with history and unconfirm, decisions
  * with the audit head they saw, shared by a second opener (another host).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import type { StepResult } from '../../../src/runtime/domain/ritual/index.js';
 import { describeRecords } from '../../helpers/record.js';
@@ -159,4 +163,54 @@ describeRecords('record release evidence', ({ open, reopen }) => {
     expect(await record.release.latestDecision('r1', 'staging')).toBeUndefined();
     expect((await record.release.latestDecision())?.id).toBe(id);
   });
+});
+
+describeRecords('record release evidence, upgrade', ({ kind, reopen }) => {
+  it.runIf(kind === 'sqlite')(
+    'copies the old embedded release results and sign-offs into the record once',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'caio-release-legacy-'));
+      try {
+        const old = new Database(join(dir, 'caio.db'));
+        old.exec(`
+          CREATE TABLE release_results (release_id TEXT NOT NULL, env TEXT NOT NULL, step_id TEXT NOT NULL,
+            outcome TEXT NOT NULL, summary TEXT NOT NULL, evidence TEXT NOT NULL, facts TEXT,
+            PRIMARY KEY (release_id, env, step_id));
+          CREATE TABLE release_confirmations (release_id TEXT NOT NULL, step_id TEXT NOT NULL, by TEXT NOT NULL,
+            at TEXT NOT NULL, note TEXT, PRIMARY KEY (release_id, step_id));`);
+        old
+          .prepare('INSERT INTO release_results VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(
+            'r1',
+            'staging',
+            'smoke',
+            'pass',
+            'ok',
+            JSON.stringify({ by: 'ci', at: '2026-11-01T00:00:00.000Z', target: 'https://s.example' }),
+            null,
+          );
+        old
+          .prepare('INSERT INTO release_confirmations VALUES (?, ?, ?, ?, ?)')
+          .run('r1', 'pto', 'Pat', '2026-11-01T01:00:00.000Z', 'rotated');
+        old.close();
+
+        const record = await reopen({ HIVE_DIR: dir });
+        expect((await record.release.results('r1', 'staging')).get('smoke')?.evidence).toMatchObject({
+          by: 'ci',
+          target: 'https://s.example',
+        });
+        expect((await record.release.confirmations('r1')).get('pto')).toMatchObject({
+          by: 'Pat',
+          note: 'rotated',
+          forced: false,
+        });
+        await record.close();
+        const again = await reopen({ HIVE_DIR: dir });
+        expect(await again.release.confirmationHistory('r1')).toHaveLength(1);
+        await again.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

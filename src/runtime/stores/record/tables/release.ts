@@ -29,7 +29,7 @@ export interface ReleaseTables {
     ran_by: string;
     ran_at: string;
   };
-  release_confirmations: {
+  release_signoffs: {
     id: Generated<number>;
     release_id: string;
     step_id: string;
@@ -239,7 +239,7 @@ export function createReleaseRepo(exec: Executor, _ctx: RepoContext) {
     /** Append a sign-off; returns its row id. */
     async confirm(releaseId: string, c: Confirmation & { forced?: boolean | undefined }): Promise<number> {
       const row = await exec
-        .insertInto('release_confirmations')
+        .insertInto('release_signoffs')
         .values({
           release_id: releaseId,
           step_id: c.step_id,
@@ -263,7 +263,7 @@ export function createReleaseRepo(exec: Executor, _ctx: RepoContext) {
       at: string,
     ): Promise<ConfirmationRecord[]> {
       const active = await exec
-        .selectFrom('release_confirmations')
+        .selectFrom('release_signoffs')
         .select(CONFIRMATION_COLUMNS)
         .where('release_id', '=', releaseId)
         .where('step_id', '=', stepId)
@@ -272,7 +272,7 @@ export function createReleaseRepo(exec: Executor, _ctx: RepoContext) {
         .execute();
       if (active.length === 0) return [];
       await exec
-        .updateTable('release_confirmations')
+        .updateTable('release_signoffs')
         .set({ revoked_at: at, revoked_by: by })
         .where('release_id', '=', releaseId)
         .where('step_id', '=', stepId)
@@ -284,11 +284,11 @@ export function createReleaseRepo(exec: Executor, _ctx: RepoContext) {
     /** The current sign-off of each step: its newest row not revoked. */
     async confirmations(releaseId: string): Promise<Map<string, ConfirmationRecord>> {
       const rows = await exec
-        .selectFrom('release_confirmations')
+        .selectFrom('release_signoffs')
         .select(CONFIRMATION_COLUMNS)
         .where('id', 'in', (eb) =>
           eb
-            .selectFrom('release_confirmations')
+            .selectFrom('release_signoffs')
             .select((s) => s.fn.max('id').as('id'))
             .where('release_id', '=', releaseId)
             .where('revoked_at', 'is', null)
@@ -301,7 +301,7 @@ export function createReleaseRepo(exec: Executor, _ctx: RepoContext) {
     /** The whole sign-off history of a release (or of one step), oldest first. */
     async confirmationHistory(releaseId: string, stepId?: string): Promise<ConfirmationRecord[]> {
       let query = exec
-        .selectFrom('release_confirmations')
+        .selectFrom('release_signoffs')
         .select(CONFIRMATION_COLUMNS)
         .where('release_id', '=', releaseId);
       if (stepId !== undefined) query = query.where('step_id', '=', stepId);
