@@ -71,6 +71,10 @@ describe('the default ritual', () => {
     ]);
   });
 
+  it('gives every step a help text (the console shows it per step)', () => {
+    expect(defaultRitual().steps.filter((s) => !s.help?.trim()).map((s) => s.id)).toEqual([]);
+  });
+
   it('scopes env-bound steps to their env', () => {
     const ids = stepsInScope(defaultRitual(), 'production').map((s) => s.id);
     expect(ids).toContain('validate_env_production');
