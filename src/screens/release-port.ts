@@ -167,7 +167,10 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
         if (error instanceof UserError && error.code === 'confirmed_by_other') {
           return {
             status: 'needs-force',
-            message: error.message.replace(/needs --force.*$/, 'override it?'),
+            message: error.message.replace(
+              /re-confirming it as (.+?) needs --force.*$/,
+              're-confirm it as $1? (their sign-off stays in the history)',
+            ),
           };
         }
         throw error;
