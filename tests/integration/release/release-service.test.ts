@@ -6,7 +6,8 @@ import { verifyAuditChain } from '../../../src/runtime/domain/audit-chain.js';
 import { tokenDigest } from '../../../src/runtime/domain/operators.js';
 import { createCheckRegistry, smokeCheck } from '../../../src/runtime/services/release-adapters.js';
 import type { CheckFn, CheckRegistry, CheckTarget } from '../../../src/runtime/services/release-checks.js';
-import { createReleaseService } from '../../../src/runtime/services/release.js';
+import { createReleaseService, type ReleaseRunRecord } from '../../../src/runtime/services/release.js';
+import { onReleaseDecision } from '../../../src/runtime/services/notifier-wiring.js';
 import { createRecordStore, type RecordStore } from '../../../src/runtime/stores/record/record.js';
 import { auditRowSchema } from '../../../src/runtime/stores/record/tables/audit.js';
 import { productionEnv, SIGNING_KEY } from '../../helpers/env-fixtures.js';
@@ -44,7 +45,7 @@ afterEach(async () => {
 });
 
 /** A record with a pto operator "Pat", and the service over it. */
-async function setup(extra: CheckRegistry = doubles) {
+async function setup(extra: CheckRegistry = doubles, onDecision?: (run: ReleaseRunRecord) => void) {
   const record = await createRecordStore({ HIVE_DIR: tempDir() });
   opened.push(record);
   for (const [name, role] of [
@@ -59,6 +60,7 @@ async function setup(extra: CheckRegistry = doubles) {
     record,
     checks: createCheckRegistry({ exampleValues: new Set(), extra }),
     now: () => (clock += 1000),
+    onDecision,
   });
   return { record, service };
 }
@@ -274,9 +276,17 @@ describe('release check against a deployed app', () => {
     ]);
   });
 
-  it('is NO-GO when a protected route answers without a token', async () => {
+  it('is NO-GO when a protected route answers without a token, and posts the NO-GO as a notification', async () => {
     const env = productionEnv();
-    const { service, record } = await setup();
+    const raised: { kind: string; title: string }[] = [];
+    const resolved: string[] = [];
+    const { service, record } = await setup(
+      doubles,
+      onReleaseDecision({
+        raise: (incident: { kind: string; title: string }) => void raised.push(incident),
+        resolve: async (kind: string) => void resolved.push(kind),
+      } as unknown as Parameters<typeof onReleaseDecision>[0]),
+    );
     await stagingPassed(record);
     await service.confirm({ ritual, releaseId: 'v1', which: 'all', by: 'Pat' });
     const deployed = await app(env, { openProtected: true });
@@ -290,6 +300,9 @@ describe('release check against a deployed app', () => {
     expect(verdict.reasons).toContain(
       'no-go: protected endpoint GET /api/runtime/dependencies answered without a token',
     );
+    expect(raised).toHaveLength(1);
+    expect(raised[0]?.kind).toBe('release_no_go');
+    expect(resolved).toEqual([]);
   });
 
   it('the real smoke check (caio smoke) reports a protected route that answers without a token', async () => {
