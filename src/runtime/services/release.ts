@@ -304,6 +304,7 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
       const name = await authorize(options);
       const at = iso();
       return record.transaction(async (tx) => {
+        await tx.release.lockSignoffs(releaseId);
         const current = await tx.release.confirmations(releaseId);
         const outcome: ConfirmOutcome = { confirmed: [], skipped: [] };
         for (const step of steps) {
@@ -356,6 +357,7 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
       const name = await authorize(options);
       const at = iso();
       return record.transaction(async (tx) => {
+        await tx.release.lockSignoffs(releaseId);
         const withdrawn = await tx.release.unconfirm(releaseId, step!.id, name, at);
         if (withdrawn.length > 0) {
           await tx.audit.append({

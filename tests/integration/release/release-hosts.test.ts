@@ -97,4 +97,23 @@ describeRecords('release evidence across hosts', ({ open, reopen }) => {
     ).toHaveLength(1);
     expect((await a.verdict(ritual, 'r1', 'production')).decision).toBe('NO-GO');
   });
+
+  it('two hosts signing off the same step at once: one wins, the other is refused, never both', async () => {
+    const { record, config } = await open();
+    await record.operators.insert({ name: 'pat', role: 'pto', digest: tokenDigest('t'), at: 'now', by: 't' });
+    await record.operators.insert({ name: 'sam', role: 'pto', digest: tokenDigest('u'), at: 'now', by: 't' });
+    const a = host(record);
+    const b = host(await reopen(config));
+    for (let round = 0; round < 5; round += 1) {
+      const releaseId = `race-${round}`;
+      const outcomes = await Promise.allSettled([
+        a.confirm({ ritual, releaseId, which: 'confirm_pto_inputs', by: 'pat' }),
+        b.confirm({ ritual, releaseId, which: 'confirm_pto_inputs', by: 'sam' }),
+      ]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const refused = outcomes.find((o) => o.status === 'rejected');
+      expect(String(refused?.reason)).toMatch(/needs --force/);
+      expect(await a.confirmationHistory(releaseId)).toHaveLength(1);
+    }
+  });
 });

@@ -5,7 +5,7 @@
  * current sign-off is the newest row not revoked), and GO/NO-GO decisions, each with the audit head
  * it saw. Every row read back is validated with zod.
  */
-import type { Generated } from 'kysely';
+import { sql, type Generated } from 'kysely';
 import { z } from 'zod';
 import {
   TARGET_ENVS,
@@ -58,6 +58,8 @@ export interface ReleaseTables {
 }
 
 const idSchema = z.coerce.number().int();
+/** PostgreSQL advisory lock namespace serialising one release's sign-offs across hosts. */
+const SIGNOFF_LOCK_NAMESPACE = 7_243_010;
 
 /** One stored GO/NO-GO, with the audit head (seq, hash) it saw. */
 export interface ReleaseRunRecord {
@@ -178,8 +180,20 @@ function toDecision(raw: unknown): ReleaseRunRecord {
   };
 }
 
-export function createReleaseRepo(exec: Executor, _ctx: RepoContext) {
+export function createReleaseRepo(exec: Executor, ctx: RepoContext) {
   return {
+    /**
+     * Serialise sign-offs of one release for the rest of the transaction (PostgreSQL: an advisory
+     * transaction lock; SQLite: BEGIN IMMEDIATE already serialises every writer), so two hosts
+     * cannot both see a step unconfirmed and both sign it off.
+     */
+    async lockSignoffs(releaseId: string): Promise<void> {
+      if (ctx.dialect !== 'postgres') return;
+      await sql`select pg_advisory_xact_lock(${SIGNOFF_LOCK_NAMESPACE}, hashtext(${releaseId}))`.execute(
+        exec,
+      );
+    },
+
     /** Store one check result (a new row: a re-run supersedes, history stays). */
     async putResult(releaseId: string, env: TargetEnv, result: StepResult): Promise<void> {
       const { by, at, target, ...rest } = result.evidence;
