@@ -9,8 +9,9 @@ describe('Release screen', () => {
   it('shows the checklist with live PASS/FAIL, evidence and the verdict', async () => {
     const { frame } = mount({}, { initialScreen: 'release' });
     const f = await waitForFrame(frame, 'Release Decision: NO-GO');
-    expect(f.split('\n').slice(1, 8)).toEqual([
+    expect(f.split('\n').slice(1, 9)).toEqual([
       'Release Decision: NO-GO  (staging)  pending: pto_inputs, replay_gate',
+      'No-go: staging smoke (auth_smoke_staging) has not run for this release (+1 more)',
       '4 rows',
       '  STATUS       STEP         KIND   TITLE                                    BY',
       '  PENDING      pto_inputs   manual Confirm PTO inputs',

@@ -311,6 +311,9 @@ export function fakeServices(options: FakeOptions = {}) {
           decision: pending.length === 0 ? 'GO' : 'NO-GO',
           steps: steps.map((s) => ({ ...s })),
           pending,
+          noGo: pending.includes('replay_gate')
+            ? ['staging smoke (auth_smoke_staging) has not run for this release', 'replay below 95%']
+            : [],
         };
       },
       async rerun(id) {
