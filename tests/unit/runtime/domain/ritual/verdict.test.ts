@@ -72,7 +72,11 @@ describe('the default ritual', () => {
   });
 
   it('gives every step a help text (the console shows it per step)', () => {
-    expect(defaultRitual().steps.filter((s) => !s.help?.trim()).map((s) => s.id)).toEqual([]);
+    expect(
+      defaultRitual()
+        .steps.filter((s) => !s.help?.trim())
+        .map((s) => s.id),
+    ).toEqual([]);
   });
 
   it('scopes env-bound steps to their env', () => {
