@@ -115,7 +115,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'release',
     summary: 'release ritual: GO/NO-GO check and manual sign-offs',
     usage:
-      'caio release check [--env staging|production] [--base-url URL --token T] [--json] | confirm STEP|all --by NAME [--note N]',
+      'caio release check [--env staging|production] [--base-url URL --token T] [--json] | confirm STEP|all [--by NAME] [--note N] [--force] | unconfirm STEP | report',
     load: () => import('./release.js'),
   },
   {

@@ -13,21 +13,29 @@ import { createCheckRegistry } from '../runtime/services/release-adapters.js';
 import type { CheckTarget } from '../runtime/services/release-checks.js';
 import { onReleaseDecision } from '../runtime/services/notifier-wiring.js';
 import { createReleaseService, loadRitual } from '../runtime/services/release.js';
-import { createAuditLog } from '../runtime/services/audit.js';
+import { createRecordStore, type RecordStore } from '../runtime/stores/record/record.js';
 import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
 import { projectRoot } from './project-root.js';
+import { resolveActor } from './queue.js';
 
 const HELP = `Usage:
   caio release check [--env staging|production] [--base-url URL --token T] [--json]
-  caio release confirm STEP|all --by NAME [--note N]
+  caio release confirm STEP|all [--by NAME] [--note N] [--force]
+  caio release unconfirm STEP [--by NAME]
+  caio release report [--format text|json|markdown] [--env E]   (same as \`caio report\`)
 
 Runs the release ritual (release/ritual.json) for the current release and decides GO or NO-GO.
+Evidence, sign-offs and decisions live in the record: every host and console sees the same.
 
-check     runs every auto step in scope for --env, stores the evidence (a re-run replaces it) and
-          ends with "Release Decision: GO" or "Release Decision: NO-GO" (exit 0 / 1).
-          Checks reach --base-url (else DEPLOY_BASE_URL_STAGING / _PRODUCTION for --env), else the
-          in-process runtime.
-confirm   ticks a manual step (or all of them) for the current release; audited.
+check     runs every auto step in scope for --env, stores the evidence (target, who, when; a
+          re-run supersedes it) and ends with "Release Decision: GO" or "Release Decision: NO-GO"
+          (exit 0 / 1). Production stays NO-GO until the same release's staging validation and
+          smoke passed. Checks reach --base-url (else DEPLOY_BASE_URL_STAGING / _PRODUCTION for
+          --env), else the in-process runtime.
+confirm   signs off a manual step (or all of them) for the current release, as an operator with
+          the pto or admin role; audited. \`all\` skips steps already confirmed. A step someone
+          else confirmed needs --force (their sign-off stays in the history).
+unconfirm withdraws a step's sign-off (pto or admin); audited.
 
 Flags:
   --env E          staging | production (default: CAIO_MODE when it is one of them, else staging)
@@ -36,12 +44,15 @@ Flags:
   --env-file F     env file of that deployment; its values override the environment
   --release ID     the release these results belong to (default: v<package version>)
   --ritual FILE    ritual file (default: HIVE_DIR/ritual.json, else the shipped release/ritual.json)
-  --by NAME        who runs or confirms (confirm: required; check: default cli:<user>)
+  --by NAME        who runs or signs off (default: $CAIO_OPERATOR, else your OS user name;
+                   check: default cli:<user>)
   --note N         confirm: a note kept with the sign-off
+  --force          confirm: re-confirm a step another operator confirmed
   --timeout-ms N   deadline per check (default 60000); a check past it is inconclusive
   --json           print the verdict as JSON
 
-Exit codes: 0 GO / confirmed, 1 NO-GO, 2 usage or configuration error.`;
+Exit codes: 0 GO / confirmed, 1 NO-GO or refused (not pto, confirmed by someone else), 2 usage
+or configuration error.`;
 
 const FLAGS = {
   env: { type: 'string', choices: TARGET_ENVS },
@@ -53,6 +64,7 @@ const FLAGS = {
   by: { type: 'string' },
   note: { type: 'string' },
   timeoutMs: { type: 'number' },
+  force: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -86,16 +98,20 @@ export function defaultActor(env: NodeJS.ProcessEnv): string {
 }
 
 export async function run(ctx: CommandContext): Promise<ExitCode> {
+  if (ctx.argv[0] === 'report') {
+    const report = await import('./report.js');
+    return report.run({ ...ctx, argv: ctx.argv.slice(1) });
+  }
   const { flags, input } = parseArgs(ctx.argv, FLAGS, 'release');
   const [sub, ...rest] = input;
   if (flags.help || sub === undefined) {
     writeLine(ctx.stdout, HELP);
     return flags.help ? 0 : 2;
   }
-  if (sub !== 'check' && sub !== 'confirm') {
+  if (sub !== 'check' && sub !== 'confirm' && sub !== 'unconfirm') {
     throw new UsageError(
       `Unknown subcommand "release ${sub}"`,
-      'Use `caio release check` or `caio release confirm`.',
+      'Use `caio release check`, `confirm`, `unconfirm` or `report`.',
     );
   }
   const setup = releaseSetup(ctx, flags);
@@ -105,17 +121,18 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     hiveDir: setup.config.HIVE_DIR,
     projectRoot: projectRoot(),
   });
-  if (sub === 'confirm') return confirm(ctx, setup, ritual, rest, flags);
+  if (sub === 'confirm' || sub === 'unconfirm') return signOff(ctx, sub, setup, ritual, rest, flags);
   if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}" for \`caio release check\``);
 
   const target = await resolveTarget(setup, flags);
-  // The ritual's own storage lives in the embedded database; when the in-process runtime could not
-  // start (e.g. a required Redis is down) the check still runs, and says NO-GO.
+  // The evidence lives in the record; when the in-process runtime could not start (e.g. a required
+  // Redis is down) the check still runs over the record alone, and says NO-GO. (Replay runs are
+  // still read from the embedded database.)
+  const record = target.runtime?.record ?? (await createRecordStore(setup.config));
   const db = target.runtime?.db ?? openDatabase(databasePath(setup.config.HIVE_DIR));
   try {
     const service = createReleaseService({
-      db,
-      audit: target.runtime?.audit ?? createAuditLog(db),
+      record,
       onDecision: target.runtime ? onReleaseDecision(target.runtime.notifier) : undefined,
       traces: target.runtime?.traces,
       checks: createCheckRegistry({
@@ -125,7 +142,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
         runtimeError: target.runtimeError,
       }),
     });
-    const { verdict, run: record } = await service.check({
+    const { verdict, run: decided } = await service.check({
       ritual,
       releaseId: setup.releaseId,
       target: target.target,
@@ -133,7 +150,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
     });
     if (flags.json) {
-      writeJson(ctx.stdout, { release_id: setup.releaseId, ritual: source, run: record, ...verdict });
+      writeJson(ctx.stdout, { release_id: setup.releaseId, ritual: source, run: decided, ...verdict });
     } else {
       const colors = makeColors(ctx.stdout, ctx.env);
       const text = renderChecklist(verdict, {
@@ -152,46 +169,72 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     }
     return verdict.decision === 'GO' ? 0 : 1;
   } finally {
-    if (!target.runtime) db.close();
+    if (!target.runtime) {
+      db.close();
+      await record.close();
+    }
     await target.close();
   }
 }
 
-function confirm(
+async function signOff(
   ctx: CommandContext,
+  sub: 'confirm' | 'unconfirm',
   setup: ReleaseSetup,
   ritual: Ritual,
   rest: string[],
-  flags: { by?: string | undefined; note?: string | undefined; json: boolean },
-): ExitCode {
+  flags: { by?: string | undefined; note?: string | undefined; force: boolean; json: boolean },
+): Promise<ExitCode> {
   const [which, ...extra] = rest;
   if (!which || extra.length > 0) {
     throw new UsageError(
-      'Name one step (or "all") to confirm',
-      'Example: `caio release confirm all --by "Pat Doe"`.',
+      sub === 'confirm' ? 'Name one step (or "all") to confirm' : 'Name the one step to withdraw',
+      sub === 'confirm'
+        ? 'Example: `caio release confirm all --by pat`.'
+        : 'Example: `caio release unconfirm staging_stable_24h --by pat`.',
     );
   }
-  if (!flags.by) {
-    throw new UsageError('Missing --by NAME for `caio release confirm`', 'Say who confirms: --by "Pat Doe".');
-  }
-  const db = openDatabase(databasePath(setup.config.HIVE_DIR));
+  const by = resolveActor(flags.by, ctx.env);
+  const record: RecordStore = await createRecordStore(setup.config);
   try {
-    const service = createReleaseService({ db, audit: createAuditLog(db), checks: {} });
-    const confirmed = service.confirm({
+    const service = createReleaseService({ record, checks: {} });
+    const releaseId = setup.releaseId;
+    if (sub === 'unconfirm') {
+      const withdrawn = await service.unconfirm({ ritual, releaseId, step: which, by });
+      if (flags.json) writeJson(ctx.stdout, { release_id: releaseId, withdrawn });
+      else if (withdrawn.length === 0)
+        writeLine(ctx.stdout, `${which} was not confirmed for release ${releaseId}: nothing to withdraw`);
+      else
+        for (const c of withdrawn)
+          writeLine(
+            ctx.stdout,
+            `Withdrew ${c.step_id} for release ${releaseId}: the sign-off by ${c.by} at ${c.at} (by ${c.revoked_by})`,
+          );
+      return 0;
+    }
+    const outcome = await service.confirm({
       ritual,
-      releaseId: setup.releaseId,
+      releaseId,
       which,
-      by: flags.by,
+      by,
       note: flags.note,
+      force: flags.force,
     });
-    if (flags.json) writeJson(ctx.stdout, { release_id: setup.releaseId, confirmed });
-    else
-      for (const c of confirmed) {
-        writeLine(ctx.stdout, `Confirmed ${c.step_id} for release ${setup.releaseId} by ${c.by} at ${c.at}`);
+    if (flags.json) writeJson(ctx.stdout, { release_id: releaseId, ...outcome });
+    else {
+      for (const s of outcome.skipped) writeLine(ctx.stdout, `Skipped ${s.message}`);
+      for (const c of outcome.confirmed) {
+        const note = c.note ? ` (note: ${c.note})` : '';
+        const forced = c.forced ? ' — forced over an earlier sign-off, kept in the history' : '';
+        writeLine(
+          ctx.stdout,
+          `Confirmed ${c.step_id} for release ${releaseId} by ${c.by} at ${c.at}${note}${forced}`,
+        );
       }
+    }
     return 0;
   } finally {
-    db.close();
+    await record.close();
   }
 }
 

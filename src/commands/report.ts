@@ -8,17 +8,18 @@ import {
   type TargetEnv,
 } from '../runtime/domain/ritual/index.js';
 import { assertNever, type ExitCode } from '../runtime/errors.js';
-import { createAuditLog } from '../runtime/services/audit.js';
 import { createReleaseService, loadRitual } from '../runtime/services/release.js';
-import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
+import { createRecordStore } from '../runtime/stores/record/record.js';
 import { projectRoot } from './project-root.js';
 import { releaseSetup } from './release.js';
 
 const HELP = `Usage: caio report [--format text|json|markdown] [--env staging|production] [--release ID]
 
-Prints the completion report (SPEC 10) from the latest stored release results: environment, strict
-flags, checks, the release decision and the open issues (failed, pending and inconclusive steps, and
-no-go conditions). It runs nothing: run \`caio release check\` first to refresh the evidence.
+Prints the completion report from the release evidence in the record: environment, strict flags,
+checks, the release decision and the open issues (failed, pending and inconclusive steps, and no-go
+conditions), then each check's target, who ran it and when (for production, also the same release's
+staging validation and smoke), and every manual sign-off with its note. It runs nothing: run
+\`caio release check\` first to refresh the evidence.
 
 Flags:
   --format F      text (default) | json | markdown
@@ -53,12 +54,12 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     hiveDir: setup.config.HIVE_DIR,
     projectRoot: projectRoot(),
   });
-  const db = openDatabase(databasePath(setup.config.HIVE_DIR));
+  const record = await createRecordStore(setup.config);
   try {
-    const service = createReleaseService({ db, audit: createAuditLog(db), checks: {} });
+    const service = createReleaseService({ record, checks: {} });
     const env: TargetEnv =
-      (flags.env as TargetEnv | undefined) ?? service.latestRun(setup.releaseId)?.env ?? setup.env;
-    const report = service.report(ritual, setup.releaseId, env);
+      (flags.env as TargetEnv | undefined) ?? (await service.latestRun(setup.releaseId))?.env ?? setup.env;
+    const report = await service.report(ritual, setup.releaseId, env);
     const format = flags.json ? 'json' : ((flags.format ?? 'text') as 'text' | 'json' | 'markdown');
     switch (format) {
       case 'json':
@@ -75,6 +76,6 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     }
     return report.decision === 'GO' ? 0 : 1;
   } finally {
-    db.close();
+    await record.close();
   }
 }

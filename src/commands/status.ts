@@ -10,6 +10,7 @@ import { createReadiness } from '../runtime/services/readiness.js';
 import { createReleaseService } from '../runtime/services/release.js';
 import { createReplayStore } from '../runtime/services/replay-store.js';
 import { createRuntime, type Runtime } from '../runtime/services/runtime.js';
+import { createRecordStore, type RecordStore } from '../runtime/stores/record/record.js';
 import {
   collectStatus,
   renderStatusMarkdown,
@@ -58,8 +59,11 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     unavailableReason = `the runtime did not start: ${errorMessage(error)}`;
   }
   let db: SqliteDatabase | undefined;
+  let record: RecordStore | undefined;
   try {
     db = runtime?.db ?? openDatabase(databasePath(config.HIVE_DIR));
+    // The release evidence is in the record, readable even when the runtime (Redis) is down.
+    record = runtime?.record ?? (await createRecordStore(config).catch(() => undefined));
     const services = (runtime ?? {}) as Record<string, unknown>;
     const gatekeeper = services.gatekeeper as { ramp?: () => unknown } | undefined;
     const replays = createReplayStore(db);
@@ -80,7 +84,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
         : {}),
       ...(typeof gatekeeper?.ramp === 'function' ? { ramp: { status: async () => gatekeeper.ramp!() } } : {}),
       replay: { last: () => replays.latest() },
-      release: createReleaseService({ db, checks: {} }),
+      ...(record ? { release: createReleaseService({ record, checks: {} }) } : {}),
     };
     const report = await collectStatus(sources);
     const format = flags.json ? 'json' : (flags.format ?? 'text');
@@ -90,7 +94,10 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     return report.problems.length > 0 ? 1 : 0;
   } finally {
     if (runtime) await runtime.close();
-    else db?.close();
+    else {
+      db?.close();
+      await record?.close();
+    }
   }
 }
 

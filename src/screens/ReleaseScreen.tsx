@@ -1,6 +1,8 @@
 import { Box, Text } from 'ink';
+import { useEffect, useState } from 'react';
 import { wrapText, type DetailLine } from '../components/DetailPane.js';
 import { StatusBadge } from '../components/StatusBadge.js';
+import { useTheme } from '../components/theme.js';
 import type { Column } from '../components/table-layout.js';
 import { ListLayout, listLayout } from './ListLayout.js';
 import type { ScreenProps } from './screen-props.js';
@@ -28,12 +30,28 @@ export function stepDetailLines(s: ReleaseStepView, width: number): DetailLine[]
       text: `${s.kind}, ${s.required ? 'required' : 'advisory'}; ${s.status}${s.by ? ` by ${s.by}` : ''}${s.at ? ` at ${s.at}` : ''}`,
     },
     ...wrapText(s.evidence ? `Evidence: ${s.evidence}` : 'No evidence yet.', width).map((text) => ({ text })),
+    ...(s.target ? wrapText(`Target: ${s.target}`, width).map((text) => ({ text })) : []),
+    ...(s.help ? wrapText(`Help: ${s.help}`, width).map((text) => ({ text })) : []),
+    ...(s.history && s.history.length > 0
+      ? [
+          { text: 'Sign-offs:' },
+          ...s.history.flatMap((line) => wrapText(`- ${line}`, width).map((text) => ({ text }))),
+        ]
+      : []),
   ];
 }
 
 export function ReleaseScreen({ width, height, focused, keys }: ScreenProps) {
-  const { tableHeight } = listLayout(height, 1);
+  // The no-go line (e.g. production: staging not passed) takes a second header line when present.
+  const theme = useTheme();
+  const [headerLines, setHeaderLines] = useState(1);
+  const { tableHeight } = listLayout(height, headerLines);
   const { state } = useReleaseScreen({ tableHeight, keys });
+  const noGo = state.view?.noGo ?? [];
+  const wanted = noGo.length > 0 ? 2 : 1;
+  useEffect(() => {
+    if (wanted !== headerLines) setHeaderLines(wanted);
+  }, [wanted, headerLines]);
   if (!state.available) return <Text>The release service is not available in this build.</Text>;
   if (state.loading) return <Text>Loading the release checklist…</Text>;
   if (!state.view) return <Text>{`Cannot read the checklist: ${state.error ?? 'unknown error'}`}</Text>;
@@ -45,10 +63,15 @@ export function ReleaseScreen({ width, height, focused, keys }: ScreenProps) {
         <StatusBadge status={v.decision} />
         {`  (${v.environment})${v.pending.length > 0 ? `  pending: ${v.pending.join(', ')}` : ''}`}
       </Text>
+      {noGo.length > 0 ? (
+        <Text wrap="truncate" color={theme.color('red')}>
+          {`No-go: ${noGo[0]}${noGo.length > 1 ? ` (+${noGo.length - 1} more)` : ''}`}
+        </Text>
+      ) : null}
       <ListLayout
         width={width}
         height={height}
-        headerLines={1}
+        headerLines={headerLines}
         focused={focused}
         columns={COLUMNS}
         rowKey={(s) => s.id}
@@ -56,6 +79,7 @@ export function ReleaseScreen({ width, height, focused, keys }: ScreenProps) {
         shown={state.shown}
         list={state.list}
         tone={stepTone}
+        prompt={state.asking?.question}
         detail={
           state.current ? stepDetailLines(state.current, width) : [{ text: 'No step matches the filter.' }]
         }

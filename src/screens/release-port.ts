@@ -1,21 +1,33 @@
 /**
  * The Release screen's port: the ritual checklist of the current release (`v<version>`) for the
  * console's environment, checked against the console's own in-process server (or the configured
- * deployed URL), with the same release service, evidence and audit rows as `caio release`.
+ * deployed URL), with the same release service, evidence in the record and audit rows as
+ * `caio release`. Sign-offs are made as the console's operator (pto or admin role).
  */
 import { join } from 'node:path';
 import { VERSION } from '../cli/version.js';
 import type { RawEnv } from '../runtime/config.js';
-import { renderCompletionMarkdown, type StepStatus, type TargetEnv } from '../runtime/domain/ritual/index.js';
+import {
+  renderCompletionMarkdown,
+  type RitualStep,
+  type StepStatus,
+  type TargetEnv,
+} from '../runtime/domain/ritual/index.js';
+import { UserError } from '../runtime/errors.js';
 import { maskUrl } from '../runtime/mask.js';
 import { writePrivateFile } from '../runtime/private-files.js';
 import { exampleValues } from '../runtime/services/load-env.js';
 import { createCheckRegistry } from '../runtime/services/release-adapters.js';
 import type { CheckTarget } from '../runtime/services/release-checks.js';
 import { onReleaseDecision } from '../runtime/services/notifier-wiring.js';
-import { createReleaseService, loadRitual, type LoadedRitual } from '../runtime/services/release.js';
+import {
+  createReleaseService,
+  loadRitual,
+  type ConfirmationRecord,
+  type LoadedRitual,
+} from '../runtime/services/release.js';
 import type { Runtime } from '../runtime/services/runtime.js';
-import type { ReleasePort, ReleaseStepView, StepProgress } from './services.js';
+import type { ReleasePort, ReleaseStepView, StepProgress, TickResult } from './services.js';
 
 export interface ReleasePortOptions {
   actor: string;
@@ -25,7 +37,22 @@ export interface ReleasePortOptions {
   rawEnv: RawEnv;
 }
 
-export function stepView(step: StepStatus): ReleaseStepView {
+function historyLine(c: ConfirmationRecord): string {
+  return [
+    `${c.by} at ${c.at}`,
+    c.note ? `note: ${c.note}` : '',
+    c.forced ? 'forced' : '',
+    c.revoked_at ? `withdrawn by ${c.revoked_by ?? '?'} at ${c.revoked_at}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+export function stepView(
+  step: StepStatus,
+  ritualStep?: RitualStep,
+  history?: readonly ConfirmationRecord[],
+): ReleaseStepView {
   const e = step.evidence;
   const facts = [
     step.summary,
@@ -43,6 +70,9 @@ export function stepView(step: StepStatus): ReleaseStepView {
     evidence: facts.join('; '),
     by: e?.by,
     at: e?.at,
+    ...(e?.target && step.kind === 'auto' ? { target: e.target } : {}),
+    ...(ritualStep?.help ? { help: ritualStep.help } : {}),
+    ...(history && history.length > 0 ? { history: history.map(historyLine) } : {}),
   };
 }
 
@@ -66,8 +96,7 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
     config,
   };
   const service = createReleaseService({
-    db: runtime.db,
-    audit: runtime.audit,
+    record: runtime.record,
     onDecision: onReleaseDecision(runtime.notifier),
     checks: createCheckRegistry({
       exampleValues: exampleValues(options.projectRoot),
@@ -92,12 +121,24 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
 
   return {
     async checklist() {
-      const verdict = service.verdict(ritual(), releaseId, env);
+      const r = ritual();
+      const [verdict, history] = await Promise.all([
+        service.verdict(r, releaseId, env),
+        service.confirmationHistory(releaseId),
+      ]);
+      const byId = new Map(r.steps.map((step) => [step.id, step]));
       return {
         environment: `${env}, release ${releaseId}, against ${target.label}`,
         decision: verdict.decision,
-        steps: verdict.steps.map(stepView),
+        steps: verdict.steps.map((step) =>
+          stepView(
+            step,
+            byId.get(step.id),
+            history.filter((c) => c.step_id === step.id),
+          ),
+        ),
         pending: verdict.blocking.map((s) => s.id),
+        noGo: verdict.no_go.map((c) => c.message),
       };
     },
     async rerun(stepId, onStep) {
@@ -106,11 +147,47 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
     async runAll(onStep) {
       await check(undefined, onStep);
     },
-    async tick(stepId) {
-      service.confirm({ ritual: ritual(), releaseId, which: stepId, by: options.actor });
+    async tick(stepId, tickOptions = {}): Promise<TickResult> {
+      try {
+        const outcome = await service.confirm({
+          ritual: ritual(),
+          releaseId,
+          which: stepId,
+          by: options.actor,
+          force: tickOptions.force === true,
+        });
+        const skipped = outcome.skipped[0];
+        if (skipped) return { status: 'skipped', message: skipped.message };
+        const done = outcome.confirmed[0];
+        return {
+          status: 'confirmed',
+          message: `Signed off ${stepId} as ${done?.by ?? options.actor}${done?.forced ? ' (forced; the earlier sign-off stays in the history)' : ''}`,
+        };
+      } catch (error) {
+        if (error instanceof UserError && error.code === 'confirmed_by_other') {
+          return {
+            status: 'needs-force',
+            message: error.message.replace(
+              /re-confirming it as (.+?) needs --force.*$/,
+              're-confirm it as $1? (their sign-off stays in the history)',
+            ),
+          };
+        }
+        throw error;
+      }
+    },
+    async untick(stepId) {
+      const withdrawn = await service.unconfirm({
+        ritual: ritual(),
+        releaseId,
+        step: stepId,
+        by: options.actor,
+      });
+      if (withdrawn.length === 0) return `${stepId} was not signed off: nothing to withdraw`;
+      return `Withdrew the sign-off of ${stepId} (${withdrawn.map((c) => c.by).join(', ')})`;
     },
     async exportReport() {
-      const report = service.report(ritual(), releaseId, env);
+      const report = await service.report(ritual(), releaseId, env);
       const file = join(config.HIVE_DIR, 'reports', `completion-${releaseId}-${env}.md`);
       writePrivateFile(file, renderCompletionMarkdown(report));
       return { file };

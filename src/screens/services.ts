@@ -153,6 +153,12 @@ export interface ReleaseStepView {
   evidence: string;
   by: string | undefined;
   at: string | undefined;
+  /** Where the check ran (auto steps). */
+  target?: string | undefined;
+  /** What the step verifies / what the person signing off must have checked (from the ritual). */
+  help?: string | undefined;
+  /** Manual steps: every sign-off, oldest first ("pat at T, withdrawn by sam at T2"). */
+  history?: readonly string[] | undefined;
 }
 
 export interface ReleaseView {
@@ -160,6 +166,14 @@ export interface ReleaseView {
   decision: string;
   steps: readonly ReleaseStepView[];
   pending: readonly string[];
+  /** No-go conditions (e.g. production: the staging validation or smoke that has not passed). */
+  noGo?: readonly string[] | undefined;
+}
+
+/** A sign-off attempt: done, left alone (already confirmed), or waiting for a y/n to force it. */
+export interface TickResult {
+  status: 'confirmed' | 'skipped' | 'needs-force';
+  message: string;
 }
 
 /** One check finished while a run is still going (the checklist updates live). */
@@ -169,7 +183,9 @@ export interface ReleasePort {
   checklist(): Promise<ReleaseView>;
   rerun(stepId: string, onStep?: StepProgress): Promise<void>;
   runAll(onStep?: StepProgress): Promise<void>;
-  tick(stepId: string): Promise<void>;
+  tick(stepId: string, options?: { force?: boolean }): Promise<TickResult>;
+  /** Withdraw a step's sign-off; returns what was done. */
+  untick(stepId: string): Promise<string>;
   /** Writes the completion report; returns where. */
   exportReport(): Promise<{ file: string }>;
 }

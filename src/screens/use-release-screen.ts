@@ -7,6 +7,12 @@ import { useListScreen } from './use-list-screen.js';
 import { usePoll } from './use-poll.js';
 
 const NO_STEPS: readonly ReleaseStepView[] = [];
+
+interface Asking {
+  stepId: string;
+  kind: 'force' | 'untick';
+  question: string;
+}
 const stepKey = (s: ReleaseStepView) => s.id;
 const stepText = (s: ReleaseStepView) => `${s.id} ${s.title} ${s.status} ${s.kind} ${s.by ?? ''}`;
 
@@ -26,6 +32,14 @@ export function useReleaseScreen({ tableHeight, keys }: { tableHeight: number; k
     [steps, live],
   );
   const inFlight = useRef(0);
+  // A y/n question in flight (re-confirm over someone else's sign-off, or withdraw one); a ref so
+  // the key handler sees it at once.
+  const askingRef = useRef<Asking | undefined>(undefined);
+  const [asking, setAskingState] = useState<Asking | undefined>();
+  const setAsking = (next: Asking | undefined) => {
+    askingRef.current = next;
+    setAskingState(next);
+  };
   const onStep: StepProgress = (step) =>
     setLive((m) => new Map(m).set(step.id, { status: step.status, evidence: step.evidence }));
 
@@ -58,6 +72,22 @@ export function useReleaseScreen({ tableHeight, keys }: { tableHeight: number; k
     memoryKey: 'release',
     loaded: poll.data !== undefined,
     keys,
+    intercept: (input, key) => {
+      const a = askingRef.current;
+      if (!a || !port) return false;
+      if (input === 'y' || input === 'Y') {
+        setAsking(undefined);
+        if (a.kind === 'force') {
+          void run([a.stepId], async () => (await port.tick(a.stepId, { force: true })).message);
+        } else {
+          void run([a.stepId], () => port.untick(a.stepId));
+        }
+      } else if (input === 'n' || input === 'N' || key.escape) {
+        setAsking(undefined);
+        notify(`Nothing changed: ${a.stepId} keeps its sign-off state.`);
+      }
+      return true;
+    },
     onCommand: (command, { current }) => {
       if (!port) return notify('The release service is not available in this build.', 'yellow');
       switch (command) {
@@ -79,8 +109,22 @@ export function useReleaseScreen({ tableHeight, keys }: { tableHeight: number; k
           if (current.kind !== 'manual')
             return notify(`${current.id} is an automatic check: press c to re-run it.`, 'yellow');
           return void run([current.id], async () => {
-            await port.tick(current.id);
-            return `Ticked ${current.id} as ${services.actor}`;
+            const result = await port.tick(current.id);
+            if (result.status === 'needs-force') {
+              setAsking({ stepId: current.id, kind: 'force', question: `${result.message} (y/n)` });
+              return 'Answer y to re-confirm (the earlier sign-off stays in the history), n to leave it.';
+            }
+            return result.message;
+          });
+        case 'release.untick':
+          if (!current) return;
+          if (current.kind !== 'manual')
+            return notify(`${current.id} is an automatic check: it has no sign-off.`, 'yellow');
+          if (current.status !== 'PASS') return notify(`${current.id} is not signed off.`, 'yellow');
+          return setAsking({
+            stepId: current.id,
+            kind: 'untick',
+            question: `Withdraw the sign-off of ${current.id}${current.by ? ` by ${current.by}` : ''}? (y/n)`,
           });
         case 'release.export':
           return void run([], async () => `Report written to ${(await port.exportReport()).file}`);
@@ -98,6 +142,7 @@ export function useReleaseScreen({ tableHeight, keys }: { tableHeight: number; k
       shown: list.shown,
       list: list.list,
       current: list.current,
+      asking,
     },
   };
 }

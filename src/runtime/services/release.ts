@@ -1,13 +1,18 @@
 /**
  * The release ritual service: loads the ritual file, runs the auto checks of a release check with a
- * deadline each, stores results (re-running replaces evidence) and manual confirmations in SQLite,
- * decides GO/NO-GO with the pure engine, and audits confirmations and decisions.
+ * deadline each, stores the evidence in the record (every host and console reads the same), takes
+ * sign-offs from operators with the pto (or admin) role, decides GO/NO-GO with the pure engine, and
+ * audits each sign-off and decision in the same transaction as the row it writes. Each decision row
+ * stores the audit head it saw (its own `release.decision` row).
  *
- * "The current release" is a release id: `--release ID`, else `v<package version>`. Confirmations
- * belong to the release (they cover both environments); check results belong to (release, env).
+ * "The current release" is a release id: `--release ID`, else `v<package version>`. Sign-offs belong
+ * to the release (they cover both environments); check results belong to (release, env, target).
+ * A production decision also reads the same release's staging results: its validation and smoke
+ * must have passed.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { forbiddenMessage, roleAllows, sameIdentity, type Role } from '../domain/operators.js';
 import {
   buildCompletionReport,
   decide,
@@ -15,20 +20,18 @@ import {
   parseRitual,
   stepsInScope,
   type CompletionReport,
-  type Confirmation,
   type Ritual,
   type StepResult,
   type TargetEnv,
   type Verdict,
 } from '../domain/ritual/index.js';
-import { UserError, errorMessage } from '../errors.js';
-import type { SqliteDatabase } from '../stores/sqlite/database.js';
-import type { AuditLog } from './audit.js';
+import { RefusedError, UsageError, UserError, errorMessage } from '../errors.js';
+import type { RecordStore } from '../stores/record/record.js';
+import type { ConfirmationRecord, ReleaseRunRecord } from '../stores/record/tables/release.js';
 import type { TraceWriter } from './traces.js';
 import type { CheckRegistry, CheckTarget } from './release-checks.js';
-import { createReleaseStore, type ReleaseRunRecord } from './release-store.js';
 
-export type { ReleaseRunRecord } from './release-store.js';
+export type { ConfirmationRecord, ReleaseRunRecord } from '../stores/record/tables/release.js';
 
 export interface LoadedRitual {
   ritual: Ritual;
@@ -79,26 +82,56 @@ export interface ReleaseCheckOptions {
   onStep?: (result: StepResult) => void;
 }
 
+/**
+ * Who signs off. `role` is given only by a caller that authenticated a token (the API; the service
+ * token acts as admin); otherwise the name is looked up among the operators in the record.
+ */
+export interface ReleaseActor {
+  by: string;
+  role?: Role | undefined;
+}
+
+export interface ConfirmOptions extends ReleaseActor {
+  ritual: Ritual;
+  releaseId: string;
+  /** A manual step id, or `all`. */
+  which: string;
+  note?: string | undefined;
+  /** Re-confirm a step someone else confirmed (their sign-off stays in the history). */
+  force?: boolean | undefined;
+}
+
+export interface SkippedConfirmation {
+  step_id: string;
+  by: string;
+  at: string;
+  message: string;
+}
+
+export interface ConfirmOutcome {
+  confirmed: ConfirmationRecord[];
+  /** Steps already confirmed, left as they were (and why). */
+  skipped: SkippedConfirmation[];
+}
+
 export interface ReleaseService {
   check(options: ReleaseCheckOptions): Promise<{ verdict: Verdict; run: ReleaseRunRecord }>;
-  confirm(options: {
-    ritual: Ritual;
-    releaseId: string;
-    which: string;
-    by: string;
-    note?: string | undefined;
-  }): Confirmation[];
-  verdict(ritual: Ritual, releaseId: string, env: TargetEnv): Verdict;
-  results(releaseId: string, env: TargetEnv): Map<string, StepResult>;
-  confirmations(releaseId: string): Map<string, Confirmation>;
-  latestRun(releaseId?: string, env?: TargetEnv): ReleaseRunRecord | undefined;
-  report(ritual: Ritual, releaseId: string, env: TargetEnv): CompletionReport;
+  confirm(options: ConfirmOptions): Promise<ConfirmOutcome>;
+  /** Withdraw a step's sign-off; returns the sign-offs withdrawn (empty: it was not confirmed). */
+  unconfirm(
+    options: ReleaseActor & { ritual: Ritual; releaseId: string; step: string },
+  ): Promise<ConfirmationRecord[]>;
+  verdict(ritual: Ritual, releaseId: string, env: TargetEnv): Promise<Verdict>;
+  results(releaseId: string, env: TargetEnv): Promise<Map<string, StepResult>>;
+  confirmations(releaseId: string): Promise<Map<string, ConfirmationRecord>>;
+  confirmationHistory(releaseId: string, stepId?: string): Promise<ConfirmationRecord[]>;
+  latestRun(releaseId?: string, env?: TargetEnv): Promise<ReleaseRunRecord | undefined>;
+  report(ritual: Ritual, releaseId: string, env: TargetEnv): Promise<CompletionReport>;
 }
 
 export interface ReleaseServiceDeps {
-  db: SqliteDatabase;
+  record: Pick<RecordStore, 'release' | 'operators' | 'transaction'>;
   checks: CheckRegistry;
-  audit?: (Pick<AuditLog, 'append'> & Partial<Pick<AuditLog, 'recordHead'>>) | undefined;
   /** Each release check leaves a trace envelope (case id: the step id). */
   traces?: Pick<TraceWriter, 'record'> | undefined;
   now?: () => number;
@@ -109,15 +142,45 @@ export interface ReleaseServiceDeps {
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
-  const { db } = deps;
+  const { record } = deps;
   const now = deps.now ?? Date.now;
   const iso = () => new Date(now()).toISOString();
 
-  const store = createReleaseStore(db);
-  const { results, confirmations, latestRun } = store;
+  const results = (releaseId: string, env: TargetEnv) => record.release.results(releaseId, env);
+  const confirmations = (releaseId: string) => record.release.confirmations(releaseId);
 
-  const verdict = (ritual: Ritual, releaseId: string, env: TargetEnv) =>
-    decide(ritual, env, results(releaseId, env), confirmations(releaseId));
+  async function verdictWith(ritual: Ritual, releaseId: string, env: TargetEnv) {
+    const [stored, confirmed, staging] = await Promise.all([
+      results(releaseId, env),
+      confirmations(releaseId),
+      env === 'production' ? results(releaseId, 'staging') : Promise.resolve(undefined),
+    ]);
+    return { stored, staging, verdict: decide(ritual, env, stored, confirmed, { staging }) };
+  }
+
+  /** The name that signs off: the operator's own spelling; refused unless pto or admin. */
+  async function authorize(actor: ReleaseActor): Promise<string> {
+    const name = actor.by.trim();
+    if (!name) throw new UsageError('Say who signs off: --by NAME', 'Example: --by pat.');
+    if (actor.role !== undefined) {
+      if (!roleAllows(actor.role, 'release')) {
+        throw new RefusedError(forbiddenMessage(name, actor.role, 'release'), 'forbidden');
+      }
+      return name;
+    }
+    const operator = await record.operators.get(name);
+    if (!operator || operator.revoked_at !== null) {
+      throw new RefusedError(
+        `${name} is ${operator ? 'a revoked operator' : 'not an operator'}: signing off release steps needs the pto or admin role`,
+        'forbidden',
+        'Ask an admin to run `caio operators add NAME --role pto`, then sign off with --by NAME.',
+      );
+    }
+    if (!roleAllows(operator.role, 'release')) {
+      throw new RefusedError(forbiddenMessage(operator.name, operator.role, 'release'), 'forbidden');
+    }
+    return operator.name;
+  }
 
   async function runStep(options: ReleaseCheckOptions, step: Ritual['steps'][number]): Promise<StepResult> {
     const started = performance.now();
@@ -200,11 +263,11 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
           output: { outcome: result.outcome, summary: result.summary },
           duration_ms: performance.now() - started,
         });
-        store.putResult(releaseId, target.env, result);
+        await record.release.putResult(releaseId, target.env, result);
         options.onStep?.(result);
       }
-      const decided = verdict(ritual, releaseId, target.env);
-      const run: Omit<ReleaseRunRecord, 'id'> = {
+      const { verdict: decided } = await verdictWith(ritual, releaseId, target.env);
+      const fields = {
         release_id: releaseId,
         env: target.env,
         target: target.label,
@@ -216,65 +279,119 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
         inngest_required: target.config.INNGEST_REQUIRED,
         reasons: decided.reasons,
       };
-      const id = db
-        .transaction(() => {
-          const runId = store.putRun(run);
-          deps.audit?.append({
-            actor,
-            action: 'release.decision',
-            subject: `${releaseId}/${target.env}`,
-            details: { decision: decided.decision, target: target.label, reasons: decided.reasons },
-          });
-          // The head this decision saw (its own row): verify fails if the trail is later cut below it.
-          deps.audit?.recordHead?.(`release.decision ${releaseId}/${target.env}`);
-          return runId;
-        })
-        .immediate();
+      // The decision and its audit row commit together; the row stores the head it saw (its own).
+      const run = await record.transaction(async (tx): Promise<ReleaseRunRecord> => {
+        const audited = await tx.audit.append({
+          actor,
+          action: 'release.decision',
+          subject: `${releaseId}/${target.env}`,
+          details: { decision: decided.decision, target: target.label, reasons: decided.reasons },
+        });
+        const stored = { ...fields, audit_seq: audited.seq, audit_hash: audited.hash };
+        return { id: await tx.release.putDecision(stored), ...stored };
+      });
       try {
-        deps.onDecision?.({ id, ...run });
+        deps.onDecision?.(run);
       } catch {
         // Notifications never undo or block a stored decision.
       }
-      return { verdict: decided, run: { id, ...run } };
+      return { verdict: decided, run };
     },
 
-    confirm({ ritual, releaseId, which, by, note }) {
-      const name = by.trim();
-      if (!name) throw new UserError('--by needs the name of the person confirming', { code: 'usage' });
+    async confirm(options) {
+      const { ritual, releaseId, which, note, force } = options;
       const steps = manualStepsFor(ritual, which);
+      const name = await authorize(options);
       const at = iso();
-      return db
-        .transaction(() =>
-          steps.map((step) => {
-            const confirmation: Confirmation = { step_id: step.id, by: name, at, ...(note ? { note } : {}) };
-            store.putConfirmation(releaseId, confirmation);
-            deps.audit?.append({
-              actor: name,
-              action: 'release.confirm',
-              subject: `${releaseId}/${step.id}`,
-              details: { title: step.title, ...(note ? { note } : {}) },
-            });
-            return confirmation;
-          }),
-        )
-        .immediate();
+      return record.transaction(async (tx) => {
+        await tx.release.lockSignoffs(releaseId);
+        const current = await tx.release.confirmations(releaseId);
+        const outcome: ConfirmOutcome = { confirmed: [], skipped: [] };
+        for (const step of steps) {
+          const existing = current.get(step.id);
+          const mine = existing !== undefined && sameIdentity(existing.by, name);
+          if (existing && !force) {
+            if (which === 'all' || mine) {
+              outcome.skipped.push({
+                step_id: step.id,
+                by: existing.by,
+                at: existing.at,
+                message: `${step.id} is already confirmed by ${existing.by} at ${existing.at}: left as it is`,
+              });
+              continue;
+            }
+            throw new RefusedError(
+              `${step.id} was confirmed by ${existing.by} at ${existing.at}: re-confirming it as ${name} needs --force (their sign-off stays in the history)`,
+              'confirmed_by_other',
+              `caio release confirm ${step.id} --by ${name} --force`,
+            );
+          }
+          const forced = existing !== undefined && !mine;
+          const confirmation = { step_id: step.id, by: name, at, ...(note ? { note } : {}) };
+          const id = await tx.release.confirm(releaseId, { ...confirmation, forced });
+          await tx.audit.append({
+            actor: name,
+            action: 'release.confirm',
+            subject: `${releaseId}/${step.id}`,
+            details: {
+              title: step.title,
+              ...(note ? { note } : {}),
+              ...(existing ? { replaces: { by: existing.by, at: existing.at }, forced } : {}),
+            },
+          });
+          outcome.confirmed.push({ id, ...confirmation, forced, revoked_at: null, revoked_by: null });
+        }
+        return outcome;
+      });
     },
 
-    verdict,
+    async unconfirm(options) {
+      const { ritual, releaseId, step: which } = options;
+      if (which === 'all') {
+        throw new UsageError(
+          'Withdraw one step at a time',
+          'Example: `caio release unconfirm staging_stable_24h`.',
+        );
+      }
+      const [step] = manualStepsFor(ritual, which);
+      const name = await authorize(options);
+      const at = iso();
+      return record.transaction(async (tx) => {
+        await tx.release.lockSignoffs(releaseId);
+        const withdrawn = await tx.release.unconfirm(releaseId, step!.id, name, at);
+        if (withdrawn.length > 0) {
+          await tx.audit.append({
+            actor: name,
+            action: 'release.unconfirm',
+            subject: `${releaseId}/${step!.id}`,
+            details: { title: step!.title, withdrawn: withdrawn.map((c) => ({ by: c.by, at: c.at })) },
+          });
+        }
+        return withdrawn.map((c) => ({ ...c, revoked_at: at, revoked_by: name }));
+      });
+    },
+
+    async verdict(ritual, releaseId, env) {
+      return (await verdictWith(ritual, releaseId, env)).verdict;
+    },
     results,
     confirmations,
-    latestRun,
+    confirmationHistory: (releaseId, stepId) => record.release.confirmationHistory(releaseId, stepId),
+    latestRun: (releaseId, env) => record.release.latestDecision(releaseId, env),
 
-    report(ritual, releaseId, env) {
-      const run = latestRun(releaseId, env);
-      const stored = results(releaseId, env);
-      return buildCompletionReport(ritual, decide(ritual, env, stored, confirmations(releaseId)), stored, {
+    async report(ritual, releaseId, env) {
+      const [run, { stored, staging, verdict }] = await Promise.all([
+        record.release.latestDecision(releaseId, env),
+        verdictWith(ritual, releaseId, env),
+      ]);
+      return buildCompletionReport(ritual, verdict, stored, {
         release_id: releaseId,
         env,
         redis_required: run?.redis_required,
         inngest_required: run?.inngest_required,
         checked_at: run?.finished_at,
         target: run?.target,
+        staging,
       });
     },
   };

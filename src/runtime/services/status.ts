@@ -58,7 +58,10 @@ export interface StatusSources {
   ramp?: { status(): Promise<unknown> };
   replay?: { last(): Promise<unknown> | unknown };
   release?: {
-    latestRun(): { release_id: string; env: string; decision: string; finished_at: string } | undefined;
+    latestRun():
+      | Promise<{ release_id: string; env: string; decision: string; finished_at: string } | undefined>
+      | { release_id: string; env: string; decision: string; finished_at: string }
+      | undefined;
   };
   /** Why a service is absent (e.g. the runtime failed to start), shown instead of "not in this build". */
   unavailableReason?: string;
@@ -124,7 +127,7 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
     section(sources.ramp, why, async () => ({ summary: summarize(await sources.ramp!.status()) })),
     section(sources.replay, why, async () => ({ summary: summarize(await sources.replay!.last()) })),
   ]);
-  const run = sources.release?.latestRun();
+  const run = await Promise.resolve(sources.release?.latestRun()).catch(() => undefined);
   // The runtime refused to start (e.g. REDIS_REQUIRED and Redis down): the store is what is unhealthy.
   const storeSection: StatusReport['store'] =
     !store.available && sources.unavailableReason && !sources.state

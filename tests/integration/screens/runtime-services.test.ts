@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../../../src/runtime/config.js';
 import { createRuntime, type Runtime } from '../../../src/runtime/services/runtime.js';
+import { createReleasePort } from '../../../src/screens/release-port.js';
 import {
   startConsoleRuntime,
   startWithFallback,
@@ -25,13 +26,14 @@ afterEach(async () => {
 
 async function boot(
   env: Record<string, string> = {},
+  actor = 'console:test',
 ): Promise<{ runtime: Runtime; started: ConsoleRuntime }> {
   const dir = tempDir();
   const rawEnv = { HIVE_DIR: join(dir, 'hive'), ...env };
   const runtime = await createRuntime(parseConfig(rawEnv, 'development'));
   open.push(() => runtime.close());
   const started = await startConsoleRuntime(runtime, {
-    actor: 'console:test',
+    actor,
     port: 0,
     host: '127.0.0.1',
     samplesFile: SAMPLES,
@@ -98,16 +100,65 @@ describe('console services over the runtime', () => {
     expect(listed[0]).toMatchObject({ id: batch.id, status: 'executed' });
   });
 
-  it('walks the release checklist: tick a manual step, export the report', async () => {
-    const { started } = await boot();
+  it('walks the release checklist over the record: pto sign-off, y/n to force over another, export', async () => {
+    const { runtime, started } = await boot({}, 'pat');
+    await runtime.operators.add('pat', 'pto', 'admin');
+    await runtime.operators.add('sam', 'pto', 'admin');
     const release = started.services.release!;
     const before = await release.checklist();
     expect(before.decision).toBe('NO-GO');
     const manual = before.steps.find((s) => s.kind === 'manual')!;
     expect(manual.status).toBe('PENDING');
-    await release.tick(manual.id);
+    expect(manual.help).toMatch(/DASHBOARD_AUTH_TOKEN rotated/);
+    expect(await release.tick(manual.id)).toEqual({
+      status: 'confirmed',
+      message: `Signed off ${manual.id} as pat`,
+    });
     const after = await release.checklist();
-    expect(after.steps.find((s) => s.id === manual.id)).toMatchObject({ status: 'PASS', by: 'console:test' });
+    expect(after.steps.find((s) => s.id === manual.id)).toMatchObject({ status: 'PASS', by: 'pat' });
+    // the CLI's service reads the same sign-off from the record
+    expect(
+      (
+        await runtime.record.release.confirmations(
+          `v${(await import('../../../src/cli/version.js')).VERSION}`,
+        )
+      ).get(manual.id)?.by,
+    ).toBe('pat');
+
+    // another console (sam) is asked before overriding pat's sign-off; the history keeps both
+    const other = createReleasePort(runtime, {
+      actor: 'sam',
+      serverUrl: started.services.server.url,
+      cwd: tempDir(),
+      projectRoot: ROOT,
+      rawEnv: {},
+    });
+    const asked = await other.tick(manual.id);
+    expect(asked.status).toBe('needs-force');
+    expect(asked.message).toMatch(
+      new RegExp(
+        `^${manual.id} was confirmed by pat at \\S+: re-confirm it as sam\\? \\(their sign-off stays in the history\\)$`,
+      ),
+    );
+    expect((await other.tick(manual.id, { force: true })).status).toBe('confirmed');
+    const history = (await release.checklist()).steps.find((s) => s.id === manual.id)!;
+    expect(history).toMatchObject({ by: 'sam' });
+    expect(history.history).toEqual([
+      expect.stringMatching(/^pat at /),
+      expect.stringMatching(/^sam at .*, forced$/),
+    ]);
+    expect(await other.untick(manual.id)).toBe(`Withdrew the sign-off of ${manual.id} (pat, sam)`);
+
+    // an actor without the pto role is refused
+    const viewer = createReleasePort(runtime, {
+      actor: 'console:test',
+      serverUrl: undefined,
+      cwd: tempDir(),
+      projectRoot: ROOT,
+      rawEnv: {},
+    });
+    await expect(viewer.tick(manual.id)).rejects.toThrow(/console:test is not an operator/);
+
     const { file } = await release.exportReport();
     expect(file).toMatch(/completion-v.*-staging\.md$/);
   });

@@ -9,14 +9,19 @@ describe('Release screen', () => {
   it('shows the checklist with live PASS/FAIL, evidence and the verdict', async () => {
     const { frame } = mount({}, { initialScreen: 'release' });
     const f = await waitForFrame(frame, 'Release Decision: NO-GO');
-    expect(f.split('\n').slice(1, 7)).toEqual([
+    expect(f.split('\n').slice(1, 9)).toEqual([
       'Release Decision: NO-GO  (staging)  pending: pto_inputs, replay_gate',
-      '3 rows',
+      'No-go: staging smoke (auth_smoke_staging) has not run for this release (+1 more)',
+      '4 rows',
       '  STATUS       STEP         KIND   TITLE                                    BY',
       '  PENDING      pto_inputs   manual Confirm PTO inputs',
       '  PASS         validate_env auto   Validate env                             caio',
       '  FAIL         replay_gate  auto   Replay gate >= 95%                       caio',
+      '  PASS         stable_24h   manual Staging stable 24 h                      pat',
     ]);
+    // the selected step's help text, and C (run all) in the key bar
+    expect(f).toContain('Help: tokens rotated, CORS explicit, strict flags on');
+    expect(f).toMatch(/C run all/);
   });
 
   it('ticks a manual step, re-runs a check, refuses the wrong action per kind, exports', async () => {
@@ -25,7 +30,7 @@ describe('Release screen', () => {
     await press('c');
     await waitForFrame(frame, 'pto_inputs is a manual step: press t to tick it.');
     await press('t');
-    await waitForFrame(frame, 'Ticked pto_inputs as hos');
+    await waitForFrame(frame, 'Signed off pto_inputs as hos');
     await waitForFrame(frame, '  PASS         pto_inputs');
     await press('j', 't');
     await waitForFrame(frame, 'validate_env is an automatic check: press c to re-run it.');
@@ -57,5 +62,32 @@ describe('Release screen', () => {
     await press('e');
     await waitForFrame(frame, 'Report written to');
     expect(calls).toEqual(['export']);
+  });
+
+  it('asks y/n before re-confirming over someone else, and before withdrawing a sign-off', async () => {
+    const { frame, press, calls } = mount({}, { initialScreen: 'release' });
+    await waitForFrame(frame, 'Release Decision: NO-GO');
+    await press('G');
+    const detail = await waitForFrame(frame, 'Sign-offs:');
+    expect(detail).toContain('- pat at 2026-11-21T10:00:00Z, note: quiet day');
+    await press('t');
+    await waitForFrame(frame, 'stable_24h was confirmed by pat: override it? (y/n)');
+    await press('n');
+    await waitForFrame(frame, 'Nothing changed: stable_24h');
+    await press('t');
+    await waitForFrame(frame, '(y/n)');
+    await press('y');
+    await waitForFrame(frame, 'Signed off stable_24h as hos');
+    await waitForFrame(frame, (f) => /PASS\s+stable_24h\s+manual Staging stable 24 h\s+hos/.test(f));
+    await press('T');
+    await waitForFrame(frame, 'Withdraw the sign-off of stable_24h by hos? (y/n)');
+    await press('y');
+    await waitForFrame(frame, 'Withdrew the sign-off of stable_24h');
+    expect(calls.filter((c) => c.includes('tick'))).toEqual([
+      'tick stable_24h',
+      'tick stable_24h',
+      'tick stable_24h --force',
+      'untick stable_24h',
+    ]);
   });
 });

@@ -66,6 +66,7 @@ export function fakeServices(options: FakeOptions = {}) {
       evidence: '',
       by: undefined,
       at: undefined,
+      help: 'tokens rotated, CORS explicit, strict flags on',
     },
     {
       id: 'validate_env',
@@ -86,6 +87,18 @@ export function fakeServices(options: FakeOptions = {}) {
       evidence: 'pass_rate=0.90',
       by: 'caio',
       at: '2026-11-21T11:00:00Z',
+      target: 'in-process runtime',
+    },
+    {
+      id: 'stable_24h',
+      title: 'Staging stable 24 h',
+      kind: 'manual',
+      required: true,
+      status: 'PASS',
+      evidence: 'confirmed; note: quiet day',
+      by: 'pat',
+      at: '2026-11-21T10:00:00Z',
+      history: ['pat at 2026-11-21T10:00:00Z, note: quiet day'],
     },
   ];
   const traces: TraceView[] = [
@@ -298,6 +311,9 @@ export function fakeServices(options: FakeOptions = {}) {
           decision: pending.length === 0 ? 'GO' : 'NO-GO',
           steps: steps.map((s) => ({ ...s })),
           pending,
+          noGo: pending.includes('replay_gate')
+            ? ['staging smoke (auth_smoke_staging) has not run for this release', 'replay below 95%']
+            : [],
         };
       },
       async rerun(id) {
@@ -316,10 +332,20 @@ export function fakeServices(options: FakeOptions = {}) {
         await new Promise<void>((resolve) => (release.finish = resolve));
         for (const s of auto.slice(1)) Object.assign(s, { status: 'PASS', evidence: 'ok' });
       },
-      async tick(id) {
-        calls.push(`tick ${id}`);
+      async tick(id, options = {}) {
+        calls.push(`tick ${id}${options.force ? ' --force' : ''}`);
         const s = steps.find((x) => x.id === id);
+        if (s?.status === 'PASS' && s.by !== 'hos' && !options.force) {
+          return { status: 'needs-force', message: `${id} was confirmed by ${s.by}: override it?` };
+        }
         if (s) Object.assign(s, { status: 'PASS', by: 'hos', at: '2026-11-21T12:00:00Z' });
+        return { status: 'confirmed', message: `Signed off ${id} as hos` };
+      },
+      async untick(id) {
+        calls.push(`untick ${id}`);
+        const s = steps.find((x) => x.id === id);
+        if (s) Object.assign(s, { status: 'PENDING', by: undefined, at: undefined });
+        return `Withdrew the sign-off of ${id}`;
       },
       async exportReport() {
         calls.push('export');

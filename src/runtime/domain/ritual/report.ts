@@ -3,7 +3,7 @@
  * completion report (its lines match the template exactly). Pure: data in, strings out.
  */
 import type { Ritual, TargetEnv } from './model.js';
-import type { StepResult, StepStatus, Verdict } from './verdict.js';
+import { stagingGateSteps, type StepResult, type StepStatus, type Verdict } from './verdict.js';
 
 export interface ReportMeta {
   release_id: string;
@@ -13,6 +13,28 @@ export interface ReportMeta {
   /** When the latest check ran (ISO), if ever. */
   checked_at: string | undefined;
   target: string | undefined;
+  /** Production: the same release's stored staging results (its validation and smoke are listed). */
+  staging?: ReadonlyMap<string, StepResult> | undefined;
+}
+
+/** One check's stored evidence: where it ran, who ran it, when. */
+export interface EvidenceLine {
+  step_id: string;
+  env: TargetEnv;
+  outcome: string;
+  target: string | null;
+  by: string | null;
+  at: string | null;
+}
+
+/** One manual step's sign-off (or its absence), with the note. */
+export interface SignOffLine {
+  step_id: string;
+  title: string;
+  confirmed: boolean;
+  by: string | null;
+  at: string | null;
+  note: string | null;
 }
 
 export interface OpenIssue {
@@ -33,6 +55,8 @@ export interface CompletionReport {
   checks: { name: string; value: string }[];
   decision: 'GO' | 'NO-GO';
   open_issues: OpenIssue[];
+  evidence: EvidenceLine[];
+  sign_offs: SignOffLine[];
   steps: StepStatus[];
 }
 
@@ -109,6 +133,44 @@ export function buildCompletionReport(
     })),
   ];
 
+  const stagingLines: EvidenceLine[] =
+    meta.env === 'production'
+      ? stagingGateSteps(ritual).map((step) => {
+          const found = meta.staging?.get(step.id);
+          return {
+            step_id: step.id,
+            env: 'staging',
+            outcome: found ? found.outcome.toUpperCase() : 'NOT RUN',
+            target: found?.evidence.target ?? null,
+            by: found?.evidence.by ?? null,
+            at: found?.evidence.at ?? null,
+          };
+        })
+      : [];
+  const evidence: EvidenceLine[] = [
+    ...stagingLines,
+    ...verdict.steps
+      .filter((step) => step.kind === 'auto')
+      .map((step) => ({
+        step_id: step.id,
+        env: meta.env,
+        outcome: step.evidence ? step.outcome.toUpperCase() : 'NOT RUN',
+        target: step.evidence?.target ?? null,
+        by: step.evidence?.by ?? null,
+        at: step.evidence?.at ?? null,
+      })),
+  ];
+  const sign_offs: SignOffLine[] = verdict.steps
+    .filter((step) => step.kind === 'manual')
+    .map((step) => ({
+      step_id: step.id,
+      title: step.title,
+      confirmed: step.outcome === 'pass',
+      by: step.evidence?.by ?? null,
+      at: step.evidence?.at ?? null,
+      note: step.evidence?.note ?? null,
+    }));
+
   return {
     title: 'CAIO Runtime Reliability Checkpoint Complete.',
     release_id: meta.release_id,
@@ -120,6 +182,8 @@ export function buildCompletionReport(
     checks,
     decision: verdict.decision,
     open_issues,
+    evidence,
+    sign_offs,
     steps: verdict.steps,
   };
 }
@@ -131,6 +195,32 @@ function issueLine(issue: OpenIssue): string {
 }
 
 const flag = (value: boolean | null) => (value === null ? 'unknown' : String(value));
+
+/** `reportEnv`: the environment of the report (lines of another environment name theirs). */
+export function evidenceLineText(line: EvidenceLine, reportEnv?: TargetEnv): string {
+  const env = reportEnv !== undefined && line.env !== reportEnv ? ` (${line.env})` : '';
+  if (line.by === null) return `${line.step_id}${env}: ${line.outcome}`;
+  return `${line.step_id}${env}: ${line.outcome} on ${line.target ?? 'unknown target'}, by ${line.by} at ${line.at}`;
+}
+
+export function signOffText(line: SignOffLine): string {
+  if (!line.confirmed) return `${line.step_id}: not confirmed`;
+  return `${line.step_id}: confirmed by ${line.by} at ${line.at}${line.note ? ` — note: ${line.note}` : ''}`;
+}
+
+/** What follows the template: each check's target, who ran it and when; every sign-off and its note. */
+function trailer(report: CompletionReport, bullet: (text: string) => string): string[] {
+  return [
+    '',
+    `Release: ${report.release_id}${report.target ? ` (last check against ${report.target}${report.checked_at ? ` at ${report.checked_at}` : ''})` : ''}`,
+    'Evidence:',
+    ...report.evidence.map((line) => bullet(evidenceLineText(line, report.environment))),
+    'Sign-offs:',
+    ...(report.sign_offs.length === 0
+      ? [bullet('none in this ritual')]
+      : report.sign_offs.map((line) => bullet(signOffText(line)))),
+  ];
+}
 
 /** The SPEC 10 template, line for line. */
 export function renderCompletionText(report: CompletionReport): string {
@@ -148,6 +238,7 @@ export function renderCompletionText(report: CompletionReport): string {
   ];
   if (report.open_issues.length === 0) lines.push('Open Issues: none');
   else lines.push('Open Issues:', ...report.open_issues.map((issue) => `- ${issueLine(issue)}`));
+  lines.push(...trailer(report, (text) => `- ${text}`));
   return lines.join('\n');
 }
 
@@ -174,6 +265,7 @@ export function renderCompletionMarkdown(report: CompletionReport): string {
       '',
       ...report.open_issues.map((issue) => `- ${escapeMd(issueLine(issue))}`),
     );
+  lines.push(...trailer(report, (text) => `- ${escapeMd(text)}`));
   return lines.join('\n');
 }
 
@@ -230,6 +322,7 @@ function evidenceTail(step: StepStatus): string {
   if (e.threshold) parts.push(`threshold ${e.threshold}`);
   if (e.duration_ms !== undefined) parts.push(`${Math.round(e.duration_ms)} ms`);
   parts.push(`${e.by} at ${e.at}`);
+  if (e.target && step.kind === 'auto') parts.push(`target ${e.target}`);
   if (e.note) parts.push(`note: ${e.note}`);
   return ` [${parts.join(', ')}]`;
 }

@@ -82,7 +82,8 @@ export type NoGoCode =
   | 'replay_blocked'
   | 'inngest_mode'
   | 'inngest_function_count'
-  | 'unprotected_endpoint';
+  | 'unprotected_endpoint'
+  | 'staging_not_passed';
 
 export interface NoGo {
   code: NoGoCode;
@@ -178,18 +179,60 @@ export function noGoConditions(results: readonly StepResult[], policy: NoGoPolic
   return out;
 }
 
+/** The staging steps a production GO needs passed: bound to staging, running `validate` or `smoke`. */
+export function stagingGateSteps(ritual: Ritual): RitualStep[] {
+  return ritual.steps.filter(
+    (step) =>
+      step.env === 'staging' && step.kind === 'auto' && (step.check === 'validate' || step.check === 'smoke'),
+  );
+}
+
+/**
+ * A production GO needs the same release's staging validation and smoke to have passed (read from
+ * the stored staging results). One no-go per staging step that has not, naming it and what to run.
+ */
+export function stagingGate(ritual: Ritual, staging: ReadonlyMap<string, StepResult>): NoGo[] {
+  return stagingGateSteps(ritual).flatMap((step): NoGo[] => {
+    const found = staging.get(step.id);
+    if (found?.outcome === 'pass') return [];
+    const what = step.check === 'smoke' ? 'smoke' : 'validation';
+    const state = found
+      ? `is ${found.outcome.toUpperCase()} (${found.summary})`
+      : 'has not run for this release';
+    return [
+      {
+        code: 'staging_not_passed',
+        step_id: step.id,
+        message: `staging ${what} (${step.id}) ${state}: run \`caio release check --env staging\` first`,
+      },
+    ];
+  });
+}
+
+export interface DecideOptions {
+  /**
+   * The same release's stored staging results. A production decision without them counts staging
+   * as not run (fail closed).
+   */
+  staging?: ReadonlyMap<string, StepResult> | undefined;
+}
+
 export function decide(
   ritual: Ritual,
   env: TargetEnv,
   results: ReadonlyMap<string, StepResult>,
   confirmations: ReadonlyMap<string, Confirmation>,
+  options: DecideOptions = {},
 ): Verdict {
   const scope = stepsInScope(ritual, env);
   const steps = scope.map((step) => resolveStep(step, results.get(step.id), confirmations.get(step.id)));
   const scopedResults = scope
     .map((step) => results.get(step.id))
     .filter((result): result is StepResult => result !== undefined);
-  const noGo = noGoConditions(scopedResults, ritual.no_go);
+  const noGo = [
+    ...(env === 'production' ? stagingGate(ritual, options.staging ?? new Map()) : []),
+    ...noGoConditions(scopedResults, ritual.no_go),
+  ];
   const blocking = steps.filter((step) => step.level === 'required' && step.outcome !== 'pass');
   const advisories = steps.filter((step) => step.level === 'advisory' && step.outcome !== 'pass');
   const reasons = [

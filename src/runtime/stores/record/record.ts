@@ -21,6 +21,7 @@ import { createWebhookEventsRepo, type WebhookEventsRepo } from './tables/intake
 import { createLeadsRepo, type LeadsRepo } from './tables/intake-leads.js';
 import { createMetaRepo, type MetaRepo } from './tables/meta.js';
 import { createOperatorsRepo, type OperatorsRepo } from './tables/operators.js';
+import { createReleaseRepo, type ReleaseRepo } from './tables/release.js';
 
 export type { Executor, RecordDialect, RepoContext } from './context.js';
 export type { RecordDb, RecordHealth } from './open-record.js';
@@ -36,6 +37,7 @@ export interface Repos {
   ramp: RampRepo;
   webhookEvents: WebhookEventsRepo;
   leads: LeadsRepo;
+  release: ReleaseRepo;
 }
 
 export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
@@ -50,6 +52,7 @@ export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
     ramp: createRampRepo(exec, ctx),
     webhookEvents: createWebhookEventsRepo(exec, ctx),
     leads: createLeadsRepo(exec, ctx),
+    release: createReleaseRepo(exec, ctx),
   };
 }
 

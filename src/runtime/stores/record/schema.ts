@@ -7,6 +7,7 @@ import type { IntakeTables } from './tables/intake.js';
 import type { MetaTables } from './tables/meta.js';
 import type { OperatorsTables } from './tables/operators.js';
 import type { PipelineTables } from './tables/pipeline.js';
+import type { ReleaseTables } from './tables/release.js';
 
 export interface RecordSchema
   extends
@@ -17,4 +18,5 @@ export interface RecordSchema
     AuditTables,
     EvidenceTables,
     OperatorsTables,
-    PipelineTables {}
+    PipelineTables,
+    ReleaseTables {}

@@ -53,10 +53,11 @@ const confirmed = new Map<string, Confirmation>(
 );
 
 describe('the completion report', () => {
-  it('matches the SPEC 10 template line for line on a GO', () => {
+  it('matches the SPEC 10 template line for line on a GO, then names targets and sign-offs', () => {
     const r = results();
     const report = buildCompletionReport(ritual, decide(ritual, 'staging', r, confirmed), r, meta);
-    expect(renderCompletionText(report)).toBe(
+    const text = renderCompletionText(report).split('\n');
+    expect(text.slice(0, 15).join('\n')).toBe(
       [
         'CAIO Runtime Reliability Checkpoint Complete.',
         '',
@@ -75,6 +76,51 @@ describe('the completion report', () => {
         'Open Issues: none',
       ].join('\n'),
     );
+    expect(text.slice(15, 19)).toEqual([
+      '',
+      `Release: v0.1.0 (last check against https://staging.example.com at ${AT})`,
+      'Evidence:',
+      `- validate_env_staging: PASS on unknown target, by pat at ${AT}`,
+    ]);
+    expect(text.slice(-3)).toEqual([
+      'Sign-offs:',
+      `- confirm_pto_inputs: confirmed by pat at ${AT}`,
+      `- staging_stable_24h: confirmed by pat at ${AT}`,
+    ]);
+  });
+
+  it("on production, lists the same release's staging validation and smoke, and sign-off notes", () => {
+    const r = results();
+    const staging = new Map([
+      [
+        'validate_env_staging',
+        {
+          step_id: 'validate_env_staging',
+          outcome: 'pass' as const,
+          summary: 'ok',
+          evidence: { by: 'ann', at: AT, target: 'https://staging.example.com' },
+        },
+      ],
+    ]);
+    const notes = new Map<string, Confirmation>([
+      ['confirm_pto_inputs', { step_id: 'confirm_pto_inputs', by: 'pat', at: AT, note: 'tokens rotated' }],
+    ]);
+    const report = buildCompletionReport(ritual, decide(ritual, 'production', r, notes, { staging }), r, {
+      ...meta,
+      env: 'production',
+      staging,
+    });
+    const text = renderCompletionText(report);
+    expect(text).toContain(
+      `- validate_env_staging (staging): PASS on https://staging.example.com, by ann at ${AT}`,
+    );
+    expect(text).toContain('- auth_smoke_staging (staging): NOT RUN');
+    expect(text).toContain(`- confirm_pto_inputs: confirmed by pat at ${AT} — note: tokens rotated`);
+    expect(text).toContain('- staging_stable_24h: not confirmed');
+    expect(text).toContain(
+      '- no-go (auth_smoke_staging): staging smoke (auth_smoke_staging) has not run for this release',
+    );
+    expect(report.decision).toBe('NO-GO');
   });
 
   it('lists failed and pending steps and no-go conditions under Open Issues', () => {
@@ -90,7 +136,7 @@ describe('the completion report', () => {
     expect(text).toContain('- /api/health/ready: 503');
     expect(text).toContain('- /api/runtime/dependencies: ready=false');
     expect(text).toContain('Release Decision: NO-GO');
-    expect(text.slice(text.indexOf('Open Issues:'))).toEqual([
+    expect(text.slice(text.indexOf('Open Issues:'), text.indexOf('Evidence:') - 2)).toEqual([
       'Open Issues:',
       '- confirm_pto_inputs: PENDING — manual step not confirmed',
       '- validate_env_staging: FAIL — 2 checks failed',

@@ -71,6 +71,14 @@ describe('the default ritual', () => {
     ]);
   });
 
+  it('gives every step a help text (the console shows it per step)', () => {
+    expect(
+      defaultRitual()
+        .steps.filter((s) => !s.help?.trim())
+        .map((s) => s.id),
+    ).toEqual([]);
+  });
+
   it('scopes env-bound steps to their env', () => {
     const ids = stepsInScope(defaultRitual(), 'production').map((s) => s.id);
     expect(ids).toContain('validate_env_production');
@@ -120,14 +128,18 @@ describe('parseRitual', () => {
 describe('decide', () => {
   it('is GO when every required step passes and no no-go condition holds', () => {
     const ritual = defaultRitual();
-    const verdict = decide(ritual, 'production', allPassing(ritual), allConfirmed(ritual));
+    const verdict = decide(ritual, 'production', allPassing(ritual), allConfirmed(ritual), {
+      staging: allPassing(ritual),
+    });
     expect(verdict.reasons).toEqual([]);
     expect(verdict.decision).toBe('GO');
   });
 
   it('is NO-GO with pending manual steps, naming each', () => {
     const ritual = defaultRitual();
-    const verdict = decide(ritual, 'production', allPassing(ritual), new Map());
+    const verdict = decide(ritual, 'production', allPassing(ritual), new Map(), {
+      staging: allPassing(ritual),
+    });
     expect(verdict.decision).toBe('NO-GO');
     expect(verdict.blocking.map((s) => [s.id, s.outcome])).toEqual([
       ['confirm_pto_inputs', 'pending'],
@@ -145,7 +157,9 @@ describe('decide', () => {
       evidence: { by: 'ci', at: AT },
     });
     results.delete('dry_run_all');
-    const verdict = decide(ritual, 'production', results, allConfirmed(ritual));
+    const verdict = decide(ritual, 'production', results, allConfirmed(ritual), {
+      staging: allPassing(ritual),
+    });
     expect(verdict.decision).toBe('NO-GO');
     expect(verdict.reasons).toEqual([
       'runtime_selftest: INCONCLUSIVE — not available in this build',
@@ -207,7 +221,9 @@ describe('decide', () => {
     const ritual = defaultRitual();
     const results = allPassing(ritual);
     for (const [id, f] of Object.entries(facts)) results.set(id, pass(id, f as StepResult['facts']));
-    const verdict = decide(ritual, 'production', results, allConfirmed(ritual));
+    const verdict = decide(ritual, 'production', results, allConfirmed(ritual), {
+      staging: allPassing(ritual),
+    });
     expect(verdict.decision).toBe('NO-GO');
     expect(verdict.blocking).toEqual([]);
     expect(verdict.reasons.join('\n')).toMatch(message);
@@ -221,7 +237,43 @@ describe('decide', () => {
       pass('runtime_dependencies', { dependencies: [{ name: 'redis', required: false, healthy: false }] }),
     );
     results.set('auth_smoke_staging', pass('auth_smoke_staging', { unprotected_routes: ['GET /api/queue'] }));
-    expect(decide(ritual, 'production', results, allConfirmed(ritual)).decision).toBe('GO');
+    expect(
+      decide(ritual, 'production', results, allConfirmed(ritual), { staging: allPassing(ritual) }).decision,
+    ).toBe('GO');
     expect(decide(ritual, 'staging', results, allConfirmed(ritual)).decision).toBe('NO-GO');
+  });
+
+  it('keeps production NO-GO, naming staging, until the same release passed staging validation and smoke', () => {
+    const ritual = defaultRitual();
+    const none = decide(ritual, 'production', allPassing(ritual), allConfirmed(ritual));
+    expect(none.decision).toBe('NO-GO');
+    expect(none.blocking).toEqual([]);
+    expect(none.no_go.map((c) => [c.code, c.step_id])).toEqual([
+      ['staging_not_passed', 'validate_env_staging'],
+      ['staging_not_passed', 'auth_smoke_staging'],
+    ]);
+    expect(none.reasons).toEqual([
+      'no-go: staging validation (validate_env_staging) has not run for this release: run `caio release check --env staging` first',
+      'no-go: staging smoke (auth_smoke_staging) has not run for this release: run `caio release check --env staging` first',
+    ]);
+
+    const staging = new Map([
+      ['validate_env_staging', pass('validate_env_staging')],
+      [
+        'auth_smoke_staging',
+        { ...pass('auth_smoke_staging'), outcome: 'fail' as const, summary: '1 of 9 auth checks failed' },
+      ],
+    ]);
+    const smokeFailed = decide(ritual, 'production', allPassing(ritual), allConfirmed(ritual), { staging });
+    expect(smokeFailed.reasons).toEqual([
+      'no-go: staging smoke (auth_smoke_staging) is FAIL (1 of 9 auth checks failed): run `caio release check --env staging` first',
+    ]);
+
+    staging.set('auth_smoke_staging', pass('auth_smoke_staging'));
+    expect(decide(ritual, 'production', allPassing(ritual), allConfirmed(ritual), { staging }).decision).toBe(
+      'GO',
+    );
+    // staging itself is not gated on anything but its own steps
+    expect(decide(ritual, 'staging', allPassing(ritual), allConfirmed(ritual)).decision).toBe('GO');
   });
 });
