@@ -19,7 +19,7 @@ import { createRedisStateStore } from '../../src/runtime/stores/redis/redis-stat
 import { coordinationPath, openDatabase } from '../../src/runtime/stores/sqlite/database.js';
 import { createSqliteStateStore } from '../../src/runtime/stores/sqlite/sqlite-state-store.js';
 import { createTestDatabase } from '../helpers/postgres-server.js';
-import { draftInput, jsonl } from '../helpers/queue/drafts.js';
+import { draftInput, jsonl, makeDraft } from '../helpers/queue/drafts.js';
 import { POSTGRES_FOR_TESTS } from '../helpers/record.js';
 import { REDIS_AVAILABLE, startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { runCommand } from '../helpers/store-command.js';
@@ -414,6 +414,75 @@ withBoth('caio migrate: embedded record -> shared PostgreSQL record', () => {
       expect(await shared.audit.count()).toBe(1);
     } finally {
       await shared.close();
+    }
+  });
+
+  it('dual read: a lookup that misses the shared record falls back to the embedded one and backfills it', async () => {
+    const { hive } = await populateHive();
+    const url = await database();
+    const env = { ...BASE_ENV, DATABASE_URL: url };
+    expect((await runCommand(migrateCommand, ['--hive-dir', hive, '--json'], { cwd: hive, env })).code).toBe(
+      0,
+    );
+
+    // The old host wrote on after the migration (before it was restarted on DATABASE_URL).
+    const embedded = await createRecordStore({ HIVE_DIR: hive });
+    await embedded.addresses.suppress(
+      'late@x.example',
+      'unsubscribed',
+      'instantly',
+      Date.parse('2026-11-29T10:00:00Z'),
+    );
+    expect(await embedded.drafts.insert(makeDraft({ id: 'late-draft', status: 'pending' }))).toBe('inserted');
+    await embedded.close();
+
+    const off = await createRecordStore({
+      HIVE_DIR: hive,
+      DATABASE_URL: url,
+      STATE_DUAL_READ_ENABLED: false,
+    });
+    try {
+      expect(await off.addresses.suppression('late@x.example')).toBeUndefined();
+      expect((await off.drafts.getMany(['late-draft'])).size).toBe(0);
+    } finally {
+      await off.close();
+    }
+
+    const on = await createRecordStore({ HIVE_DIR: hive, DATABASE_URL: url, STATE_DUAL_READ_ENABLED: true });
+    try {
+      // Inside a transaction too (the Gatekeeper checks addresses in one).
+      const facts = await on.transaction((tx) => tx.addresses.lookup(['late@x.example', 'nobody@x.example']));
+      expect(facts.suppressed.get('late@x.example')).toMatchObject({ reason: 'unsubscribed' });
+      expect(facts.suppressed.has('nobody@x.example')).toBe(false);
+      expect((await on.drafts.getMany(['late-draft', 'never'])).get('late-draft')?.draft.status).toBe(
+        'pending',
+      );
+      expect((await on.drafts.countsByStatus()).pending).toBe(3);
+    } finally {
+      await on.close();
+    }
+    // Backfilled: the shared record has them now, without the fallback.
+    const shared = await createRecordStore({ HIVE_DIR: tempDir(), DATABASE_URL: url });
+    try {
+      expect(await shared.addresses.suppression('late@x.example')).toMatchObject({ reason: 'unsubscribed' });
+      expect((await shared.drafts.getMany(['late-draft'])).size).toBe(1);
+    } finally {
+      await shared.close();
+    }
+    // A record that is not the one the shared record adopted is never read.
+    const stranger = tempDir();
+    const other = await createRecordStore({ HIVE_DIR: stranger });
+    await other.addresses.suppress('stranger@x.example', 'bounced', 'instantly', Date.now());
+    await other.close();
+    const guarded = await createRecordStore({
+      HIVE_DIR: stranger,
+      DATABASE_URL: url,
+      STATE_DUAL_READ_ENABLED: true,
+    });
+    try {
+      expect(await guarded.addresses.suppression('stranger@x.example')).toBeUndefined();
+    } finally {
+      await guarded.close();
     }
   });
 });

@@ -18,8 +18,10 @@ import Database from 'better-sqlite3';
 import { Kysely, sql, type RawBuilder } from 'kysely';
 import { checkAuditRow, type AuditChainRow } from '../../domain/audit-chain.js';
 import { errorMessage } from '../../errors.js';
+import type { RecordDialect } from './context.js';
 import { MIGRATIONS } from './migrations.js';
 import type { RecordStore } from './record.js';
+import type { RecordSchema } from './schema.js';
 import { SqliteRecordDialect } from './sqlite-dialect.js';
 import { AUDIT_TABLE, auditRowSchema } from './tables/audit.js';
 import { RECORD_ID_KEY } from './tables/meta.js';
@@ -131,8 +133,14 @@ function quoteIdent(name: string): string {
 type AnyDb = Kysely<any>;
 type Row = Record<string, unknown>;
 
+/** A record or an open transaction on one: what the copy reads from and writes to. */
+export interface RecordHandle {
+  dialect: RecordDialect;
+  db: { kysely: Kysely<RecordSchema> };
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const dbOf = (store: RecordStore): AnyDb => store.db.kysely as unknown as Kysely<any>;
+const dbOf = (store: RecordHandle): AnyDb => store.db.kysely as unknown as Kysely<any>;
 
 /** A value as text, so a row read from SQLite compares equal to the same row read from PostgreSQL. */
 function normalise(value: unknown): string | null {
@@ -203,9 +211,20 @@ async function countRows(db: AnyDb, table: string): Promise<number> {
 }
 
 /** PostgreSQL identity or serial columns per table (none on SQLite: rowids follow the data). */
-async function sequenceColumns(store: RecordStore): Promise<Map<string, string[]>> {
+let pgSequences: Promise<Map<string, string[]>> | undefined;
+
+function sequenceColumns(store: RecordHandle): Promise<Map<string, string[]>> {
+  if (store.dialect !== 'postgres') return Promise.resolve(new Map());
+  // The record's schema is the same on every PostgreSQL record of this version: read it once.
+  pgSequences ??= readSequenceColumns(store).catch((error: unknown) => {
+    pgSequences = undefined;
+    throw error;
+  });
+  return pgSequences;
+}
+
+async function readSequenceColumns(store: RecordHandle): Promise<Map<string, string[]>> {
   const found = new Map<string, string[]>();
-  if (store.dialect !== 'postgres') return found;
   const result = await sql<{ table_name: string; column_name: string }>`
     select table_name, column_name from information_schema.columns
     where table_schema = current_schema() and (is_identity = 'YES' or column_default like 'nextval(%')`.execute(
@@ -217,7 +236,7 @@ async function sequenceColumns(store: RecordStore): Promise<Map<string, string[]
 }
 
 /** Raise each identity sequence of `table` past the largest id in it (never lowers one). */
-async function resetSequences(store: RecordStore, table: string, columns: readonly string[]): Promise<void> {
+async function resetSequences(store: RecordHandle, table: string, columns: readonly string[]): Promise<void> {
   const db = dbOf(store);
   for (const column of columns) {
     const seq = await sql<{
@@ -241,7 +260,7 @@ async function resetSequences(store: RecordStore, table: string, columns: readon
 
 /** Insert rows the target lacks; returns the keys actually inserted. */
 async function insertMissing(
-  target: RecordStore,
+  target: RecordHandle,
   table: RecordTable,
   rows: readonly Row[],
   identity: boolean,
@@ -496,8 +515,8 @@ async function verifyAuditChain(
  * when the target lacks them (same ids; sequences raised). Returns how many rows were inserted.
  */
 export async function backfillRows(
-  source: RecordStore,
-  target: RecordStore,
+  source: RecordHandle,
+  target: RecordHandle,
   tableName: string,
   column: string,
   values: readonly unknown[],
