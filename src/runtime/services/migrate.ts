@@ -123,7 +123,12 @@ export function pendingCount(summary: MigrateSummary): number {
 
 /** Does this SQLite file hold a record (record_meta), without writing to it? */
 function holdsRecord(path: string): boolean {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch {
+    return true; // Unreadable read-only (a WAL file without its -shm): let the record layer open it.
+  }
   try {
     db.pragma('busy_timeout = 5000');
     return (
