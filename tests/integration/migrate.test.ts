@@ -14,7 +14,7 @@ import { createRuntime } from '../../src/runtime/services/runtime.js';
 import { runMigrate, type MigrateSummary } from '../../src/runtime/services/migrate.js';
 import { DERIVED_TABLES, recordTables } from '../../src/runtime/stores/record/copy-record.js';
 import { createRecordStore, type RecordStore } from '../../src/runtime/stores/record/record.js';
-import { recordIdRedisKey } from '../../src/runtime/stores/redis/record-registration.js';
+import { registeredRecordId, registerRecordId } from '../../src/runtime/stores/redis/record-registration.js';
 import { createRedisStateStore } from '../../src/runtime/stores/redis/redis-state-store.js';
 import { coordinationPath, openDatabase } from '../../src/runtime/stores/sqlite/database.js';
 import { createSqliteStateStore } from '../../src/runtime/stores/sqlite/sqlite-state-store.js';
@@ -96,6 +96,14 @@ async function addCoordination(hive: string): Promise<void> {
   await store.setContext('session:1', { step: 2 }, 3600);
   await store.increment('sends:2026-11-21', 3, 86_400);
   await store.claimOnce('notify-incident', 'redis-down', 'host-a');
+  await store.putRecord('incidents', 'redis-down', { kind: 'redis-down', opened_at: '2026-11-29T10:00:00Z' });
+  // This machine's own heartbeat and registration stay here: never copied into a shared Redis.
+  await store.putRecord('hosts', 'machine-a:1:abcd', { id: 'machine-a:1:abcd' });
+  await store.putRecord('record-registration', 'record_id', {
+    record_id: 'rec_local',
+    registered_at: '',
+    by: 'x',
+  });
   db.close();
 }
 
@@ -217,12 +225,13 @@ withRedis('caio migrate: the one-host cutover (Redis, no PostgreSQL)', () => {
 
     const direct = createRedisStateStore(redisStoreConfig(redis.url, prefix));
     await direct.connect();
-    expect(await direct.client.get(recordIdRedisKey({ STATE_REDIS_PREFIX: `${prefix}:state` }))).toBe(
-      recordId,
-    );
+    expect(await registeredRecordId(direct)).toBe(recordId);
     expect(await direct.claimOwner('batch-execute', batchId)).toMatch(/^pat/);
     expect(await direct.claimOwner('notify-incident', 'redis-down')).toBe('host-a');
     expect(await direct.getCounter('sends:2026-11-21')).toBe(3);
+    expect(await direct.countRecords('incidents')).toBe(1);
+    expect(await direct.countRecords('hosts')).toBe(0);
+    expect(summary.migrated.redis.records).toEqual({ incidents: 1 });
     expect(await direct.client.pttl(`${prefix}:context:session:1`)).toBeGreaterThan(3_500_000);
 
     const second = await runCommand(migrateCommand, ['--hive-dir', hive, '--json'], { cwd: hive, env });
@@ -246,7 +255,9 @@ withRedis('caio migrate: the one-host cutover (Redis, no PostgreSQL)', () => {
     const prefix = `t-${randomUUID()}`;
     const direct = createRedisStateStore(redisStoreConfig(redis.url, prefix));
     await direct.connect();
-    await direct.client.set(recordIdRedisKey({ STATE_REDIS_PREFIX: `${prefix}:state` }), 'rec_other');
+    expect(await registerRecordId(direct, 'rec_other', 'another host')).toMatchObject({
+      outcome: 'registered',
+    });
     const result = await runCommand(migrateCommand, ['--hive-dir', hive, '--json'], {
       cwd: hive,
       env: { ...BASE_ENV, ...redisEnv(redis.url, prefix) },
@@ -329,9 +340,7 @@ withBoth('caio migrate: embedded record -> shared PostgreSQL record', () => {
     }
     const direct = createRedisStateStore(redisStoreConfig(redis.url, prefix));
     await direct.connect();
-    expect(await direct.client.get(recordIdRedisKey({ STATE_REDIS_PREFIX: `${prefix}:state` }))).toBe(
-      sourceId,
-    );
+    expect(await registeredRecordId(direct)).toBe(sourceId);
     expect(await direct.claimOwner('batch-execute', batchId)).toMatch(/^pat/);
     await direct.close();
 

@@ -17,7 +17,8 @@ import { UserError, errorMessage } from '../errors.js';
 import { copyRecord, type CopyProgress } from '../stores/record/copy-record.js';
 import { createRecordStore, type RecordStore } from '../stores/record/record.js';
 import {
-  recordIdRedisKey,
+  HOST_LOCAL_COLLECTIONS,
+  RECORD_REGISTRATION_COLLECTION,
   registerRecordId,
   registeredRecordId,
 } from '../stores/redis/record-registration.js';
@@ -266,10 +267,10 @@ async function seedRedis(ctx: SeedContext): Promise<void> {
   const progress = (step: string, done: number, total: number) =>
     ctx.onProgress?.({ phase: 'redis', step, done, total });
 
-  // 1. The record id registration.
+  // 1. The record id registration (the entry the hosts service checks at start).
   if (ctx.recordId) {
-    const key = recordIdRedisKey(config);
-    const registered = await registeredRecordId(redis.client, key);
+    const key = RECORD_REGISTRATION_COLLECTION;
+    const registered = await registeredRecordId(redis);
     if (registered !== undefined && registered !== ctx.recordId) {
       fail(
         'records_not_shared',
@@ -281,7 +282,7 @@ async function seedRedis(ctx: SeedContext): Promise<void> {
     } else if (dryRun) {
       summary.migrated.redis.record_id = 1;
     } else {
-      const outcome = await registerRecordId(redis.client, key, ctx.recordId);
+      const outcome = await registerRecordId(redis, ctx.recordId, 'caio migrate');
       if (outcome.outcome === 'different')
         fail(
           'records_not_shared',
@@ -351,7 +352,7 @@ async function copyCoordination(
     else skipped[kind]++;
   };
   const absentWhen = (present: boolean): RestoreOutcome => (present ? 'exists' : 'created');
-  const collections = embedded.dumpCollections();
+  const collections = sharedCollections(embedded);
   const contexts = embedded.dumpContexts();
   const counters = embedded.dumpCounters();
   const claims = embedded.dumpClaims();
@@ -413,7 +414,7 @@ async function verifyCoordination(
   summary: MigrateSummary,
 ): Promise<void> {
   const fail = (kind: string, key: string, message: string) => summary.errors.push({ kind, key, message });
-  for (const collection of embedded.dumpCollections()) {
+  for (const collection of sharedCollections(embedded)) {
     const records = embedded.dumpRecords(collection);
     const inRedis = await redis.getRecords(
       collection,
@@ -454,4 +455,9 @@ async function verifyCoordination(
     const inRedis = await redis.getFence(fence.name);
     if (inRedis < fence.fence) fail('fences', fence.name, `Redis fence ${inRedis} < ${fence.fence}`);
   }
+}
+
+/** The embedded collections to copy: not this machine's heartbeats and record registration. */
+function sharedCollections(embedded: SqliteStateStore): string[] {
+  return embedded.dumpCollections().filter((collection) => !HOST_LOCAL_COLLECTIONS.includes(collection));
 }

@@ -1,48 +1,51 @@
 /**
- * The record id registered in Redis (SPEC 5, "Hosts"): processes that share a Redis must share one
- * record. The first to connect registers its record's id (`record_meta.record_id`, see
- * `stores/record/tables/meta.ts` RECORD_ID_KEY) under this key; one whose record has another id is a
- * split brain. The key lives under STATE_REDIS_PREFIX (one registration per mode's state), has no TTL,
- * and after FLUSHALL the next process (or `caio migrate`) registers the id again from the record.
+ * The record id registered in the coordination store (SPEC 5, "Hosts"): processes that share a Redis
+ * must share one record. The registration is one state record, collection `record-registration`, id
+ * `record_id`, value `{record_id, registered_at, by}` (the record's `record_meta.record_id`, see
+ * `stores/record/tables/meta.ts` RECORD_ID_KEY), written compare-and-set on an absent entry; in Redis
+ * it lives in the hash `<STATE_REDIS_PREFIX>:rec:record-registration`. The hosts service
+ * (`services/hosts.ts`) reads and writes the same entry; `caio migrate` seeds it from the record.
+ * Host-local collections (heartbeats, the registration) are never copied from an embedded
+ * coordination store into a shared Redis.
  */
-import type { Redis } from 'ioredis';
-import type { Config } from '../../config.js';
+import { z } from 'zod';
+import type { StateStore } from '../state-store.js';
 
-/** The suffix under STATE_REDIS_PREFIX: `caio:<mode>:state:record-id`. */
-export const RECORD_ID_REDIS_SUFFIX = 'record-id';
+export const RECORD_REGISTRATION_COLLECTION = 'record-registration';
+export const RECORD_REGISTRATION_ID = 'record_id';
+/** Facts of one machine's processes: heartbeats (`hosts`) and the registration itself. */
+export const HOST_LOCAL_COLLECTIONS: readonly string[] = ['hosts', RECORD_REGISTRATION_COLLECTION];
 
-export function recordIdRedisKey(config: Pick<Config, 'STATE_REDIS_PREFIX'>): string {
-  return `${config.STATE_REDIS_PREFIX}:${RECORD_ID_REDIS_SUFFIX}`;
-}
+const registrationSchema = z.object({ record_id: z.string().min(1) }).passthrough();
 
 export type RegistrationOutcome =
-  /** Redis had no record id: this one is registered now. */
+  /** No record id was registered: this one is registered now. */
   | { outcome: 'registered'; registered: string }
-  /** Redis already holds this record id. */
+  /** This record id is registered already. */
   | { outcome: 'same'; registered: string }
-  /** Redis holds another record's id: the processes on this Redis do not share this record. */
+  /** Another record's id is registered: the processes on this Redis do not share this record. */
   | { outcome: 'different'; registered: string };
 
-/** Register `recordId` unless one is registered (SET NX); says what Redis holds afterwards. */
-export async function registerRecordId(
-  client: Redis,
-  key: string,
-  recordId: string,
-): Promise<RegistrationOutcome> {
-  const set = await client.set(key, recordId, 'NX');
-  if (set === 'OK') return { outcome: 'registered', registered: recordId };
-  const registered = (await client.get(key)) ?? '';
-  if (registered === recordId) return { outcome: 'same', registered };
-  if (registered === '') {
-    // Deleted between the two calls: try once more.
-    return (await client.set(key, recordId, 'NX')) === 'OK'
-      ? { outcome: 'registered', registered: recordId }
-      : { outcome: 'different', registered: (await client.get(key)) ?? '' };
-  }
-  return { outcome: 'different', registered };
+type RegistrationStore = Pick<StateStore, 'getRecord' | 'compareAndSet'>;
+
+/** The record id the store holds (undefined when none, or unreadable). */
+export async function registeredRecordId(store: RegistrationStore): Promise<string | undefined> {
+  const stored = await store.getRecord(RECORD_REGISTRATION_COLLECTION, RECORD_REGISTRATION_ID);
+  const parsed = registrationSchema.safeParse(stored?.value);
+  return parsed.success ? parsed.data.record_id : undefined;
 }
 
-/** The record id Redis holds (undefined when none is registered). */
-export async function registeredRecordId(client: Redis, key: string): Promise<string | undefined> {
-  return (await client.get(key)) ?? undefined;
+/** Register `recordId` unless one is registered (compare-and-set on an absent entry). */
+export async function registerRecordId(
+  store: RegistrationStore,
+  recordId: string,
+  by: string,
+  now: () => number = Date.now,
+): Promise<RegistrationOutcome> {
+  const value = { record_id: recordId, registered_at: new Date(now()).toISOString(), by };
+  const cas = await store.compareAndSet(RECORD_REGISTRATION_COLLECTION, RECORD_REGISTRATION_ID, 0, value);
+  if (cas.ok) return { outcome: 'registered', registered: recordId };
+  const parsed = registrationSchema.safeParse(cas.current?.value);
+  const registered = parsed.success ? parsed.data.record_id : '';
+  return registered === recordId ? { outcome: 'same', registered } : { outcome: 'different', registered };
 }
