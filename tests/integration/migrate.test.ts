@@ -326,6 +326,7 @@ withBoth('caio migrate: embedded record -> shared PostgreSQL record', () => {
       record_meta: 0,
     });
     expect(summary.rebuilt).toEqual(['draft_tallies']);
+    expect(summary.verified).toEqual(sourceCounts);
 
     const shared = await createRecordStore({ HIVE_DIR: tempDir(), DATABASE_URL: url });
     try {

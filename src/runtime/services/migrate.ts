@@ -76,6 +76,8 @@ export interface MigrateSummary {
   adopted_record_id: boolean;
   migrated: MigrateTally;
   skipped: MigrateTally;
+  /** Embedded rows found in the shared record after the copy, per table (empty on a dry run). */
+  verified: Record<string, number>;
   /** Rows the shared record already had with other values (changed there since; kept as they are). */
   diverged: Record<string, number>;
   /** Derived tables rebuilt on the shared record (draft tallies). */
@@ -174,6 +176,7 @@ export async function runMigrate(options: MigrateOptions): Promise<MigrateSummar
     adopted_record_id: false,
     migrated: emptyTally(),
     skipped: emptyTally(),
+    verified: {},
     diverged: {},
     rebuilt: [],
     notes: [],
@@ -218,6 +221,7 @@ export async function runMigrate(options: MigrateOptions): Promise<MigrateSummar
         for (const [table, tally] of Object.entries(copy.tables)) {
           summary.migrated.record[table] = tally.migrated;
           summary.skipped.record[table] = tally.skipped;
+          if (!dryRun) summary.verified[table] = tally.verified;
           if (tally.diverged > 0) summary.diverged[table] = tally.diverged;
         }
       }

@@ -286,6 +286,8 @@ export interface TableCopy {
   skipped: number;
   /** Already in the target with other values (changed there since; the target's row is kept). */
   diverged: number;
+  /** Source rows found in the target after the copy (0 on a dry run). */
+  verified: number;
 }
 
 export interface CopyError {
@@ -359,7 +361,7 @@ export async function copyRecord(options: CopyRecordOptions): Promise<CopyRecord
     if (!(await holdsFacts(source, sourceCounts))) {
       // An empty embedded record (e.g. a caio.db created beside a shared record): nothing to copy.
       for (const table of copied)
-        result.tables[table.name] = { source: 0, migrated: 0, skipped: 0, diverged: 0 };
+        result.tables[table.name] = { source: 0, migrated: 0, skipped: 0, diverged: 0, verified: 0 };
       return result;
     }
     if (await holdsFacts(target)) {
@@ -384,6 +386,7 @@ export async function copyRecord(options: CopyRecordOptions): Promise<CopyRecord
       migrated: 0,
       skipped: 0,
       diverged: 0,
+      verified: 0,
     };
     result.tables[table.name] = tally;
     const identity = (sequences.get(table.name)?.length ?? 0) > 0;
@@ -410,6 +413,7 @@ export async function copyRecord(options: CopyRecordOptions): Promise<CopyRecord
             }
             continue;
           }
+          if (there) tally.verified++;
           if (!there) {
             fail('missing', `${table.name}/${key}`, 'not in the shared record after the copy');
           } else if (inserted.has(key)) {
@@ -425,6 +429,12 @@ export async function copyRecord(options: CopyRecordOptions): Promise<CopyRecord
         options.onProgress?.({ table: table.name, done, total });
         if (page.length < batchSize) break;
       }
+      if (!dryRun && tally.verified < tally.source)
+        fail(
+          'count',
+          table.name,
+          `${tally.source} rows in the embedded record, ${tally.verified} of them in the shared record after the copy`,
+        );
       if (!dryRun && tally.migrated > 0) {
         const columns = sequences.get(table.name);
         if (columns) await resetSequences(target, table.name, columns);
