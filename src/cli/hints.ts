@@ -12,6 +12,9 @@ const HINTS: Record<string, string | ((error: UserError) => string)> = {
   config_invalid: (error) =>
     `${error.nextStep ?? 'Fix the configuration.'} Run \`caio validate\` to check the rest.`,
   redis_url_missing: 'Set REDIS_URL in the env file (or pass --env-file), then run `caio migrate` again.',
+  migrate_target_missing:
+    'Set DATABASE_URL (the shared record) and/or REDIS_URL in the env file (or pass --env-file), then run `caio migrate` again.',
+  hive_dir_missing: 'Pass `caio migrate --hive-dir D` with the folder that holds caio.db.',
   audit_unavailable: 'Check HIVE_DIR and run `caio audit verify`.',
   lock_lost: (error) =>
     `${error.nextStep ?? ''} Resume with \`caio batch execute <id> --hash <hash> --resume\`.`.trim(),

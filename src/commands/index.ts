@@ -50,8 +50,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'migrate',
-    summary: 'copy embedded state into Redis; prints a JSON summary',
-    usage: 'caio migrate --hive-dir D [--dry-run]',
+    summary: 'copy the embedded record into the shared record and seed Redis coordination from it',
+    usage: 'caio migrate --hive-dir D [--dry-run] [--json]',
     load: () => import('./migrate.js'),
   },
   {

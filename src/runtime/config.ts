@@ -165,7 +165,7 @@ export const VARIABLES = {
   STATE_DUAL_READ_ENABLED: v(
     bool(),
     'true',
-    'read Redis, fall back to the embedded store and backfill',
+    'cutover: a miss in the shared record or Redis reads the embedded one in HIVE_DIR and backfills it',
     'true',
     'true or false',
   ),

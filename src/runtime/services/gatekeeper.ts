@@ -42,7 +42,8 @@ import type { Dispatcher } from './dispatch.js';
 import { DRAFTS } from './queue.js';
 
 export const DISPATCH_LOCK = 'dispatch';
-const CLAIM_NAMESPACE = 'batch-execute';
+/** One-time claim namespace of batch execution (`caio migrate` seeds it from the record's batch runs). */
+export const CLAIM_NAMESPACE = 'batch-execute';
 
 export interface GatekeeperDeps {
   /** The record: batches, runs, ledger, suppressions, ramp, audit. */

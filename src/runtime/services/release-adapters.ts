@@ -8,7 +8,7 @@ import type { Facts } from '../domain/ritual/index.js';
 import { maskUrl } from '../mask.js';
 import type { SqliteDatabase } from '../stores/sqlite/database.js';
 import { runSmoke } from '../../server/smoke.js';
-import { runMigrate } from './migrate.js';
+import { pendingCount, runMigrate } from './migrate.js';
 import {
   dependenciesCheck,
   inngestRouteCheck,
@@ -97,9 +97,7 @@ export function replayCheck(db: SqliteDatabase): CheckFn {
 
 export const migrateCheck: CheckFn = async ({ target }) => {
   const summary = await runMigrate({ config: target.config, hiveDir: target.config.HIVE_DIR, dryRun: true });
-  const t = summary.migrated;
-  const pending =
-    Object.values(t.records).reduce((sum, n) => sum + n, 0) + t.contexts + t.counters + t.claims + t.fences;
+  const pending = pendingCount(summary);
   const ok = summary.ok && summary.errors.length === 0 && pending === 0;
   return {
     outcome: ok ? 'pass' : 'fail',
@@ -110,8 +108,8 @@ export const migrateCheck: CheckFn = async ({ target }) => {
             .map((e) => `${e.kind} ${e.key}: ${e.message}`)
             .join('; ')}`
         : pending > 0
-          ? `${pending} embedded entries are not in Redis yet: run \`caio migrate --hive-dir ${target.config.HIVE_DIR}\``
-          : 'embedded state is fully in Redis (dry run: nothing to copy)',
+          ? `${pending} embedded entries are not in the shared record or Redis yet: run \`caio migrate --hive-dir ${target.config.HIVE_DIR}\``
+          : 'the embedded record and coordination are fully migrated (dry run: nothing to copy)',
     measured: `${pending} to copy, ${summary.errors.length} errors`,
     threshold: '0 to copy, 0 errors',
   };

@@ -10,6 +10,7 @@
  * Each table family adds its repository to `Repos` and one line to `bindRepos`.
  */
 import type { Executor, RecordDialect, RepoContext } from './context.js';
+import { openDualReadSource, withDualRead, type DualReadSource } from './dual-read.js';
 import { openRecord, type OpenRecordOptions, type RecordConfig, type RecordDb } from './open-record.js';
 import { createAuditRepo, type AuditRepo } from './tables/audit.js';
 import { createDraftsRepo, type DraftsRepo } from './tables/drafts.js';
@@ -68,21 +69,42 @@ export interface RecordStoreOptions extends OpenRecordOptions {
   now?: () => number;
 }
 
-export function recordStoreFor(db: RecordDb, options: { now?: () => number } = {}): RecordStore {
+export function recordStoreFor(
+  db: RecordDb,
+  options: { now?: () => number; fallback?: DualReadSource } = {},
+): RecordStore {
   const ctx: RepoContext = { dialect: db.dialect, now: options.now ?? Date.now };
+  const { fallback } = options;
+  const repos = (exec: Executor) =>
+    fallback ? withDualRead(bindRepos(exec, ctx), exec, db.dialect, fallback) : bindRepos(exec, ctx);
   return {
-    ...bindRepos(db.kysely, ctx),
+    ...repos(db.kysely),
     db,
     dialect: db.dialect,
-    transaction: (fn) => db.kysely.transaction().execute((trx) => fn(bindRepos(trx, ctx))),
-    close: () => db.close(),
+    transaction: (fn) => db.kysely.transaction().execute((trx) => fn(repos(trx))),
+    close: async () => {
+      await fallback?.close();
+      await db.close();
+    },
   };
 }
 
+/**
+ * Opens the record. With DATABASE_URL and `STATE_DUAL_READ_ENABLED: true`, when HIVE_DIR still holds
+ * the embedded record this shared record was migrated from, lookups that miss fall back on it and
+ * backfill (dual-read.ts).
+ */
 export async function createRecordStore(
-  config: RecordConfig,
+  config: RecordConfig & { STATE_DUAL_READ_ENABLED?: boolean },
   options: RecordStoreOptions = {},
 ): Promise<RecordStore> {
   const db = await openRecord(config, options);
-  return recordStoreFor(db, options.now ? { now: options.now } : {});
+  const fallback =
+    config.DATABASE_URL && config.STATE_DUAL_READ_ENABLED === true
+      ? await openDualReadSource(config.HIVE_DIR, db.id)
+      : undefined;
+  return recordStoreFor(db, {
+    ...(options.now ? { now: options.now } : {}),
+    ...(fallback ? { fallback } : {}),
+  });
 }
