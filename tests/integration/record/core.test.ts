@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/runtime/domain/audit-chain.js';
 import { UserError } from '../../../src/runtime/errors.js';
-import { SCHEMA_VERSION } from '../../../src/runtime/stores/record/migrations.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/runtime/stores/record/migrations.js';
 import { createRecordStore } from '../../../src/runtime/stores/record/record.js';
 import { auditRowSchema } from '../../../src/runtime/stores/record/tables/audit.js';
 import { describeRecords } from '../../helpers/record.js';
@@ -38,7 +38,7 @@ describeRecords('record core', ({ kind, open, reopen }) => {
       const rows = await sql<{ n: number }>`select count(*) as n from caio_migrations`.execute(
         record.db.kysely,
       );
-      expect(Number(rows.rows[0]?.n)).toBe(SCHEMA_VERSION);
+      expect(Number(rows.rows[0]?.n)).toBe(MIGRATIONS.length);
     }
   });
 

@@ -21,6 +21,8 @@ import { createWebhookEventsRepo, type WebhookEventsRepo } from './tables/intake
 import { createLeadsRepo, type LeadsRepo } from './tables/intake-leads.js';
 import { createMetaRepo, type MetaRepo } from './tables/meta.js';
 import { createOperatorsRepo, type OperatorsRepo } from './tables/operators.js';
+import { createReplayRepo, type ReplayRepo } from './tables/replay.js';
+import { createScorecardRepo, type ScorecardRepo } from './tables/scorecard.js';
 
 export type { Executor, RecordDialect, RepoContext } from './context.js';
 export type { RecordDb, RecordHealth } from './open-record.js';
@@ -36,6 +38,8 @@ export interface Repos {
   ramp: RampRepo;
   webhookEvents: WebhookEventsRepo;
   leads: LeadsRepo;
+  replay: ReplayRepo;
+  scorecard: ScorecardRepo;
 }
 
 export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
@@ -50,6 +54,8 @@ export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
     ramp: createRampRepo(exec, ctx),
     webhookEvents: createWebhookEventsRepo(exec, ctx),
     leads: createLeadsRepo(exec, ctx),
+    replay: createReplayRepo(exec, ctx),
+    scorecard: createScorecardRepo(exec, ctx),
   };
 }
 

@@ -7,6 +7,8 @@ import type { IntakeTables } from './tables/intake.js';
 import type { MetaTables } from './tables/meta.js';
 import type { OperatorsTables } from './tables/operators.js';
 import type { PipelineTables } from './tables/pipeline.js';
+import type { ReplayTables } from './tables/replay.js';
+import type { ScorecardTables } from './tables/scorecard.js';
 
 export interface RecordSchema
   extends
@@ -17,4 +19,6 @@ export interface RecordSchema
     AuditTables,
     EvidenceTables,
     OperatorsTables,
-    PipelineTables {}
+    PipelineTables,
+    ReplayTables,
+    ScorecardTables {}
