@@ -9,6 +9,7 @@ import { inngestMode } from '../runtime/services/inngest/client.js';
 import { createReadiness } from '../runtime/services/readiness.js';
 import { createReleaseService } from '../runtime/services/release.js';
 import { createReplayStore } from '../runtime/services/replay-store.js';
+import { createRecordStore } from '../runtime/stores/record/record.js';
 import { createRuntime, type Runtime } from '../runtime/services/runtime.js';
 import {
   collectStatus,
@@ -58,11 +59,13 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     unavailableReason = `the runtime did not start: ${errorMessage(error)}`;
   }
   let db: SqliteDatabase | undefined;
+  // Without the runtime the record may still answer (the last replay run): opened on its own.
+  const record = runtime ? undefined : await createRecordStore(config).catch(() => undefined);
   try {
-    db = runtime?.db ?? openDatabase(databasePath(config.HIVE_DIR));
+    db = runtime?.db ?? record?.db.sqlite ?? openDatabase(databasePath(config.HIVE_DIR));
     const services = (runtime ?? {}) as Record<string, unknown>;
     const gatekeeper = services.gatekeeper as { ramp?: () => unknown } | undefined;
-    const replays = createReplayStore(db);
+    const replays = runtime?.replays ?? (record ? createReplayStore(record) : undefined);
     const sources: StatusSources = {
       config,
       version: VERSION,
@@ -79,7 +82,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
           }
         : {}),
       ...(typeof gatekeeper?.ramp === 'function' ? { ramp: { status: async () => gatekeeper.ramp!() } } : {}),
-      replay: { last: () => replays.latest() },
+      ...(replays ? { replay: { last: () => replays.latest() } } : {}),
       release: createReleaseService({ db, checks: {} }),
     };
     const report = await collectStatus(sources);
@@ -90,6 +93,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     return report.problems.length > 0 ? 1 : 0;
   } finally {
     if (runtime) await runtime.close();
+    else if (record) await record.close();
     else db?.close();
   }
 }

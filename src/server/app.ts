@@ -216,7 +216,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     leads,
     gatekeeper: port<GatekeeperPort>(runtime.gatekeeper, ['list', 'preview', 'execute']),
     operator: port<OperatorPort>(runtime.operator, ['status', 'trigger']),
-    scorecard: port<ScorecardPort>(runtime.scorecard, ['weekly']),
+    scorecard: port<ScorecardPort>(runtime.scorecard, ['weekly', 'signOff']),
     traces,
     replay,
     campaigns: port<CampaignsPort>(runtime.campaigns, ['control']),

@@ -16,6 +16,7 @@ import type { WebhookStore } from '../runtime/services/webhook-store.js';
 import type { WebhookProcessor } from '../runtime/services/webhook-processor.js';
 import type { InngestRuntime } from '../runtime/services/inngest/client.js';
 import type { Incident, IncidentKind } from '../runtime/domain/notifications/incident.js';
+import type { Role } from '../runtime/domain/operators.js';
 
 /** What the HTTP app needs from the runtime container; every service beyond config/db is optional. */
 export interface HttpRuntime {
@@ -99,6 +100,13 @@ export interface OperatorPort {
 
 export interface ScorecardPort {
   weekly?(week?: string): Promise<unknown>;
+  signOff?(input: {
+    week?: string | undefined;
+    by: string;
+    role?: Role | undefined;
+    note?: string | undefined;
+    force?: boolean | undefined;
+  }): Promise<unknown>;
 }
 
 export interface TracesPort {

@@ -1,22 +1,27 @@
 /**
- * The weekly scorecard service: gathers what the runtime's services know about one ISO week and
- * hands it to the pure `computeScorecard`. A missing service makes its metrics "unavailable" (with the
- * reason), never 0. The weekly sign-off is an audit row (`scorecard.sign_off`, subject `scorecard/<week>`).
+ * The weekly scorecard service: gathers what the runtime's services and the record know about one ISO
+ * week and hands it to the pure `computeScorecard`. A missing source makes its metrics "unavailable"
+ * (with the reason), never 0. The weekly sign-off is the PTO's (or an admin's), once per week, stored in
+ * the record beside the week's release decision and figures, with its audit row in the same
+ * transaction; a second one needs `force` and keeps the first.
  */
+import { forbiddenMessage, ROLES, type Role } from '../domain/operators.js';
 import {
   computeScorecard,
   isoWeekOf,
   parseIsoWeek,
   signOffSubject,
   SIGN_OFF_ACTION,
+  SIGN_OFF_ROLES,
   type IsoWeek,
   type Metric,
   type Scorecard,
-  type ScorecardAuditRow,
   type ScorecardDraft,
 } from '../domain/rubric/scorecard.js';
 import { formatPercent } from '../domain/rubric/index.js';
-import { UsageError, UserError, errorMessage } from '../errors.js';
+import { RefusedError, UsageError, UserError, errorMessage } from '../errors.js';
+import type { RecordStore } from '../stores/record/record.js';
+import type { SignOffRow } from '../stores/record/tables/scorecard.js';
 import type { ReplayStore } from './replay-store.js';
 
 export interface ScorecardSources {
@@ -31,32 +36,68 @@ export interface ScorecardSources {
     | undefined;
   sentLog?:
     { rampDays(sinceDay: string): Promise<{ day: string; sent: number; failed: number }[]> } | undefined;
-  audit?:
-    | {
-        tail(n: number): ScorecardAuditRow[];
-        append(entry: { actor: string; action: string; subject: string; details?: unknown }): unknown;
-      }
-    | undefined;
+  /** The record: sign-offs, the week's release decision (audit chain), operators' roles. */
+  record?: Pick<RecordStore, 'scorecard' | 'operators' | 'transaction'> | undefined;
   now?: (() => number) | undefined;
   /** Why every missing source is missing (e.g. "the runtime did not start: ..."). */
   unavailableReason?: string | undefined;
 }
 
-/** How many audit rows are read back to find the week's decision and sign-off. */
-const AUDIT_WINDOW = 5000;
+export interface SignOffInput {
+  week?: string | undefined;
+  /** Who signs: an operator name, or `NAME (service token)`. */
+  by: string;
+  /**
+   * The role they act with, when the caller already knows it (an HTTP token's operator, the service
+   * token's admin); otherwise `by` is looked up among the operators.
+   */
+  role?: Role | undefined;
+  note?: string | undefined;
+  /** Sign off a week that is already signed off (the earlier sign-off is kept). */
+  force?: boolean | undefined;
+}
 
 export interface ScorecardService {
   /** The scorecard of `week` (`YYYY-Www`), default the current week. */
   weekly(week?: string): Promise<Scorecard>;
-  /** Record the HoS sign-off of a week in the audit trail, then return the week's scorecard. */
-  signOff(input: { week?: string | undefined; by: string; note?: string | undefined }): Promise<Scorecard>;
+  /** Record the weekly sign-off (pto or admin; once per week unless forced), then return the week's scorecard. */
+  signOff(input: SignOffInput): Promise<Scorecard>;
 }
+
+/** How many sign-offs of one week are read back (the newest stands; the rest are counted). */
+const SIGN_OFF_WINDOW = 100;
 
 export function resolveWeek(week: string | undefined, now: number): IsoWeek {
   if (week === undefined) return isoWeekOf(now);
   const parsed = parseIsoWeek(week);
   if (!parsed) throw new UsageError(`--week must be an ISO week such as 2026-W07 (got "${week}")`);
   return parsed;
+}
+
+/** The figures kept with a sign-off: each metric's value, or null when it was unavailable. */
+export function signOffFigures(card: Scorecard): Record<string, unknown> {
+  const value = <T>(metric: Metric<T>) => (metric.status === 'ok' ? metric.value : null);
+  const replay = value(card.replay_pass_rate);
+  return {
+    replay_pass_rate: replay ? replay.pass_rate : null,
+    replay_block_build: replay ? replay.block_build : null,
+    groundedness_failures: value(card.groundedness_failures),
+    negative_constraint_violations: value(card.negative_constraint_violations),
+    approval_rate: value(card.approval_rate),
+    rejections_by_category: value(card.rejections_by_category),
+    queue_aging_p95_minutes: value(card.queue_aging_p95_minutes),
+    time_to_decision_minutes: value(card.time_to_decision_minutes),
+    sends: value(card.sends),
+  };
+}
+
+function alreadySigned(week: string, current: SignOffRow | undefined): RefusedError {
+  const who = current ? ` by ${current.signed_by} at ${current.signed_at}` : '';
+  return new RefusedError(
+    `${week} is already signed off${who}; a week is signed off once`,
+    'scorecard_already_signed',
+    'Sign it off again with force to record a new sign-off beside the first (both are kept and audited).',
+  );
 }
 
 export function createScorecardService(sources: ScorecardSources): ScorecardService {
@@ -75,13 +116,14 @@ export function createScorecardService(sources: ScorecardSources): ScorecardServ
   async function weekly(weekText?: string): Promise<Scorecard> {
     const week = resolveWeek(weekText, now());
     const current = isoWeekOf(now()).key === week.key;
-    const { replays, queue, sentLog, audit } = sources;
-    const [runs, drafts, metrics, days, rows] = await Promise.all([
+    const { replays, queue, sentLog, record } = sources;
+    const [runs, drafts, metrics, days, decision, signOffs] = await Promise.all([
       attempt(replays && (() => replays.list({ until: week.to, limit: 1000, goldenSet: sources.goldenSet }))),
       attempt(queue && (() => queue.list())),
       attempt(queue && current ? () => queue.metrics() : undefined),
       attempt(sentLog && (() => sentLog.rampDays(week.from.slice(0, 10)))),
-      attempt(audit && (() => audit.tail(AUDIT_WINDOW))),
+      attempt(record && (async () => (await record.scorecard.weekDecision(week.from, week.to)) ?? null)),
+      attempt(record && (() => record.scorecard.forWeek(week.key, SIGN_OFF_WINDOW))),
     ]);
     const why = (result: { error?: string }) => (result.error ? `failed: ${result.error}` : base);
     return computeScorecard({
@@ -92,39 +134,86 @@ export function createScorecardService(sources: ScorecardSources): ScorecardServ
       agingP95Minutes:
         metrics.value && (metrics.value.aging.pending > 0 ? metrics.value.aging.p95_minutes : null),
       sendDays: days.value,
-      auditRows: rows.value,
+      releaseDecision: decision.value,
+      signOffs: signOffs.value,
       reasons: {
         default: base,
         replay: why(runs),
         queue: why(drafts.error ? drafts : metrics),
         sends: why(days),
-        audit: why(rows),
+        record: why(decision.error ? decision : signOffs),
       },
     });
   }
 
+  /** The role `name` signs with: given by the caller, else the operator's in the record. */
+  async function roleOf(record: NonNullable<ScorecardSources['record']>, name: string, given?: Role) {
+    if (given) return given;
+    const operator = await record.operators.get(name);
+    if (!operator || operator.revoked_at !== null || !(ROLES as readonly string[]).includes(operator.role)) {
+      throw new RefusedError(
+        `${name} is not an active operator: signing off the scorecard needs the pto or admin role`,
+        'sign_off_forbidden',
+        `Sign off as the PTO, or have an admin add ${name} as an operator with the pto role.`,
+      );
+    }
+    return operator.role;
+  }
+
   return {
     weekly,
-    async signOff({ week, by, note }) {
+    async signOff({ week, by, role, note, force }) {
       const name = by.trim();
       if (name === '') throw new UsageError('--by needs the name of the person signing off');
-      if (!sources.audit) {
-        throw new UserError(`Cannot record the sign-off: the audit trail is unavailable (${base})`, {
+      const record = sources.record;
+      if (!record) {
+        throw new UserError(`Cannot record the sign-off: the record is unavailable (${base})`, {
           exitCode: 1,
-          code: 'audit_unavailable',
-          nextStep: 'Check HIVE_DIR and verify the audit chain.',
+          code: 'record_unavailable',
+          nextStep: 'Check HIVE_DIR (or DATABASE_URL), then retry.',
         });
       }
+      const acting = await roleOf(record, name, role);
+      if (!(SIGN_OFF_ROLES as readonly string[]).includes(acting)) {
+        throw new RefusedError(
+          forbiddenMessage(name, acting, 'release'),
+          'sign_off_forbidden',
+          'Ask the PTO (an operator with the pto role) to sign the week off.',
+        );
+      }
       const card = await weekly(week);
-      sources.audit.append({
-        actor: name,
-        action: SIGN_OFF_ACTION,
-        subject: signOffSubject(card.week),
-        details: {
-          ...(note ? { note } : {}),
-          replay_pass_rate:
-            card.replay_pass_rate.status === 'ok' ? card.replay_pass_rate.value.pass_rate : null,
-        },
+      const decision = card.release_decision.status === 'ok' ? card.release_decision.value : null;
+      const figures = signOffFigures(card);
+      const input = {
+        week: card.week,
+        signed_by: name,
+        role: acting,
+        signed_at: new Date(now()).toISOString(),
+        note: note?.trim() ? note.trim() : null,
+        decision: decision?.decision ?? null,
+        figures,
+      };
+      await record.transaction(async (tx) => {
+        let replaced: SignOffRow | undefined;
+        let row = await tx.scorecard.insertFirst(input);
+        if (!row) {
+          [replaced] = await tx.scorecard.forWeek(card.week, 1);
+          if (!force) throw alreadySigned(card.week, replaced);
+          row = await tx.scorecard.insertForced(input);
+        }
+        await tx.audit.append({
+          actor: name,
+          action: SIGN_OFF_ACTION,
+          subject: signOffSubject(card.week),
+          details: {
+            role: acting,
+            ...(input.note ? { note: input.note } : {}),
+            forced: row.forced,
+            ...(replaced ? { replaces: { by: replaced.signed_by, at: replaced.signed_at } } : {}),
+            decision: input.decision,
+            figures,
+          },
+        });
       });
       return weekly(card.week);
     },
@@ -196,13 +285,16 @@ export function scorecardRows(card: Scorecard): Row[] {
         d ? `${d.decision} (${d.subject}, by ${d.by} at ${d.at})` : 'none this week',
       ),
     ],
-    [
-      'Sign-off',
-      show(card.sign_off, (s) =>
-        s ? `${s.by} at ${s.at}${s.note ? ` — ${s.note}` : ''}` : 'not signed off',
-      ),
-    ],
+    ['Sign-off', show(card.sign_off, signOffText)],
   ];
+}
+
+/** `Hana (pto) at 2026-11-18T12:00:00.000Z, decision then: GO — reviewed [forced over 1 earlier]`. */
+export function signOffText(s: Scorecard['sign_off'] extends Metric<infer T> ? T : never): string {
+  if (!s) return 'not signed off';
+  const decision = `decision then: ${s.decision_at_sign_off ?? 'none'}`;
+  const forced = s.forced ? ` [forced over ${s.earlier} earlier]` : '';
+  return `${s.by} (${s.role}) at ${s.at}, ${decision}${s.note ? ` — ${s.note}` : ''}${forced}`;
 }
 
 export function renderScorecardText(card: Scorecard): string {
