@@ -11,7 +11,7 @@ export function ScorecardScreen({ width, height, keys }: ScreenProps) {
     return (
       <Text>{state.error ? `Cannot build the scorecard: ${state.error}` : 'Loading the scorecard…'}</Text>
     );
-  const signed = signOffLine(state.data, state.actor);
+  const signed = signOffLines(state.data, state.actor);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Panel
@@ -19,33 +19,41 @@ export function ScorecardScreen({ width, height, keys }: ScreenProps) {
         rows={state.data.rows}
         labelWidth={labelColumn(state.data.rows, width)}
       />
-      <Box marginTop={1}>
-        <Text color={signed.color} wrap="truncate">
-          {signed.text}
-        </Text>
+      <Box marginTop={1} flexDirection="column">
+        {signed.lines.map((line) => (
+          <Text key={line} color={signed.color} wrap="truncate">
+            {line}
+          </Text>
+        ))}
       </Box>
     </Box>
   );
 }
 
 /** Who signed the week off and when, beside the week's release decision; or how to sign it off. */
-export function signOffLine(
+export function signOffLines(
   view: ScorecardView,
   actor: string,
-): { text: string; color: 'green' | 'yellow' | undefined } {
-  const decision = view.decision === undefined ? '' : `; release decision: ${view.decision ?? 'none yet'}`;
+): { lines: string[]; color: 'green' | 'yellow' | undefined } {
   const s = view.signOff;
-  if (s === undefined) return { text: 'Sign-off: unknown (the record could not be read)', color: undefined };
+  if (s === undefined)
+    return { lines: ['Sign-off: unknown (the record could not be read)'], color: undefined };
+  const decision = view.decision === undefined ? [] : [`Release decision: ${view.decision ?? 'none yet'}`];
   if (s === null)
     return {
-      text: `Not signed off yet${decision} — s signs it off as ${actor} (pto role)`,
+      lines: [`Not signed off yet — s signs it off as ${actor} (pto role)`, ...decision],
       color: 'yellow',
     };
   const at = s.at.replace('T', ' ').slice(0, 16);
-  const then = `decision then: ${s.decision ?? 'none'}`;
-  const note = s.note ? ` — ${s.note}` : '';
-  const forced = s.forced ? ' (forced over an earlier sign-off)' : '';
-  return { text: `Signed off by ${s.by} (${s.role}) at ${at} UTC, ${then}${forced}${note}`, color: 'green' };
+  const forced = s.forced ? ', forced over an earlier sign-off' : '';
+  return {
+    lines: [
+      `Signed off by ${s.by} (${s.role}) at ${at} UTC`,
+      `Release decision then: ${s.decision ?? 'none'}${forced}`,
+      ...(s.note ? [`Note: ${s.note}`] : []),
+    ],
+    color: 'green',
+  };
 }
 
 /** The label column: as wide as the longest label plus a gap, at most 60% of the width. */

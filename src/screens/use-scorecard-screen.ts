@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef } from 'react';
+import { isUserError } from '../runtime/errors.js';
 import { useConsole } from './console-context.js';
 import { errorText } from './format.js';
 import { bindingFor, readonlyReason, resolveCommand, type Command } from './keymap.js';
@@ -35,7 +36,11 @@ export function useScorecardScreen({ keys }: { keys: ScreenKeys }) {
         notify(message, 'green');
         poll.reload();
       },
-      (error: unknown) => notify(errorText(error), 'red'),
+      (error: unknown) =>
+        // The screen already shows who signed and when: the refusal only needs to name the way on.
+        isUserError(error) && error.code === 'scorecard_already_signed'
+          ? notify('This week is already signed off: F signs it again (the first is kept)', 'yellow')
+          : notify(errorText(error), 'red'),
     );
     return true;
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeScorecard, parseIsoWeek } from '../../../src/runtime/domain/rubric/scorecard.js';
 import { scorecardView } from '../../../src/screens/runtime-services.js';
-import { signOffLine } from '../../../src/screens/ScorecardScreen.js';
+import { signOffLines } from '../../../src/screens/ScorecardScreen.js';
 
 const week = parseIsoWeek('2026-W47')!;
 const card = (inputs: Partial<Parameters<typeof computeScorecard>[0]>) =>
@@ -34,17 +34,22 @@ describe('the scorecard as the console shows it', () => {
     expect(view.rows.map((row) => row.label)).not.toContain('Sign-off');
     expect(view.rows.find((row) => row.label === 'Bounces')?.value).toMatch(/^unavailable \(/);
     expect(view.decision).toBe('GO');
-    expect(signOffLine(view, 'pat')).toEqual({
-      text: 'Signed off by pat (pto) at 2026-11-20 16:05 UTC, decision then: GO — looks right',
+    expect(signOffLines(view, 'pat')).toEqual({
+      lines: [
+        'Signed off by pat (pto) at 2026-11-20 16:05 UTC',
+        'Release decision then: GO',
+        'Note: looks right',
+      ],
       color: 'green',
     });
   });
 
   it('a week not signed off tells who would sign it and how; an unreadable record says so', () => {
     const open = scorecardView(card({ releaseDecision: null, signOffs: [] }));
-    expect(signOffLine(open, 'pat').text).toBe(
-      'Not signed off yet; release decision: none yet — s signs it off as pat (pto role)',
-    );
+    expect(signOffLines(open, 'pat').lines).toEqual([
+      'Not signed off yet — s signs it off as pat (pto role)',
+      'Release decision: none yet',
+    ]);
     const forced = scorecardView(
       card({
         releaseDecision: null,
@@ -68,11 +73,12 @@ describe('the scorecard as the console shows it', () => {
         ],
       }),
     );
-    expect(signOffLine(forced, 'pat').text).toBe(
-      'Signed off by ana (admin) at 2026-11-21 08:00 UTC, decision then: none (forced over an earlier sign-off)',
-    );
-    expect(signOffLine(scorecardView(card({})), 'pat').text).toBe(
+    expect(signOffLines(forced, 'pat').lines).toEqual([
+      'Signed off by ana (admin) at 2026-11-21 08:00 UTC',
+      'Release decision then: none, forced over an earlier sign-off',
+    ]);
+    expect(signOffLines(scorecardView(card({})), 'pat').lines).toEqual([
       'Sign-off: unknown (the record could not be read)',
-    );
+    ]);
   });
 });
