@@ -25,13 +25,14 @@ afterEach(async () => {
 
 async function boot(
   env: Record<string, string> = {},
+  actor = 'console:test',
 ): Promise<{ runtime: Runtime; started: ConsoleRuntime }> {
   const dir = tempDir();
   const rawEnv = { HIVE_DIR: join(dir, 'hive'), ...env };
   const runtime = await createRuntime(parseConfig(rawEnv, 'development'));
   open.push(() => runtime.close());
   const started = await startConsoleRuntime(runtime, {
-    actor: 'console:test',
+    actor,
     port: 0,
     host: '127.0.0.1',
     samplesFile: SAMPLES,
@@ -128,5 +129,21 @@ describe('HTTP port for the console', () => {
     expect(note).toBe(
       `Port ${taken} is taken (another caio serve or console?): serving on ${server?.url} instead; set PORT to choose`,
     );
+  });
+
+  it('the Scorecard port signs off as the console operator (pto only, once a week) and shows who and when', async () => {
+    const { runtime, started } = await boot({}, 'pat');
+    const scorecard = started.services.scorecard;
+    if (!scorecard?.signOff) throw new Error('the console has no sign-off');
+    expect((await scorecard.current()).signOff).toBeNull();
+    await expect(scorecard.signOff(false)).rejects.toMatchObject({ code: 'sign_off_forbidden' });
+    await runtime.operators.add('pat', 'pto', 'admin');
+    expect(await scorecard.signOff(false)).toMatch(/^Signed off \d{4}-W\d{2} as pat$/);
+    const view = await scorecard.current();
+    expect(view.signOff).toMatchObject({ by: 'pat', role: 'pto', forced: false, decision: null });
+    expect(Date.parse(view.signOff?.at ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    await expect(scorecard.signOff(false)).rejects.toMatchObject({ code: 'scorecard_already_signed' });
+    expect(await scorecard.signOff(true)).toMatch(/forced; the earlier sign-off is kept/);
+    expect((await scorecard.current()).signOff).toMatchObject({ by: 'pat', forced: true });
   });
 });
