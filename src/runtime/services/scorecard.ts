@@ -1,28 +1,24 @@
 /**
  * The weekly scorecard service: gathers what the runtime's services and the record know about one ISO
  * week and hands it to the pure `computeScorecard`. A missing source makes its metrics "unavailable"
- * (with the reason), never 0. The weekly sign-off is the PTO's (or an admin's), once per week, stored in
- * the record beside the week's release decision and figures, with its audit row in the same
- * transaction; a second one needs `force` and keeps the first.
+ * (with the reason), never 0. The weekly sign-off (the PTO's, once per week) is `scorecard-sign-off.ts`.
  */
-import { forbiddenMessage, ROLES, type Role } from '../domain/operators.js';
 import {
   computeScorecard,
   isoWeekOf,
   parseIsoWeek,
-  signOffSubject,
-  SIGN_OFF_ACTION,
-  SIGN_OFF_ROLES,
   type IsoWeek,
   type Metric,
   type Scorecard,
   type ScorecardDraft,
 } from '../domain/rubric/scorecard.js';
 import { formatPercent } from '../domain/rubric/index.js';
-import { RefusedError, UsageError, UserError, errorMessage } from '../errors.js';
+import { UsageError, UserError, errorMessage } from '../errors.js';
 import type { RecordStore } from '../stores/record/record.js';
-import type { SignOffRow } from '../stores/record/tables/scorecard.js';
 import type { ReplayStore } from './replay-store.js';
+import { signOffWeek, type SignOffRequest } from './scorecard-sign-off.js';
+
+export { signOffFigures } from './scorecard-sign-off.js';
 
 export interface ScorecardSources {
   replays?: Pick<ReplayStore, 'list'> | undefined;
@@ -43,19 +39,8 @@ export interface ScorecardSources {
   unavailableReason?: string | undefined;
 }
 
-export interface SignOffInput {
-  week?: string | undefined;
-  /** Who signs: an operator name, or `NAME (service token)`. */
-  by: string;
-  /**
-   * The role they act with, when the caller already knows it (an HTTP token's operator, the service
-   * token's admin); otherwise `by` is looked up among the operators.
-   */
-  role?: Role | undefined;
-  note?: string | undefined;
-  /** Sign off a week that is already signed off (the earlier sign-off is kept). */
-  force?: boolean | undefined;
-}
+/** Who signs which week, as whom (see `scorecard-sign-off.ts`). */
+export type SignOffInput = SignOffRequest;
 
 export interface ScorecardService {
   /** The scorecard of `week` (`YYYY-Www`), default the current week. */
@@ -72,32 +57,6 @@ export function resolveWeek(week: string | undefined, now: number): IsoWeek {
   const parsed = parseIsoWeek(week);
   if (!parsed) throw new UsageError(`--week must be an ISO week such as 2026-W07 (got "${week}")`);
   return parsed;
-}
-
-/** The figures kept with a sign-off: each metric's value, or null when it was unavailable. */
-export function signOffFigures(card: Scorecard): Record<string, unknown> {
-  const value = <T>(metric: Metric<T>) => (metric.status === 'ok' ? metric.value : null);
-  const replay = value(card.replay_pass_rate);
-  return {
-    replay_pass_rate: replay ? replay.pass_rate : null,
-    replay_block_build: replay ? replay.block_build : null,
-    groundedness_failures: value(card.groundedness_failures),
-    negative_constraint_violations: value(card.negative_constraint_violations),
-    approval_rate: value(card.approval_rate),
-    rejections_by_category: value(card.rejections_by_category),
-    queue_aging_p95_minutes: value(card.queue_aging_p95_minutes),
-    time_to_decision_minutes: value(card.time_to_decision_minutes),
-    sends: value(card.sends),
-  };
-}
-
-function alreadySigned(week: string, current: SignOffRow | undefined): RefusedError {
-  const who = current ? ` by ${current.signed_by} at ${current.signed_at}` : '';
-  return new RefusedError(
-    `${week} is already signed off${who}; a week is signed off once`,
-    'scorecard_already_signed',
-    'Sign it off again with force to record a new sign-off beside the first (both are kept and audited).',
-  );
 }
 
 export function createScorecardService(sources: ScorecardSources): ScorecardService {
@@ -146,76 +105,18 @@ export function createScorecardService(sources: ScorecardSources): ScorecardServ
     });
   }
 
-  /** The role `name` signs with: given by the caller, else the operator's in the record. */
-  async function roleOf(record: NonNullable<ScorecardSources['record']>, name: string, given?: Role) {
-    if (given) return given;
-    const operator = await record.operators.get(name);
-    if (!operator || operator.revoked_at !== null || !(ROLES as readonly string[]).includes(operator.role)) {
-      throw new RefusedError(
-        `${name} is not an active operator: signing off the scorecard needs the pto or admin role`,
-        'sign_off_forbidden',
-        `Sign off as the PTO, or have an admin add ${name} as an operator with the pto role.`,
-      );
-    }
-    return operator.role;
-  }
-
   return {
     weekly,
-    async signOff({ week, by, role, note, force }) {
-      const name = by.trim();
-      if (name === '') throw new UsageError('--by needs the name of the person signing off');
-      const record = sources.record;
-      if (!record) {
+    async signOff(input) {
+      if (!sources.record) {
         throw new UserError(`Cannot record the sign-off: the record is unavailable (${base})`, {
           exitCode: 1,
           code: 'record_unavailable',
           nextStep: 'Check HIVE_DIR (or DATABASE_URL), then retry.',
         });
       }
-      const acting = await roleOf(record, name, role);
-      if (!(SIGN_OFF_ROLES as readonly string[]).includes(acting)) {
-        throw new RefusedError(
-          forbiddenMessage(name, acting, 'release'),
-          'sign_off_forbidden',
-          'Ask the PTO (an operator with the pto role) to sign the week off.',
-        );
-      }
-      const card = await weekly(week);
-      const decision = card.release_decision.status === 'ok' ? card.release_decision.value : null;
-      const figures = signOffFigures(card);
-      const input = {
-        week: card.week,
-        signed_by: name,
-        role: acting,
-        signed_at: new Date(now()).toISOString(),
-        note: note?.trim() ? note.trim() : null,
-        decision: decision?.decision ?? null,
-        figures,
-      };
-      await record.transaction(async (tx) => {
-        let replaced: SignOffRow | undefined;
-        let row = await tx.scorecard.insertFirst(input);
-        if (!row) {
-          [replaced] = await tx.scorecard.forWeek(card.week, 1);
-          if (!force) throw alreadySigned(card.week, replaced);
-          row = await tx.scorecard.insertForced(input);
-        }
-        await tx.audit.append({
-          actor: name,
-          action: SIGN_OFF_ACTION,
-          subject: signOffSubject(card.week),
-          details: {
-            role: acting,
-            ...(input.note ? { note: input.note } : {}),
-            forced: row.forced,
-            ...(replaced ? { replaces: { by: replaced.signed_by, at: replaced.signed_at } } : {}),
-            decision: input.decision,
-            figures,
-          },
-        });
-      });
-      return weekly(card.week);
+      const week = await signOffWeek({ record: sources.record, weekly, now }, input);
+      return weekly(week);
     },
   };
 }
