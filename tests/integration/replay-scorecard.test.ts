@@ -13,6 +13,10 @@ describe('scorecard over the real runtime (embedded SQLite)', () => {
     let clock = NOW;
     const runtime = await createRuntime(parseConfig({ HIVE_DIR: tempDir() }), { now: () => clock });
     try {
+      // A run the week before: the trend compares with it, and it does not count in this week.
+      clock = NOW - 7 * 24 * 60 * 60_000;
+      await runtime.replay.runGate();
+      clock = NOW;
       const before = await runtime.scorecard.weekly();
       expect(before.week).toBe('2026-W47');
       expect(before.replay_pass_rate.status).toBe('unavailable');
@@ -45,7 +49,12 @@ describe('scorecard over the real runtime (embedded SQLite)', () => {
       const card = await runtime.scorecard.weekly('2026-W47');
       expect(card.replay_pass_rate).toMatchObject({
         status: 'ok',
-        value: { pass_rate: report.pass_rate, block_build: false },
+        value: {
+          pass_rate: report.pass_rate,
+          block_build: false,
+          runs_this_week: 1,
+          change_vs_previous_week: 0,
+        },
       });
       expect(card.groundedness_failures).toEqual({ status: 'ok', value: 1 });
       expect(card.approval_rate).toEqual({ status: 'ok', value: { approved: 1, decided: 2, rate: 0.5 } });
@@ -77,7 +86,9 @@ describe('scorecard over the real runtime (embedded SQLite)', () => {
       });
 
       const text = renderScorecardText(signed);
-      expect(text).toMatch(/^Replay pass rate\s+100% \(threshold 95%, block_build=false\)$/m);
+      expect(text).toMatch(
+        /^Replay pass rate\s+100% \(threshold 95%, block_build=false, \+0 points vs last week\)$/m,
+      );
       expect(text).toMatch(
         /^Sign-off\s+hana \(pto\) at 2026-11-18T12:30:00\.000Z, decision then: none — reviewed$/m,
       );
@@ -85,7 +96,13 @@ describe('scorecard over the real runtime (embedded SQLite)', () => {
       expect(renderScorecardMarkdown(signed)).toContain('| HoS approval rate | 50% (1 of 2) |');
 
       const lastWeek = await runtime.scorecard.weekly('2026-W46');
-      expect(lastWeek.replay_pass_rate.status).toBe('unavailable');
+      // Last week has its own run, and nothing before it to compare with.
+      expect(lastWeek.replay_pass_rate).toMatchObject({
+        status: 'ok',
+        value: { runs_this_week: 1, change_vs_previous_week: null },
+      });
+      expect(lastWeek.sign_off).toEqual({ status: 'ok', value: null });
+      expect((await runtime.scorecard.weekly('2026-W45')).replay_pass_rate.status).toBe('unavailable');
       expect(lastWeek.approval_rate).toEqual({
         status: 'ok',
         value: { approved: 0, decided: 0, rate: null },

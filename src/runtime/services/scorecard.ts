@@ -75,9 +75,16 @@ export function createScorecardService(sources: ScorecardSources): ScorecardServ
   async function weekly(weekText?: string): Promise<Scorecard> {
     const week = resolveWeek(weekText, now());
     const current = isoWeekOf(now()).key === week.key;
-    const { replays, queue, sentLog, record } = sources;
+    const { replays, queue, sentLog, record, goldenSet } = sources;
     const [runs, drafts, metrics, days, decision, signOffs] = await Promise.all([
-      attempt(replays && (() => replays.list({ until: week.to, limit: 1000, goldenSet: sources.goldenSet }))),
+      // The week's runs, and the newest one before it (for the change vs last week): two bounded reads.
+      attempt(
+        replays &&
+          (async () => [
+            ...(await replays.list({ since: week.from, until: week.to, limit: 1000, goldenSet })),
+            ...(await replays.list({ until: week.from, limit: 1, goldenSet })),
+          ]),
+      ),
       attempt(queue && (() => queue.list())),
       attempt(queue && current ? () => queue.metrics() : undefined),
       attempt(sentLog && (() => sentLog.rampDays(week.from.slice(0, 10)))),
