@@ -38,6 +38,10 @@ const HINTS: Record<string, string | ((error: UserError) => string)> = {
   audit_chain_broken: 'Investigate with `caio audit verify --json`; do not release until it passes.',
   pipeline_busy: 'Wait for it to finish, then `caio pipeline run` again (a rerun only drafts new leads).',
   template_unknown_token: (error) => `${error.nextStep ?? ''} Then \`caio pipeline run\` again.`.trim(),
+  scorecard_already_signed:
+    'To sign it off again, add --force: `caio scorecard --sign-off --force [--week YYYY-Www]` (the earlier sign-off is kept, and the new one is audited).',
+  sign_off_forbidden:
+    'Sign off as an operator with the pto role (`--by NAME`, or CAIO_OPERATOR); an admin adds one with `caio operators add NAME --role pto`.',
   audit_triggers_missing:
     'Restore the append-only triggers with `caio audit repair-triggers`, then verify again.',
 };

@@ -137,7 +137,6 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       traces: target.runtime?.traces,
       checks: createCheckRegistry({
         exampleValues: exampleValues(projectRoot()),
-        db,
         runtime: target.runtime as unknown as Record<string, unknown> | undefined,
         runtimeError: target.runtimeError,
       }),

@@ -13,7 +13,7 @@ import { defaultGoldenSetDir } from '../runtime/services/rubric-config.js';
 import { printAgreement, printBaseline, printHoldout } from './replay-print.js';
 import { resolveActor } from './queue.js';
 import { createReplayStore } from '../runtime/services/replay-store.js';
-import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
+import { createRecordStore, type RecordStore } from '../runtime/stores/record/record.js';
 
 const HELP = `Usage: caio replay [--golden-set DIR] [--min-pass-rate 0.95] [--json] [--env-file F] [--no-store]
        caio replay --promote-baseline [--by NAME]
@@ -24,9 +24,9 @@ are never tuned on) are reported apart, with agreement per category and per rule
 "Pass rate: N% (threshold: M%)" for the tuning split, the failing cases with reasons and
 "block_build: true|false". The build is blocked when the tuning pass rate is below the threshold,
 or when the rubric let through a groundedness (accuracy) or negative-constraint (compliance)
-violation in either split (a critical failure), whatever the rate. Runs are stored in
-HIVE_DIR/caio.db with a hash of the cases and of rubric.json, and compared with the previous run
-and with the baseline run the PTO promoted.
+violation in either split (a critical failure), whatever the rate. Runs are stored in the record
+(HIVE_DIR/caio.db, or PostgreSQL at DATABASE_URL) with a hash of the cases and of rubric.json and
+who ran them, and compared with the previous run and with the baseline run the PTO promoted.
 
 Flags:
   --golden-set DIR     folder with cases/<id>.json, holdout/<id>.json and rubric.json
@@ -35,8 +35,8 @@ Flags:
   --json               print {total, passed, pass_rate, threshold, block_build, failures, critical_failures,
                        agreement, holdout, hashes, baseline, ...}
   --promote-baseline   store this run and make it the baseline later runs are compared with
-                       (refused when the build is blocked)
-  --by NAME            who promotes (default: $CAIO_OPERATOR, else the OS user)
+                       (refused when the build is blocked; audited; earlier baselines are kept)
+  --by NAME            who runs or promotes (default: $CAIO_OPERATOR, else the OS user)
   --env-file F         env file to read (values override the environment)
   --no-store           do not store this run (and do not compare it)
 
@@ -76,11 +76,14 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   const promoteBy = flags.promoteBaseline ? resolveActor(flags.by, ctx.env) : undefined;
   const { config } = loadConfig({ cwd: ctx.cwd, processEnv: ctx.env, envFile: flags.envFile });
   const goldenSetDir = flags.goldenSet ?? defaultGoldenSetDir();
-  const db = flags.store ? openDatabase(databasePath(resolve(ctx.cwd, config.HIVE_DIR))) : undefined;
+  const hiveDir = resolve(ctx.cwd, config.HIVE_DIR);
+  const record: RecordStore | undefined = flags.store
+    ? await createRecordStore({ HIVE_DIR: hiveDir, DATABASE_URL: config.DATABASE_URL })
+    : undefined;
   // A stored run is a state change: it leaves a trace envelope, like the runtime's replay gate.
-  const traces = db
+  const traces = record
     ? createTraceWriter({
-        file: traceFilePath({ ...config, HIVE_DIR: resolve(ctx.cwd, config.HIVE_DIR) }),
+        file: traceFilePath({ ...config, HIVE_DIR: hiveDir }),
         enabled: config.TRACE_ENVELOPE_ENABLED,
         secrets: secretValues(config),
         agent: 'caio-cli',
@@ -92,17 +95,27 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       runReplay({
         goldenSetDir: resolve(ctx.cwd, goldenSetDir),
         minPassRate: threshold ?? config.REPLAY_MIN_PASS_RATE,
-        store: db ? createReplayStore(db) : undefined,
+        store: record ? createReplayStore(record) : undefined,
         promoteBy,
+        ranBy: promoteBy ?? runner(flags.by, ctx.env),
       });
-    report = traces ? await traces.span('replay.run', run, { output: replaySummary }) : run();
+    report = traces ? await traces.span('replay.run', run, { output: replaySummary }) : await run();
   } finally {
     traces?.close();
-    db?.close();
+    await record?.close();
   }
   if (flags.json) writeJson(ctx.stdout, report);
   else printReport(ctx, report, makeColors(ctx.stdout, ctx.env));
   return report.block_build ? 1 : 0;
+}
+
+/** Who a plain run is stored as: --by, else $CAIO_OPERATOR, else the OS user, else `caio-cli`. */
+function runner(by: string | undefined, env: NodeJS.ProcessEnv): string {
+  try {
+    return resolveActor(by, env);
+  } catch {
+    return 'caio-cli';
+  }
 }
 
 function printReport(ctx: CommandContext, report: ReplayReport, colors: Colors): void {

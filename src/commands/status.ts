@@ -17,7 +17,6 @@ import {
   renderStatusText,
   type StatusSources,
 } from '../runtime/services/status.js';
-import { databasePath, openDatabase, type SqliteDatabase } from '../runtime/stores/sqlite/database.js';
 
 const HELP = `Usage: caio status [--json] [--format text|markdown] [--mode M] [--env-file F]
 
@@ -58,15 +57,13 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   } catch (error) {
     unavailableReason = `the runtime did not start: ${errorMessage(error)}`;
   }
-  let db: SqliteDatabase | undefined;
   let record: RecordStore | undefined;
   try {
-    db = runtime?.db ?? openDatabase(databasePath(config.HIVE_DIR));
-    // The release evidence is in the record, readable even when the runtime (Redis) is down.
+    // The record answers even when the runtime (Redis) is down: the last replay run, the release evidence.
     record = runtime?.record ?? (await createRecordStore(config).catch(() => undefined));
     const services = (runtime ?? {}) as Record<string, unknown>;
     const gatekeeper = services.gatekeeper as { ramp?: () => unknown } | undefined;
-    const replays = createReplayStore(db);
+    const replays = runtime?.replays ?? (record ? createReplayStore(record) : undefined);
     const sources: StatusSources = {
       config,
       version: VERSION,
@@ -83,7 +80,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
           }
         : {}),
       ...(typeof gatekeeper?.ramp === 'function' ? { ramp: { status: async () => gatekeeper.ramp!() } } : {}),
-      replay: { last: () => replays.latest() },
+      ...(replays ? { replay: { last: () => replays.latest() } } : {}),
       ...(record ? { release: createReleaseService({ record, checks: {} }) } : {}),
     };
     const report = await collectStatus(sources);
@@ -94,10 +91,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     return report.problems.length > 0 ? 1 : 0;
   } finally {
     if (runtime) await runtime.close();
-    else {
-      db?.close();
-      await record?.close();
-    }
+    else await record?.close();
   }
 }
 

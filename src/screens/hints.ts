@@ -22,6 +22,8 @@ const HINTS: Record<string, string> = {
   empty_preview: 'Approve drafts on the Queue screen (a), then press p again.',
   redis_unavailable: 'Redis is down: the status bar shows when it is back; try again then.',
   record_unavailable: 'The record cannot be reached; try again shortly.',
+  sign_off_forbidden:
+    'Only the PTO (pto or admin role) signs the scorecard off; start the console with --by NAME.',
   pipeline_busy: 'Another pipeline run is in progress; try :pipeline again when it is done.',
 };
 

@@ -27,7 +27,8 @@ export const SCREEN_TITLES: Record<ScreenId, string> = {
   scorecard: 'Scorecard',
 };
 
-export type Scope = 'global' | 'list' | 'queue' | 'detail' | 'batches' | 'release' | 'traces' | 'webhooks';
+export type Scope =
+  'global' | 'list' | 'queue' | 'detail' | 'batches' | 'release' | 'traces' | 'webhooks' | 'scorecard';
 
 /** A key as Ink reports it: a printable input, or a named special key. */
 export type KeyName =
@@ -248,6 +249,24 @@ const COMMAND_BINDINGS = [
     description: 'all / quarantined only',
     bar: true,
   },
+
+  {
+    command: 'scorecard.signOff',
+    scope: 'scorecard',
+    keys: [k('s')],
+    description: 'sign this week off (pto role; once per week)',
+    mutating: true,
+    bar: true,
+    label: 'sign off',
+  },
+  {
+    command: 'scorecard.forceSignOff',
+    scope: 'scorecard',
+    keys: [k('F')],
+    description: 'sign off again over an earlier sign-off (kept, audited)',
+    mutating: true,
+    label: 'force sign-off',
+  },
 ] as const satisfies readonly Binding[];
 
 type CommandBinding = (typeof COMMAND_BINDINGS)[number];
@@ -435,6 +454,7 @@ export const PALETTE: readonly PaletteEntry[] = [
   { name: 'bulk', command: 'queue.approveMarked', description: 'approve the marked drafts (asks y/n)' },
   { name: 'sort', command: 'queue.sort', description: 'sort the queue by age', arg: 'age | -age' },
   { name: 'preview', command: 'batches.preview', description: 'preview a batch of approved drafts' },
+  { name: 'signoff', command: 'scorecard.signOff', description: "sign this week's scorecard off (pto)" },
   { name: 'help', command: 'app.help', description: 'show the keys' },
   { name: 'refresh', command: 'app.refresh', description: 'refresh every panel now' },
   { name: 'pipeline', command: 'app.pipeline', description: 'draft stored leads into the queue' },
@@ -465,5 +485,6 @@ export function screenOfCommand(command: Command): ScreenId | undefined {
   if (command.startsWith('batches.')) return 'batches';
   if (command.startsWith('release.')) return 'release';
   if (command.startsWith('webhooks.')) return 'webhooks';
+  if (command.startsWith('scorecard.')) return 'scorecard';
   return undefined;
 }

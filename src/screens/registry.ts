@@ -27,5 +27,5 @@ export const SCREEN_SCOPES: Record<ScreenId, readonly Scope[]> = {
   release: ['list', 'release'],
   traces: ['list', 'traces'],
   webhooks: ['list', 'webhooks'],
-  scorecard: [],
+  scorecard: ['scorecard'],
 };

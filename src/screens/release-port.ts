@@ -100,7 +100,6 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
     onDecision: onReleaseDecision(runtime.notifier),
     checks: createCheckRegistry({
       exampleValues: exampleValues(options.projectRoot),
-      db: runtime.db,
       runtime: runtime as unknown as Record<string, unknown>,
     }),
   });

@@ -11,6 +11,8 @@ import type { Draft } from '../runtime/domain/queue/draft.js';
 import type { Batch } from '../runtime/domain/gatekeeper/batch.js';
 import type { Readiness } from '../runtime/services/readiness.js';
 import type { Runtime } from '../runtime/services/runtime.js';
+import type { Scorecard } from '../runtime/domain/rubric/scorecard.js';
+import { scorecardRows } from '../runtime/services/scorecard.js';
 import { tailTraces } from '../runtime/services/traces.js';
 import type {
   BatchView,
@@ -20,6 +22,7 @@ import type {
   OverviewView,
   QueueHeaderView,
   ReleasePort,
+  ScorecardView,
   TraceView,
   WebhookView,
 } from './services.js';
@@ -143,12 +146,12 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
   }
 
   async function overview(): Promise<OverviewView> {
-    const [metrics, ramp, incidents] = await Promise.all([
+    const [metrics, ramp, incidents, replay] = await Promise.all([
       queue.metrics(),
       runtime.ramp.status(),
       runtime.notifier.open(),
+      runtime.replays.latest(),
     ]);
-    const replay = runtime.replays.latest();
     const mine = metrics.capacity.reviewers.find((r) => r.reviewer.toLowerCase() === actor.toLowerCase());
     return {
       mode: config.mode,
@@ -310,44 +313,43 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
         }));
       },
     },
-    scorecard: scorecardPort(runtime),
+    scorecard: scorecardPort(runtime, actor),
   };
 }
 
-/** A scorecard service, when the runtime carries one (`weekly(week?)`, as the HTTP route uses it). */
-function scorecardPort(runtime: Runtime): ConsoleServices['scorecard'] {
+/** The week's scorecard as label/value rows, with the sign-off (who, when, the decision then) apart. */
+function scorecardPort(runtime: Runtime, actor: string): ConsoleServices['scorecard'] {
   const service = runtime.scorecard;
   return {
     async current() {
-      const card = (await service.weekly()) as unknown as Record<string, unknown>;
-      return { week: String(card.week ?? 'this week'), rows: flattenRows(unwrapMetrics(card)) };
+      return scorecardView(await service.weekly());
+    },
+    async signOff(force) {
+      const card = await service.signOff({ by: actor, force });
+      const signed = card.sign_off.status === 'ok' ? card.sign_off.value : null;
+      return `Signed off ${card.week} as ${signed?.by ?? actor}${signed?.forced ? ' (forced; the earlier sign-off is kept)' : ''}`;
     },
   };
 }
 
-/** Scorecard metrics are `{status: 'ok', value}` or `{status: 'unavailable', reason}`: show the value or why not. */
-export function unwrapMetrics(card: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(card).map(([key, metric]) => {
-      if (metric === null || typeof metric !== 'object' || !('status' in metric)) return [key, metric];
-      const { status, value, reason } = metric as { status: string; value?: unknown; reason?: string };
-      return [key, status === 'ok' ? (value ?? '—') : `unavailable (${reason ?? 'no data'})`];
-    }),
-  );
-}
-
-/** Label/value rows from a JSON object, one level of nesting ("approval_rate.day"). */
-export function flattenRows(
-  record: Record<string, unknown>,
-  prefix = '',
-): { label: string; value: string }[] {
-  return Object.entries(record).flatMap(([key, value]) => {
-    if (prefix === '' && key === 'week') return [];
-    const label = prefix ? `${prefix}.${key}` : key;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && prefix === '') {
-      return flattenRows(value as Record<string, unknown>, label);
-    }
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    return [{ label: label.replace(/_/g, ' '), value: text ?? '—' }];
-  });
+/** A scorecard as the console shows it: every metric but the sign-off as a row, the sign-off apart. */
+export function scorecardView(card: Scorecard): ScorecardView {
+  // undefined: the record could not say; null: not signed off yet.
+  const signed = card.sign_off.status === 'ok' ? card.sign_off.value : undefined;
+  const decision = card.release_decision.status === 'ok' ? card.release_decision.value : undefined;
+  return {
+    week: card.week,
+    rows: scorecardRows(card)
+      .filter(([label]) => label !== 'Sign-off')
+      .map(([label, value]) => ({ label, value })),
+    signOff: signed && {
+      by: signed.by,
+      role: signed.role,
+      at: signed.at,
+      note: signed.note,
+      forced: signed.forced,
+      decision: signed.decision_at_sign_off,
+    },
+    decision: decision === undefined ? undefined : (decision?.decision ?? null),
+  };
 }

@@ -219,13 +219,31 @@ export interface WebhooksPort {
   recent(options: { limit: number; status?: string }): Promise<readonly WebhookView[]>;
 }
 
+export interface ScorecardSignOffView {
+  by: string;
+  role: string;
+  /** ISO time. */
+  at: string;
+  note: string | null;
+  /** Signed over an earlier sign-off of the week (the earlier one is kept). */
+  forced: boolean;
+  /** The week's release decision when it was signed (`GO`, `NO-GO`), null when there was none. */
+  decision: string | null;
+}
+
 export interface ScorecardView {
   week: string;
   rows: readonly { label: string; value: string }[];
+  /** Who signed the week off and when; null: not yet; undefined: the record could not say. */
+  signOff?: ScorecardSignOffView | null | undefined;
+  /** The week's release decision now (`GO`, `NO-GO`), null when none. */
+  decision?: string | null | undefined;
 }
 
 export interface ScorecardPort {
   current(): Promise<ScorecardView>;
+  /** Sign the current week off as the console's operator (`force`: over an earlier sign-off); the message to show. */
+  signOff?(force: boolean): Promise<string>;
 }
 
 export interface ConsoleServices {

@@ -161,9 +161,36 @@ describe('caio scorecard', () => {
     const text = await runCli(['scorecard'], { cwd });
     expect(text.stdout).toMatch(/^Replay pass rate\s+100% \(threshold 95%, block_build=false/m);
 
-    const signed = await runCli(['scorecard', '--sign-off', '--by', 'Hana', '--format', 'markdown'], { cwd });
+    expect((await runCli(['operators', 'add', 'Hana', '--role', 'pto'], { cwd })).code).toBe(0);
+    expect((await runCli(['operators', 'add', 'maria', '--role', 'reviewer'], { cwd })).code).toBe(0);
+    const reviewer = await runCli(['scorecard', '--sign-off', '--by', 'maria'], { cwd });
+    expect(reviewer.code).toBe(1);
+    expect(reviewer.stderr).toMatch(
+      /^Error: .*signing off the scorecard needs the pto or admin role; maria is a reviewer$/m,
+    );
+    expect(reviewer.stderr).toMatch(/^Next: .*--role pto/m);
+
+    const signed = await runCli(['scorecard', '--sign-off', '--format', 'markdown', '--note', 'ok'], {
+      cwd,
+      env: { CAIO_OPERATOR: 'hana' },
+    });
+    expect(signed.stderr).toBe('');
     expect(signed.code).toBe(0);
-    expect(signed.stdout).toMatch(/^\| Sign-off \| Hana at \S+ \|$/m);
+    expect(signed.stdout).toMatch(/^\| Sign-off \| hana \(pto\) at \S+, decision then: none — ok \|$/m);
+
+    const twice = await runCli(['scorecard', '--sign-off', '--by', 'Hana'], { cwd });
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(
+      /^Error: \d{4}-W\d{2} is already signed off by hana at \S+; a week is signed off once$/m,
+    );
+    expect(twice.stderr).toContain('--force');
+    const forced = await runCli(['scorecard', '--sign-off', '--by', 'Hana', '--force', '--json'], { cwd });
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(forced.stdout).sign_off).toMatchObject({
+      status: 'ok',
+      value: { by: 'Hana', forced: true, earlier: 1 },
+    });
+    expect((await runCli(['scorecard', '--force'], { cwd })).code).toBe(2);
 
     const bad = await runCli(['scorecard', '--week', '2026-47'], { cwd });
     expect(bad.code).toBe(2);

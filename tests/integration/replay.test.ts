@@ -12,19 +12,19 @@ import { isUserError } from '../../src/runtime/errors.js';
 import { loadGoldenSet, runReplay } from '../../src/runtime/services/replay.js';
 import { createReplayStore } from '../../src/runtime/services/replay-store.js';
 import { defaultGoldenSetDir, loadRubricConfig } from '../../src/runtime/services/rubric-config.js';
-import { databasePath, openDatabase, type SqliteDatabase } from '../../src/runtime/stores/sqlite/database.js';
+import { createRecordStore, type RecordStore } from '../../src/runtime/stores/record/record.js';
 import { useTempDir } from '../helpers/temp.js';
 
 const tempDir = useTempDir();
-const opened: SqliteDatabase[] = [];
-afterEach(() => {
-  for (const db of opened.splice(0)) db.close();
+const opened: RecordStore[] = [];
+afterEach(async () => {
+  for (const record of opened.splice(0)) await record.close();
 });
 
-function store(dir: string) {
-  const db = openDatabase(databasePath(join(dir, 'hive')));
-  opened.push(db);
-  return createReplayStore(db);
+async function store(dir: string) {
+  const record = await createRecordStore({ HIVE_DIR: join(dir, 'hive') });
+  opened.push(record);
+  return createReplayStore(record);
 }
 
 /** A copy of the project's golden set with every case passed through `edit`. */
@@ -96,8 +96,8 @@ describe('the project golden set', () => {
     expect(loadRubricConfig()).toEqual(DEFAULT_RUBRIC_CONFIG);
   });
 
-  it('passes the gate at 0.95 with block_build false', () => {
-    const report = runReplay({ minPassRate: 0.95 });
+  it('passes the gate at 0.95 with block_build false', async () => {
+    const report = await runReplay({ minPassRate: 0.95 });
     expect(report.block_build).toBe(false);
     expect(report.critical_failures).toEqual([]);
     expect(report.pass_rate).toBeGreaterThanOrEqual(0.95);
@@ -106,26 +106,26 @@ describe('the project golden set', () => {
 });
 
 describe('honesty: wrong expectations block the build', () => {
-  it('flipping every expected verdict blocks', () => {
+  it('flipping every expected verdict blocks', async () => {
     const dir = copyGoldenSet((golden) => ({
       ...golden,
       expected: { ...golden.expected, verdict: golden.expected.verdict === 'pass' ? 'fail' : 'pass' },
     }));
-    const report = runReplay({ goldenSetDir: dir, minPassRate: 0.95 });
+    const report = await runReplay({ goldenSetDir: dir, minPassRate: 0.95 });
     expect(report.block_build).toBe(true);
     expect(report.passed).toBe(0);
     expect(report.failures).toHaveLength(report.total);
     expect(report.block_reasons[0]).toMatch(/^pass rate 0% is below the threshold 95%/);
   });
 
-  it('expecting an accuracy or compliance failure the rubric lets through is critical, even at a high rate', () => {
+  it('expecting an accuracy or compliance failure the rubric lets through is critical, even at a high rate', async () => {
     // One case expects a fabricated number to be caught, but the draft is clean: the rubric "lets it through".
     const dir = copyGoldenSet((golden) =>
       golden.id === 'mm-pass-sdr-hiring'
         ? { ...golden, expected: { verdict: 'fail', categories: ['accuracy'] } }
         : golden,
     );
-    const report = runReplay({ goldenSetDir: dir, minPassRate: 0.5 });
+    const report = await runReplay({ goldenSetDir: dir, minPassRate: 0.5 });
     expect(report.pass_rate).toBeGreaterThan(0.95);
     expect(report.block_build).toBe(true);
     expect(report.critical_failures).toEqual([
@@ -133,23 +133,23 @@ describe('honesty: wrong expectations block the build', () => {
     ]);
   });
 
-  it('a rubric with its negative-constraint lists emptied is caught', () => {
+  it('a rubric with its negative-constraint lists emptied is caught', async () => {
     const dir = copyGoldenSet();
     const config = JSON.parse(readFileSync(join(dir, 'rubric.json'), 'utf8'));
     config.negative_constraints = { guarantee_phrases: [], banned_phrases: [] };
     writeFileSync(join(dir, 'rubric.json'), JSON.stringify(config));
-    const report = runReplay({ goldenSetDir: dir, minPassRate: 0.5 });
+    const report = await runReplay({ goldenSetDir: dir, minPassRate: 0.5 });
     expect(report.block_build).toBe(true);
     expect(report.critical_failures.map((failure) => failure.id)).toContain('smb-fail-risk-free');
   });
 });
 
 describe('stored runs', () => {
-  it('stores each run and reports a drop against the previous one', () => {
+  it('stores each run and reports a drop against the previous one', async () => {
     const root = tempDir();
-    const runs = store(root);
+    const runs = await store(root);
     const dir = copyGoldenSet();
-    const first = runReplay({
+    const first = await runReplay({
       goldenSetDir: dir,
       minPassRate: 0.95,
       store: runs,
@@ -162,7 +162,7 @@ describe('stored runs', () => {
     const golden = JSON.parse(readFileSync(casePath, 'utf8'));
     golden.expected = { verdict: 'fail', categories: ['tone'] };
     writeFileSync(casePath, JSON.stringify(golden));
-    const second = runReplay({
+    const second = await runReplay({
       goldenSetDir: dir,
       minPassRate: 0.95,
       store: runs,
@@ -176,19 +176,29 @@ describe('stored runs', () => {
       fixed: [],
     });
     expect(second.previous?.delta).toBeLessThan(0);
-    expect(runs.latest(dir)).toMatchObject({
+    expect(await runs.latest(dir)).toMatchObject({
       id: 2,
       failed_ids: ['mm-pass-revops-forecast'],
       block_build: false,
     });
-    expect(runs.list({ since: '2026-11-17T00:00:00Z' }).map((run) => run.id)).toEqual([2]);
+    expect((await runs.list({ since: '2026-11-17T00:00:00Z' })).map((run) => run.id)).toEqual([2]);
+    expect((await runs.get(2))?.ran_by).toBe('unknown');
   });
 
-  it('runs survive reopening the database', () => {
+  it('runs survive reopening the record', async () => {
     const root = tempDir();
-    runReplay({ goldenSetDir: copyGoldenSet(), minPassRate: 0.95, store: store(root) });
-    for (const db of opened.splice(0)) db.close();
-    expect(store(root).latest()).toMatchObject({ total: loadGoldenSet().cases.length, block_build: false });
+    await runReplay({
+      goldenSetDir: copyGoldenSet(),
+      minPassRate: 0.95,
+      store: await store(root),
+      ranBy: 'pat',
+    });
+    for (const record of opened.splice(0)) await record.close();
+    expect(await (await store(root)).latest()).toMatchObject({
+      total: loadGoldenSet().cases.length,
+      block_build: false,
+      ran_by: 'pat',
+    });
   });
 });
 

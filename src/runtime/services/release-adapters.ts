@@ -6,7 +6,6 @@
  */
 import type { Facts } from '../domain/ritual/index.js';
 import { maskUrl } from '../mask.js';
-import type { SqliteDatabase } from '../stores/sqlite/database.js';
 import { runSmoke } from '../../server/smoke.js';
 import { pendingCount, runMigrate } from './migrate.js';
 import {
@@ -22,7 +21,7 @@ import {
   type AgingSource,
   type ReplayRunsSource,
 } from './release-readiness-checks.js';
-import { createReplayStore } from './replay-store.js';
+import type { ReplayStore } from './replay-store.js';
 import { runReplay } from './replay.js';
 import { runSelftest } from './selftest.js';
 import type { StateStore } from '../stores/state-store.js';
@@ -72,9 +71,14 @@ export const smokeCheck: CheckFn = async ({ target, timeoutMs }) => {
   };
 };
 
-export function replayCheck(db: SqliteDatabase): CheckFn {
+/** The replay gate, stored in the record as a run by `release-ritual` (unstored without the runtime). */
+export function replayCheck(store: ReplayStore | undefined): CheckFn {
   return async ({ policy }) => {
-    const report = runReplay({ minPassRate: policy.min_replay_pass_rate, store: createReplayStore(db) });
+    const report = await runReplay({
+      minPassRate: policy.min_replay_pass_rate,
+      store,
+      ranBy: 'release-ritual',
+    });
     const facts: Facts = {
       replay: { pass_rate: report.pass_rate, threshold: report.threshold, block_build: report.block_build },
     };
@@ -163,8 +167,6 @@ const runtimeDown =
 
 export interface CheckRegistryDeps {
   exampleValues: ReadonlySet<string>;
-  /** The embedded database (replay runs are stored there). */
-  db?: SqliteDatabase | undefined;
   /** The in-process runtime's services, when it started (duck-typed: any build). */
   runtime?: Record<string, unknown> | undefined;
   /** Why the runtime is absent (its checks say so instead of "not available in this build"). */
@@ -178,7 +180,8 @@ export function createCheckRegistry(deps: CheckRegistryDeps): CheckRegistry {
   const gatekeeper = deps.runtime?.gatekeeper as Partial<PreviewPort> | undefined;
   const state = deps.runtime?.state as Partial<StateStore> | undefined;
   const queue = deps.runtime?.queue as Partial<AgingSource> | undefined;
-  const replays = deps.runtime?.replays as Partial<ReplayRunsSource> | undefined;
+  // The record's replay runs (every host's): the gate stores its run there, the weekly check reads them.
+  const replays = deps.runtime?.replays as (Partial<ReplayRunsSource> & Partial<ReplayStore>) | undefined;
   const down = deps.runtimeError ? runtimeDown(deps.runtimeError) : undefined;
   return {
     ...(down ? { selftest: down, outbound_dry_run: down } : {}),
@@ -187,7 +190,7 @@ export function createCheckRegistry(deps: CheckRegistryDeps): CheckRegistry {
     inngest_route: inngestRouteCheck,
     smoke: smokeCheck,
     migrate_status: migrateCheck,
-    ...(deps.db ? { replay: replayCheck(deps.db) } : {}),
+    replay: replayCheck(typeof replays?.recordPromoted === 'function' ? (replays as ReplayStore) : undefined),
     ...(typeof state?.health === 'function' ? { selftest: selftestCheck(state as StateStore) } : {}),
     ...(typeof queue?.metrics === 'function' ? { queue_aging: queueAgingCheck(queue as AgingSource) } : {}),
     ...(typeof replays?.list === 'function'

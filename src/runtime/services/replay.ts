@@ -14,7 +14,7 @@ import {
   type ReplaySummary,
 } from '../domain/rubric/index.js';
 import { RefusedError, UserError, errorMessage } from '../errors.js';
-import type { ReplayBaseline, ReplayRun, ReplayStore } from './replay-store.js';
+import type { ReplayBaseline, ReplayRun, ReplayRunInput, ReplayStore } from './replay-store.js';
 import { defaultGoldenSetDir, loadRubricConfig, rubricConfigPath } from './rubric-config.js';
 
 export interface GoldenSet {
@@ -192,6 +192,8 @@ export interface ReplayOptions {
   now?: () => Date;
   /** Promote this run to the baseline of its golden set, on behalf of this person (refused when blocked). */
   promoteBy?: string | undefined;
+  /** Who runs it (stored with the run): an operator, `scheduler`, `release-ritual`. */
+  ranBy?: string | undefined;
 }
 
 export function compareRuns(current: ReplaySummary, previous: ReplayRun): ReplayComparison {
@@ -244,7 +246,7 @@ export function compareWithBaseline(
   };
 }
 
-export function runReplay(options: ReplayOptions): ReplayReport {
+export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
   const golden = loadGoldenSet(options.goldenSetDir);
   const rubric = createRubric(golden.config);
   const tuning = replayCases(golden.cases, rubric, options.minPassRate);
@@ -279,10 +281,13 @@ export function runReplay(options: ReplayOptions): ReplayReport {
     );
   }
   const ranAt = (options.now?.() ?? new Date()).toISOString();
-  const previousRun = options.store?.latest(golden.dir);
-  const baseline = options.store?.baseline(golden.dir);
-  const stored = options.store?.record({
+  const store = options.store;
+  const [previousRun, baseline] = store
+    ? await Promise.all([store.latest(golden.dir), store.baseline(golden.dir)])
+    : [undefined, undefined];
+  const input: ReplayRunInput = {
     ran_at: ranAt,
+    ran_by: options.promoteBy ?? options.ranBy ?? 'unknown',
     golden_set: golden.dir,
     total: summary.total,
     passed: summary.passed,
@@ -297,11 +302,15 @@ export function runReplay(options: ReplayOptions): ReplayReport {
     holdout_total: holdout?.total ?? null,
     holdout_passed: holdout?.passed ?? null,
     holdout_failed_ids: holdout?.failures.map((failure) => failure.id) ?? [],
-  });
-  const promoted =
-    stored && options.promoteBy !== undefined
-      ? options.store?.promote(stored.id, options.promoteBy, ranAt)
-      : undefined;
+  };
+  let stored: ReplayRun | undefined;
+  let promoted: ReplayBaseline | undefined;
+  if (store && options.promoteBy !== undefined) {
+    promoted = await store.recordPromoted(input, options.promoteBy);
+    stored = promoted.run;
+  } else if (store) {
+    stored = await store.record(input);
+  }
   return {
     ...summary,
     golden_set: golden.dir,
@@ -318,12 +327,17 @@ export function runReplay(options: ReplayOptions): ReplayReport {
 
 /** The runtime's replay service: the weekly Inngest job, `/api/operator/status` and the scorecard use it. */
 export interface ReplayService {
-  /** Run the gate on the configured golden set and store the run. */
-  runGate(options?: { goldenSetDir?: string; minPassRate?: number }): Promise<ReplayReport>;
+  /** Run the gate on the configured golden set and store the run (`ranBy` default: `scheduler`). */
+  runGate(options?: { goldenSetDir?: string; minPassRate?: number; ranBy?: string }): Promise<ReplayReport>;
   /** The newest stored run (any golden set). */
-  last(): ReplayRun | undefined;
+  last(): Promise<ReplayRun | undefined>;
   /** Stored runs, newest first; `since`/`until` are ISO timestamps. */
-  history(options?: { limit?: number; since?: string; until?: string; goldenSet?: string }): ReplayRun[];
+  history(options?: {
+    limit?: number;
+    since?: string;
+    until?: string;
+    goldenSet?: string;
+  }): Promise<ReplayRun[]>;
 }
 
 export interface ReplayServiceDeps {
@@ -340,6 +354,7 @@ export function createReplayService(deps: ReplayServiceDeps): ReplayService {
         goldenSetDir: options.goldenSetDir ?? deps.goldenSetDir,
         minPassRate: options.minPassRate ?? deps.minPassRate,
         store: deps.store,
+        ranBy: options.ranBy ?? 'scheduler',
         now: () => new Date(deps.now ? deps.now() : Date.now()),
       });
     },

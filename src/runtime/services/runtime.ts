@@ -59,9 +59,9 @@ export interface Runtime {
   gatekeeper: Gatekeeper;
   /** Send ramp: `status()`, `graduate(actor, confirmed)`, `recordIncident(actor, note)`. */
   ramp: RampService;
-  /** Replay gate (SPEC 9): `runGate()` runs and stores a run in `db`; `last()`, `history({since, until})`. */
+  /** Replay gate (SPEC 9): `runGate()` runs and stores a run in the record; `last()`, `history({since, until})`. */
   replay: ReplayService;
-  /** Stored replay runs (`replay_runs` in `db`): `latest()`, `list({limit, since, until})`. */
+  /** Stored replay runs and baselines in the record: `latest()`, `list({limit, since, until})`, `baseline(set)`. */
   replays: ReplayStore;
   /** Leads -> drafts (SPEC 13): `run({mode, source, limit, actor})`, `checkTemplates()`. */
   pipeline: PipelineService;
@@ -71,7 +71,7 @@ export interface Runtime {
   notifier: Notifier;
   /** Call briefs for interested/booked leads (SPEC 13): `prepare(email, trigger)`, `publishApproved()`. */
   meetingPrep: MeetingPrep;
-  /** Weekly scorecard (SPEC 9): `weekly(week?)`, `signOff({week, by, note})` (audited). */
+  /** Weekly scorecard (SPEC 9): `weekly(week?)`, `signOff({week, by, role?, note, force})` (pto/admin, once a week, audited). */
   scorecard: ScorecardService;
   /** Operators and roles (SPEC 12): add/list/revoke/rotate, and the token resolver of the HTTP layer. */
   operators: OperatorsService;
@@ -120,7 +120,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     throw error;
   });
   cleanups.push(() => state.close());
-  const replays = createReplayStore(db);
+  const replays = createReplayStore(record);
   const traces = createTraceWriter({
     file: traceFilePath(config),
     enabled: config.TRACE_ENVELOPE_ENABLED,
@@ -170,7 +170,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       goldenSet: defaultGoldenSetDir(),
       queue: outbound.queue,
       sentLog: { rampDays: (sinceDay) => record.ramp.days(sinceDay) },
-      audit,
+      record,
       now: options.now,
     }),
     ...outbound,

@@ -1,23 +1,24 @@
 /**
- * The weekly scorecard service: gathers what the runtime's services know about one ISO week and
- * hands it to the pure `computeScorecard`. A missing service makes its metrics "unavailable" (with the
- * reason), never 0. The weekly sign-off is an audit row (`scorecard.sign_off`, subject `scorecard/<week>`).
+ * The weekly scorecard service: gathers what the runtime's services and the record know about one ISO
+ * week and hands it to the pure `computeScorecard`. A missing source makes its metrics "unavailable"
+ * (with the reason), never 0. The weekly sign-off (the PTO's, once per week) is `scorecard-sign-off.ts`.
  */
 import {
   computeScorecard,
   isoWeekOf,
   parseIsoWeek,
-  signOffSubject,
-  SIGN_OFF_ACTION,
   type IsoWeek,
   type Metric,
   type Scorecard,
-  type ScorecardAuditRow,
   type ScorecardDraft,
 } from '../domain/rubric/scorecard.js';
 import { formatPercent } from '../domain/rubric/index.js';
 import { UsageError, UserError, errorMessage } from '../errors.js';
+import type { RecordStore } from '../stores/record/record.js';
 import type { ReplayStore } from './replay-store.js';
+import { signOffWeek, type SignOffRequest } from './scorecard-sign-off.js';
+
+export { signOffFigures } from './scorecard-sign-off.js';
 
 export interface ScorecardSources {
   replays?: Pick<ReplayStore, 'list'> | undefined;
@@ -31,26 +32,25 @@ export interface ScorecardSources {
     | undefined;
   sentLog?:
     { rampDays(sinceDay: string): Promise<{ day: string; sent: number; failed: number }[]> } | undefined;
-  audit?:
-    | {
-        tail(n: number): ScorecardAuditRow[];
-        append(entry: { actor: string; action: string; subject: string; details?: unknown }): unknown;
-      }
-    | undefined;
+  /** The record: sign-offs, the week's release decision (audit chain), operators' roles. */
+  record?: Pick<RecordStore, 'scorecard' | 'operators' | 'transaction'> | undefined;
   now?: (() => number) | undefined;
   /** Why every missing source is missing (e.g. "the runtime did not start: ..."). */
   unavailableReason?: string | undefined;
 }
 
-/** How many audit rows are read back to find the week's decision and sign-off. */
-const AUDIT_WINDOW = 5000;
+/** Who signs which week, as whom (see `scorecard-sign-off.ts`). */
+export type SignOffInput = SignOffRequest;
 
 export interface ScorecardService {
   /** The scorecard of `week` (`YYYY-Www`), default the current week. */
   weekly(week?: string): Promise<Scorecard>;
-  /** Record the HoS sign-off of a week in the audit trail, then return the week's scorecard. */
-  signOff(input: { week?: string | undefined; by: string; note?: string | undefined }): Promise<Scorecard>;
+  /** Record the weekly sign-off (pto or admin; once per week unless forced), then return the week's scorecard. */
+  signOff(input: SignOffInput): Promise<Scorecard>;
 }
+
+/** How many sign-offs of one week are read back (the newest stands; the rest are counted). */
+const SIGN_OFF_WINDOW = 100;
 
 export function resolveWeek(week: string | undefined, now: number): IsoWeek {
   if (week === undefined) return isoWeekOf(now);
@@ -75,13 +75,21 @@ export function createScorecardService(sources: ScorecardSources): ScorecardServ
   async function weekly(weekText?: string): Promise<Scorecard> {
     const week = resolveWeek(weekText, now());
     const current = isoWeekOf(now()).key === week.key;
-    const { replays, queue, sentLog, audit } = sources;
-    const [runs, drafts, metrics, days, rows] = await Promise.all([
-      attempt(replays && (() => replays.list({ until: week.to, limit: 1000, goldenSet: sources.goldenSet }))),
+    const { replays, queue, sentLog, record, goldenSet } = sources;
+    const [runs, drafts, metrics, days, decision, signOffs] = await Promise.all([
+      // The week's runs, and the newest one before it (for the change vs last week): two bounded reads.
+      attempt(
+        replays &&
+          (async () => [
+            ...(await replays.list({ since: week.from, until: week.to, limit: 1000, goldenSet })),
+            ...(await replays.list({ until: week.from, limit: 1, goldenSet })),
+          ]),
+      ),
       attempt(queue && (() => queue.list())),
       attempt(queue && current ? () => queue.metrics() : undefined),
       attempt(sentLog && (() => sentLog.rampDays(week.from.slice(0, 10)))),
-      attempt(audit && (() => audit.tail(AUDIT_WINDOW))),
+      attempt(record && (async () => (await record.scorecard.weekDecision(week.from, week.to)) ?? null)),
+      attempt(record && (() => record.scorecard.forWeek(week.key, SIGN_OFF_WINDOW))),
     ]);
     const why = (result: { error?: string }) => (result.error ? `failed: ${result.error}` : base);
     return computeScorecard({
@@ -92,41 +100,30 @@ export function createScorecardService(sources: ScorecardSources): ScorecardServ
       agingP95Minutes:
         metrics.value && (metrics.value.aging.pending > 0 ? metrics.value.aging.p95_minutes : null),
       sendDays: days.value,
-      auditRows: rows.value,
+      releaseDecision: decision.value,
+      signOffs: signOffs.value,
       reasons: {
         default: base,
         replay: why(runs),
         queue: why(drafts.error ? drafts : metrics),
         sends: why(days),
-        audit: why(rows),
+        record: why(decision.error ? decision : signOffs),
       },
     });
   }
 
   return {
     weekly,
-    async signOff({ week, by, note }) {
-      const name = by.trim();
-      if (name === '') throw new UsageError('--by needs the name of the person signing off');
-      if (!sources.audit) {
-        throw new UserError(`Cannot record the sign-off: the audit trail is unavailable (${base})`, {
+    async signOff(input) {
+      if (!sources.record) {
+        throw new UserError(`Cannot record the sign-off: the record is unavailable (${base})`, {
           exitCode: 1,
-          code: 'audit_unavailable',
-          nextStep: 'Check HIVE_DIR and verify the audit chain.',
+          code: 'record_unavailable',
+          nextStep: 'Check HIVE_DIR (or DATABASE_URL), then retry.',
         });
       }
-      const card = await weekly(week);
-      sources.audit.append({
-        actor: name,
-        action: SIGN_OFF_ACTION,
-        subject: signOffSubject(card.week),
-        details: {
-          ...(note ? { note } : {}),
-          replay_pass_rate:
-            card.replay_pass_rate.status === 'ok' ? card.replay_pass_rate.value.pass_rate : null,
-        },
-      });
-      return weekly(card.week);
+      const week = await signOffWeek({ record: sources.record, weekly, now }, input);
+      return weekly(week);
     },
   };
 }
@@ -196,13 +193,16 @@ export function scorecardRows(card: Scorecard): Row[] {
         d ? `${d.decision} (${d.subject}, by ${d.by} at ${d.at})` : 'none this week',
       ),
     ],
-    [
-      'Sign-off',
-      show(card.sign_off, (s) =>
-        s ? `${s.by} at ${s.at}${s.note ? ` — ${s.note}` : ''}` : 'not signed off',
-      ),
-    ],
+    ['Sign-off', show(card.sign_off, signOffText)],
   ];
+}
+
+/** `Hana (pto) at 2026-11-18T12:00:00.000Z, decision then: GO — reviewed [forced over 1 earlier]`. */
+export function signOffText(s: Scorecard['sign_off'] extends Metric<infer T> ? T : never): string {
+  if (!s) return 'not signed off';
+  const decision = `decision then: ${s.decision_at_sign_off ?? 'none'}`;
+  const forced = s.forced ? ` [forced over ${s.earlier} earlier]` : '';
+  return `${s.by} (${s.role}) at ${s.at}, ${decision}${s.note ? ` — ${s.note}` : ''}${forced}`;
 }
 
 export function renderScorecardText(card: Scorecard): string {

@@ -180,4 +180,20 @@ describe('HTTP port for the console', () => {
       `Port ${taken} is taken (another caio serve or console?): serving on ${server?.url} instead; set PORT to choose`,
     );
   });
+
+  it('the Scorecard port signs off as the console operator (pto only, once a week) and shows who and when', async () => {
+    const { runtime, started } = await boot({}, 'pat');
+    const scorecard = started.services.scorecard;
+    if (!scorecard?.signOff) throw new Error('the console has no sign-off');
+    expect((await scorecard.current()).signOff).toBeNull();
+    await expect(scorecard.signOff(false)).rejects.toMatchObject({ code: 'sign_off_forbidden' });
+    await runtime.operators.add('pat', 'pto', 'admin');
+    expect(await scorecard.signOff(false)).toMatch(/^Signed off \d{4}-W\d{2} as pat$/);
+    const view = await scorecard.current();
+    expect(view.signOff).toMatchObject({ by: 'pat', role: 'pto', forced: false, decision: null });
+    expect(Date.parse(view.signOff?.at ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    await expect(scorecard.signOff(false)).rejects.toMatchObject({ code: 'scorecard_already_signed' });
+    expect(await scorecard.signOff(true)).toMatch(/forced; the earlier sign-off is kept/);
+    expect((await scorecard.current()).signOff).toMatchObject({ by: 'pat', forced: true });
+  });
 });

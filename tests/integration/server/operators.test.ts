@@ -100,6 +100,50 @@ describe('operators and roles', () => {
     }
   });
 
+  it('signs the scorecard off as the PTO of the token, once per week; force keeps the first; others get 403', async () => {
+    const reviewer = await call('POST', '/api/scorecard/sign-off', tokens.maria as string, {});
+    expect(reviewer.status).toBe(403);
+    expect(String(reviewer.body.message)).toMatch(
+      /signing off the scorecard needs the pto or admin role; maria is a reviewer/,
+    );
+    const bad = await call('POST', '/api/scorecard/sign-off', tokens.pat as string, { week: '2026-47' });
+    expect(bad).toMatchObject({ status: 400, body: { code: 'invalid_request' } });
+
+    const signed = await call('POST', '/api/scorecard/sign-off', tokens.pat as string, {
+      note: 'fine',
+      by: 'x',
+    });
+    expect(signed.status).toBe(400);
+    const ok = await call('POST', '/api/scorecard/sign-off', tokens.pat as string, { note: 'fine' });
+    expect(ok.status).toBe(201);
+    expect(ok.body.sign_off).toMatchObject({ status: 'ok', value: { by: 'pat', role: 'pto', note: 'fine' } });
+
+    const again = await call('POST', '/api/scorecard/sign-off', TOKEN, {}, { 'x-caio-operator': 'Ops' });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'scorecard_already_signed' });
+    expect(String(again.body.message)).toMatch(/already signed off by pat .*Send \{"force": true\}/);
+    const forced = await call(
+      'POST',
+      '/api/scorecard/sign-off',
+      TOKEN,
+      { force: true },
+      { 'x-caio-operator': 'Ops' },
+    );
+    expect(forced.status).toBe(201);
+    expect(forced.body.sign_off).toMatchObject({
+      status: 'ok',
+      value: { by: 'Ops (service token)', role: 'admin', forced: true, earlier: 1 },
+    });
+    const card = await call('GET', '/api/scorecard', tokens.vic as string);
+    expect(card.body.sign_off).toMatchObject({ value: { by: 'Ops (service token)' } });
+    const [row] = await server.runtime.record.audit.tail(1);
+    expect(row).toMatchObject({
+      actor: 'Ops (service token)',
+      action: 'scorecard.sign_off',
+      details: { forced: true },
+    });
+  });
+
   it('refuses a revoked token at once, and the old token after a rotation', async () => {
     expect((await call('GET', '/api/whoami', tokens.vic as string)).status).toBe(200);
     await server.runtime.operators.revoke('vic', 'test-admin');

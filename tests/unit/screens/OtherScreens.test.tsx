@@ -49,5 +49,26 @@ describe('Traces, Webhooks and Scorecard screens', () => {
         .find((l) => l.startsWith(label))
         ?.lastIndexOf(value);
     expect(column('Replay pass rate', '98%')).toBe(column('negative constraint violations', '0'));
+    expect(f).toContain('Not signed off yet — s signs it off as hos (pto role)\nRelease decision: GO');
+  });
+
+  it('s signs the week off and shows who and when; a second s is refused naming F; F forces', async () => {
+    const { frame, press, calls } = mount({}, { initialScreen: 'scorecard' });
+    await waitForFrame(frame, 'Not signed off yet');
+    await press('s');
+    await waitForFrame(frame, 'Signed off by hos (pto) at 2026-11-21 12:00 UTC\nRelease decision then: GO\n');
+    await press('s');
+    await waitForFrame(frame, 'This week is already signed off: F signs it again (the first is kept)');
+    await press('F');
+    await waitForFrame(frame, 'Release decision then: GO, forced over an earlier sign-off');
+    expect(calls.filter((c) => c.startsWith('signOff'))).toEqual(['signOff', 'signOff', 'signOff --force']);
+  });
+
+  it('--readonly refuses the sign-off and says why', async () => {
+    const { frame, press, calls } = mount({}, { initialScreen: 'scorecard', readonly: true });
+    await waitForFrame(frame, 'Not signed off yet');
+    await press('s');
+    await waitForFrame(frame, 'Read-only: s (sign off) is disabled');
+    expect(calls.filter((c) => c.startsWith('signOff'))).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import type {
   DraftView,
   IncidentView,
   ReleaseStepView,
+  ScorecardSignOffView,
   TraceView,
   WebhookView,
 } from '../../../src/screens/services.js';
@@ -52,6 +53,7 @@ export interface FakeOptions {
 
 export function fakeServices(options: FakeOptions = {}) {
   const calls: string[] = [];
+  const signOffs: ScorecardSignOffView[] = [];
   const drafts: DraftView[] = Array.from({ length: options.drafts ?? 5 }, (_, i) =>
     draft(i + 1, options.overrides?.[i + 1]),
   );
@@ -364,7 +366,26 @@ export function fakeServices(options: FakeOptions = {}) {
           { label: 'HoS approval rate', value: '81%' },
           { label: 'negative constraint violations', value: '0' },
         ],
+        signOff: signOffs[0] ?? null,
+        decision: 'GO',
       }),
+      async signOff(force) {
+        calls.push(`signOff${force ? ' --force' : ''}`);
+        if (signOffs.length > 0 && !force)
+          throw new RefusedError(
+            '2026-W47 is already signed off by hos at 2026-11-21T12:00:00.000Z; a week is signed off once',
+            'scorecard_already_signed',
+          );
+        signOffs.unshift({
+          by: 'hos',
+          role: 'pto',
+          at: '2026-11-21T12:00:00.000Z',
+          note: null,
+          forced: signOffs.length > 0,
+          decision: 'GO',
+        });
+        return `Signed off 2026-W47 as hos${force ? ' (forced; the earlier sign-off is kept)' : ''}`;
+      },
     },
     pipeline: {
       run: async () => {

@@ -63,12 +63,23 @@ export interface ScorecardDraft {
   findings: { rule: string; category: string }[];
 }
 
-export interface ScorecardAuditRow {
-  time: string;
-  actor: string;
-  action: string;
+/** The week's release decision (the newest `release.decision` in the audit chain within the week). */
+export interface ScorecardDecision {
+  decision: string;
   subject: string;
-  details: unknown;
+  by: string;
+  at: string;
+}
+
+/** A stored sign-off of the week. */
+export interface ScorecardSignOff {
+  signed_by: string;
+  signed_at: string;
+  role: string;
+  note: string | null;
+  forced: boolean;
+  /** The week's release decision when it was signed, null when there was none. */
+  decision: string | null;
 }
 
 export interface ScorecardInputs {
@@ -80,9 +91,12 @@ export interface ScorecardInputs {
   agingP95Minutes?: number | null | undefined;
   /** Real sends per UTC day. */
   sendDays?: { day: string; sent: number; failed: number }[] | undefined;
-  auditRows?: ScorecardAuditRow[] | undefined;
+  /** The week's release decision (null: none); undefined when the record could not be read. */
+  releaseDecision?: ScorecardDecision | null | undefined;
+  /** The week's sign-offs, newest first; undefined when the record could not be read. */
+  signOffs?: ScorecardSignOff[] | undefined;
   /** Why a missing input is missing, by input name; `default` for the rest. */
-  reasons: Partial<Record<'replay' | 'queue' | 'sends' | 'audit' | 'default', string>>;
+  reasons: Partial<Record<'replay' | 'queue' | 'sends' | 'record' | 'default', string>>;
   /** Whether the week is the current one (snapshot metrics only make sense then). */
   current: boolean;
 }
@@ -122,10 +136,22 @@ export interface Scorecard {
   replies: Metric<number>;
   scheduler_success: Metric<number>;
   release_decision: Metric<{ decision: string; subject: string; by: string; at: string } | null>;
-  sign_off: Metric<{ by: string; at: string; note: string | null } | null>;
+  /** The sign-off that stands (the newest), with the week's decision when it was signed. */
+  sign_off: Metric<{
+    by: string;
+    at: string;
+    role: string;
+    note: string | null;
+    forced: boolean;
+    decision_at_sign_off: string | null;
+    /** Earlier sign-offs of the week that a forced one followed (kept, not shown). */
+    earlier: number;
+  } | null>;
 }
 
 export const SIGN_OFF_ACTION = 'scorecard.sign_off';
+/** Roles that may sign a week off (SPEC 12): the PTO, and admin (the service token included). */
+export const SIGN_OFF_ROLES = ['pto', 'admin'] as const;
 /** The runbooks' quality bar for meeting prep: at least 80% of call briefs approved. */
 export const MEETING_PREP_BAR = 0.8;
 export const signOffSubject = (week: string) => `scorecard/${week}`;
@@ -203,14 +229,8 @@ export function computeScorecard(inputs: ScorecardInputs): Scorecard {
     (day) => day.day >= week.from.slice(0, 10) && day.day < week.to.slice(0, 10),
   );
 
-  const audit = inputs.auditRows;
-  const lastInWeek = (predicate: (row: ScorecardAuditRow) => boolean) =>
-    [...(audit ?? [])].reverse().find((row) => within(row.time, week) && predicate(row));
-  const decision = lastInWeek((row) => row.action === 'release.decision');
-  const signOff = [...(audit ?? [])]
-    .reverse()
-    .find((row) => row.action === SIGN_OFF_ACTION && row.subject === signOffSubject(week.key));
-
+  const decision = inputs.releaseDecision;
+  const signOff = inputs.signOffs?.[0];
   return {
     week: week.key,
     from: week.from,
@@ -264,30 +284,22 @@ export function computeScorecard(inputs: ScorecardInputs): Scorecard {
       'reply events are not counted per week yet: webhook events are not summarised by type',
     ),
     scheduler_success: unavailable('scheduler job runs are not recorded yet'),
-    release_decision: audit
-      ? ok(
-          decision
-            ? {
-                decision: decisionOf(decision.details),
-                subject: decision.subject,
-                by: decision.actor,
-                at: decision.time,
-              }
-            : null,
-        )
-      : unavailable(reason('audit')),
-    sign_off: audit
-      ? ok(signOff ? { by: signOff.actor, at: signOff.time, note: noteOf(signOff.details) } : null)
-      : unavailable(reason('audit')),
+    release_decision: decision === undefined ? unavailable(reason('record')) : ok(decision),
+    sign_off:
+      inputs.signOffs === undefined
+        ? unavailable(reason('record'))
+        : ok(
+            signOff
+              ? {
+                  by: signOff.signed_by,
+                  at: signOff.signed_at,
+                  role: signOff.role,
+                  note: signOff.note,
+                  forced: signOff.forced,
+                  decision_at_sign_off: signOff.decision,
+                  earlier: inputs.signOffs.length - 1,
+                }
+              : null,
+          ),
   };
-}
-
-function decisionOf(details: unknown): string {
-  const value = (details as { decision?: unknown } | null)?.decision;
-  return typeof value === 'string' ? value : 'unknown';
-}
-
-function noteOf(details: unknown): string | null {
-  const value = (details as { note?: unknown } | null)?.note;
-  return typeof value === 'string' ? value : null;
 }

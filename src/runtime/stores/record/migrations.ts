@@ -13,6 +13,7 @@ import { up as evidence } from './migrations/006-evidence.js';
 import { up as operators } from './migrations/007-operators.js';
 import { up as pipeline } from './migrations/008-pipeline.js';
 import { up as releaseEvidence } from './migrations/010-release-evidence.js';
+import { up as replayScorecard } from './migrations/011-replay-scorecard.js';
 
 export interface Migration {
   version: number;
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'operators', up: operators },
   { version: 8, name: 'pipeline', up: pipeline },
   { version: 10, name: 'release-evidence', up: releaseEvidence },
+  { version: 11, name: 'replay-scorecard', up: replayScorecard },
 ];
 
 /** The newest version this caio knows (versions ascend; a gap is allowed). */

@@ -23,6 +23,8 @@ import { createLeadsRepo, type LeadsRepo } from './tables/intake-leads.js';
 import { createMetaRepo, type MetaRepo } from './tables/meta.js';
 import { createOperatorsRepo, type OperatorsRepo } from './tables/operators.js';
 import { createReleaseRepo, type ReleaseRepo } from './tables/release.js';
+import { createReplayRepo, type ReplayRepo } from './tables/replay.js';
+import { createScorecardRepo, type ScorecardRepo } from './tables/scorecard.js';
 
 export type { Executor, RecordDialect, RepoContext } from './context.js';
 export type { RecordDb, RecordHealth } from './open-record.js';
@@ -39,6 +41,8 @@ export interface Repos {
   webhookEvents: WebhookEventsRepo;
   leads: LeadsRepo;
   release: ReleaseRepo;
+  replay: ReplayRepo;
+  scorecard: ScorecardRepo;
 }
 
 export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
@@ -54,6 +58,8 @@ export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
     webhookEvents: createWebhookEventsRepo(exec, ctx),
     leads: createLeadsRepo(exec, ctx),
     release: createReleaseRepo(exec, ctx),
+    replay: createReplayRepo(exec, ctx),
+    scorecard: createScorecardRepo(exec, ctx),
   };
 }
 

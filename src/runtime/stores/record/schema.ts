@@ -8,6 +8,8 @@ import type { MetaTables } from './tables/meta.js';
 import type { OperatorsTables } from './tables/operators.js';
 import type { PipelineTables } from './tables/pipeline.js';
 import type { ReleaseTables } from './tables/release.js';
+import type { ReplayTables } from './tables/replay.js';
+import type { ScorecardTables } from './tables/scorecard.js';
 
 export interface RecordSchema
   extends
@@ -19,4 +21,6 @@ export interface RecordSchema
     EvidenceTables,
     OperatorsTables,
     PipelineTables,
-    ReleaseTables {}
+    ReleaseTables,
+    ReplayTables,
+    ScorecardTables {}

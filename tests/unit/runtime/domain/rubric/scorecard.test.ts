@@ -112,27 +112,23 @@ describe('computeScorecard', () => {
         { day: '2026-11-15', sent: 9, failed: 0 },
         { day: '2026-11-17', sent: 10, failed: 1 },
       ],
-      auditRows: [
+      releaseDecision: { decision: 'GO', subject: 'r2/staging', by: 'pto', at: '2026-11-19T12:00:00.000Z' },
+      signOffs: [
         {
-          time: '2026-11-17T12:00:00.000Z',
-          actor: 'pto',
-          action: 'release.decision',
-          subject: 'r1/staging',
-          details: { decision: 'NO-GO' },
+          signed_by: 'ana',
+          signed_at: '2026-11-21T12:00:00.000Z',
+          role: 'admin',
+          note: null,
+          forced: true,
+          decision: 'GO',
         },
         {
-          time: '2026-11-19T12:00:00.000Z',
-          actor: 'pto',
-          action: 'release.decision',
-          subject: 'r2/staging',
-          details: { decision: 'GO' },
-        },
-        {
-          time: '2026-11-20T12:00:00.000Z',
-          actor: 'hos',
-          action: 'scorecard.sign_off',
-          subject: 'scorecard/2026-W47',
-          details: { note: 'ok' },
+          signed_by: 'pat',
+          signed_at: '2026-11-20T12:00:00.000Z',
+          role: 'pto',
+          note: 'ok',
+          forced: false,
+          decision: 'NO-GO',
         },
       ],
     });
@@ -151,7 +147,28 @@ describe('computeScorecard', () => {
       status: 'ok',
       value: { decision: 'GO', subject: 'r2/staging' },
     });
-    expect(card.sign_off).toMatchObject({ status: 'ok', value: { by: 'hos', note: 'ok' } });
+    // The newest sign-off stands; the earlier one is counted, and each keeps the decision of its time.
+    expect(card.sign_off).toEqual({
+      status: 'ok',
+      value: {
+        by: 'ana',
+        at: '2026-11-21T12:00:00.000Z',
+        role: 'admin',
+        note: null,
+        forced: true,
+        decision_at_sign_off: 'GO',
+        earlier: 1,
+      },
+    });
+  });
+
+  it('a week nobody signed off says so; an unreadable record makes both unavailable', () => {
+    const card = computeScorecard({ ...base, releaseDecision: null, signOffs: [] });
+    expect(card.sign_off).toEqual({ status: 'ok', value: null });
+    expect(card.release_decision).toEqual({ status: 'ok', value: null });
+    const unread = computeScorecard({ ...base, reasons: { record: 'failed: the record is down' } });
+    expect(unread.sign_off).toEqual({ status: 'unavailable', reason: 'failed: the record is down' });
+    expect(unread.release_decision).toEqual({ status: 'unavailable', reason: 'failed: the record is down' });
   });
 
   it('a past week has no aging snapshot', () => {
