@@ -35,6 +35,8 @@ const HINTS: Record<string, string | ((error: UserError) => string)> = {
   audit_chain_broken: 'Investigate with `caio audit verify --json`; do not release until it passes.',
   pipeline_busy: 'Wait for it to finish, then `caio pipeline run` again (a rerun only drafts new leads).',
   template_unknown_token: (error) => `${error.nextStep ?? ''} Then \`caio pipeline run\` again.`.trim(),
+  records_not_shared: (error) =>
+    `${error.nextStep ?? 'Point DATABASE_URL at the record the other hosts use.'}; \`caio status\` lists the hosts and their record ids.`,
   audit_triggers_missing:
     'Restore the append-only triggers with `caio audit repair-triggers`, then verify again.',
 };

@@ -25,6 +25,7 @@ import {
   type Scheduler,
 } from '../runtime/services/inngest/scheduler.js';
 import { createReadiness, type DependencySnapshot } from '../runtime/services/readiness.js';
+import { RECORDS_NOT_SHARED_FIX, recordsNotSharedMessage } from '../runtime/services/hosts.js';
 import { dependencyIncident } from '../runtime/domain/notifications/incident.js';
 import {
   createWebhookProcessor,
@@ -53,6 +54,7 @@ import {
   statePort,
   type CampaignsPort,
   type GatekeeperPort,
+  type HostsPort,
   type HttpRuntime,
   type HttpServices,
   type LeadsPort,
@@ -103,6 +105,8 @@ export interface HttpApp {
 }
 
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
+/** What a split-brain host still answers: its health, so the operator and the balancer can see why. */
+const SPLIT_BRAIN_ANSWERS = new Set(['/api/health', '/api/health/ready', '/api/runtime/dependencies']);
 
 /** A required dependency that is unhealthy raises an incident; all healthy again closes them. */
 function notifyDependencies(notifier: NotifierPort, snapshot: DependencySnapshot, now: number): void {
@@ -180,9 +184,12 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
   const inngest = createInngestRuntime(config, jobDeps, logger, options.inngestBatching);
   sender.send = inngest.sendWebhookReceived;
 
+  const hosts = port<HostsPort>(runtime.hosts, ['sharing']);
   const readiness = createReadiness({
     config,
     state,
+    record: runtime.record,
+    hosts,
     inngest: { mode: inngest.mode, functionCount: inngest.functionCount },
     now,
     onSnapshot: notifier ? (snapshot) => notifyDependencies(notifier, snapshot, now()) : undefined,
@@ -223,6 +230,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     pipeline: port<PipelinePort>(runtime.pipeline, ['run']),
     meetingPrep,
     notifier,
+    hosts,
   };
 
   const sweep: ScheduledJob = {
@@ -320,6 +328,16 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
         });
       }
       const { route } = match;
+      // A split brain (its record is not the deployment's) serves nothing but its health.
+      const sharing = hosts?.sharing();
+      if (sharing && !sharing.shared && !SPLIT_BRAIN_ANSWERS.has(route.path)) {
+        throw new HttpError(
+          503,
+          'records_not_shared',
+          `${recordsNotSharedMessage(sharing.record_id, sharing.registered_record_id)}. ${RECORDS_NOT_SHARED_FIX}`,
+          { 'retry-after': '30' },
+        );
+      }
       const params: Record<string, string> = {};
       for (const [name, raw] of Object.entries(match.params)) {
         try {
