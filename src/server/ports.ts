@@ -12,7 +12,7 @@ import type { SqliteDatabase } from '../runtime/stores/sqlite/database.js';
 import type { ConsumeResult, StoreHealth } from '../runtime/stores/state-store.js';
 import type { WebhookSource } from '../runtime/domain/webhooks/sources.js';
 import type { Readiness } from '../runtime/services/readiness.js';
-import type { RecordSharing } from '../runtime/services/hosts.js';
+import type { HostBeat, RecordSharing } from '../runtime/services/hosts.js';
 import type { WebhookStore } from '../runtime/services/webhook-store.js';
 import type { WebhookProcessor } from '../runtime/services/webhook-processor.js';
 import type { InngestRuntime } from '../runtime/services/inngest/client.js';
@@ -174,7 +174,8 @@ export interface HttpServices {
 /** Whether this process shares the record of the hosts on its Redis (runtime/services/hosts.ts). */
 export interface HostsPort {
   sharing(): RecordSharing;
-  list?(): Promise<unknown[]>;
+  check(): Promise<RecordSharing>;
+  list(): Promise<HostBeat[]>;
 }
 
 /** `value` when it is an object with at least one of `methods` as a function, else undefined. */

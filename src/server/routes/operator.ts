@@ -43,7 +43,7 @@ export const operatorRoutes: Route[] = [
     method: 'GET',
     path: '/api/operator/status',
     auth: 'token',
-    summary: 'queue, capacity, aging, ramp, batches, last replay',
+    summary: 'queue, capacity, aging, ramp, hosts, batches, last replay',
     async handler({ services }) {
       if (services.operator?.status) return json(200, await services.operator.status());
       const report = await collectStatus({
@@ -54,6 +54,7 @@ export const operatorRoutes: Route[] = [
         readiness: services.readiness,
         queue: services.queue as StatusSources['queue'],
         replay: services.replay?.last ? (services.replay as StatusSources['replay']) : undefined,
+        hosts: services.hosts,
       });
       let batches: unknown = null;
       if (services.gatekeeper?.list) batches = await services.gatekeeper.list();
