@@ -76,6 +76,8 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
             readiness: createReadiness({
               config,
               state: runtime.state,
+              record: runtime.record,
+              hosts: runtime.hosts,
               inngest: { mode: inngestMode(config), functionCount: 0 },
             }),
           }

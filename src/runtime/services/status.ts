@@ -21,7 +21,7 @@ export interface StatusReport {
     latency_ms: number | null;
     error: string | null;
   }>;
-  readiness: Section<{ ready: boolean; redis: string; inngest: string }>;
+  readiness: Section<{ ready: boolean; redis: string; inngest: string; record?: string }>;
   queue: Section<{
     counts: Record<string, number>;
     aging_p50_minutes: number;
@@ -74,6 +74,7 @@ export interface StatusSources {
 }
 
 interface ReadinessLike {
+  record?: { healthy: boolean; dialect: string; shared: boolean } | undefined;
   ready: boolean;
   redis: { healthy: boolean; mode: string; required: boolean };
   inngest: { healthy: boolean; mode: string; required: boolean };
@@ -115,7 +116,16 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
     }),
     section(sources.readiness, why, async () => {
       const r = await sources.readiness!.refresh();
-      return { ready: r.ready, redis: dep(r.redis), inngest: dep(r.inngest) };
+      return {
+        ready: r.ready,
+        redis: dep(r.redis),
+        inngest: dep(r.inngest),
+        ...(r.record
+          ? {
+              record: `${r.record.healthy ? 'healthy' : 'unhealthy'} (${r.record.dialect}${r.record.shared ? '' : ', NOT SHARED'})`,
+            }
+          : {}),
+      };
     }),
     section(sources.queue, why, async () => {
       const m = await sources.queue!.metrics();
@@ -265,7 +275,8 @@ export function statusRows(report: StatusReport): { label: string; value: string
       label: 'Readiness',
       value: show(
         report.readiness,
-        (r) => `${r.ready ? 'ready' : 'NOT READY'}; redis ${r.redis}; inngest ${r.inngest}`,
+        (r) =>
+          `${r.ready ? 'ready' : 'NOT READY'}; ${r.record ? `record ${r.record}; ` : ''}redis ${r.redis}; inngest ${r.inngest}`,
       ),
     },
     { label: 'Hosts', value: show(report.hosts, hostsSummary) },
