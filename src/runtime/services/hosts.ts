@@ -8,7 +8,8 @@
  * - The record is the truth and Redis may be flushed: a host that shares the record re-registers its
  *   id on its next check. A split-brain host never registers an absent id (after a flush it would
  *   race the real deployment); it takes over a registration only when no live host runs with the
- *   registered id (the mismatched process is gone), so fixing that process and restarting heals.
+ *   registered id (the mismatched process is gone) and the registration is older than the heartbeat
+ *   TTL, so fixing that process and restarting heals.
  * - `serve` and the console keep a heartbeat (`hosts` collection, one entry per `<hostname>:<pid>:<x>`,
  *   every 5 s); entries older than the TTL (20 s) are not listed and are pruned by any host's beat.
  */
@@ -169,10 +170,13 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
       // Absent (first use, or Redis was flushed): a host that shares the record registers it again;
       // a split brain waits for the deployment to do so.
       if (current.shared || current.registered_record_id === null) registered = await register();
-    } else if (registered !== recordId) {
-      // Another record is registered: take over only when no live host runs with it.
-      const { live } = await readBeats();
-      if (!live.some((beat) => beat.record_id === registered && beat.id !== id)) {
+    } else if (registered !== recordId && parsed.success) {
+      // Another record is registered: take over only when no live host runs with it, and not while
+      // the registration is younger than the heartbeat TTL (re-registered after a flush, its hosts
+      // have not beaten again yet).
+      const age = now() - Date.parse(parsed.data.registered_at);
+      const { live } = age > ttlMs ? await readBeats() : { live: undefined };
+      if (live && !live.some((beat) => beat.record_id === registered && beat.id !== id)) {
         const value = { record_id: recordId, registered_at: new Date(now()).toISOString(), by: id };
         const cas = await state.compareAndSet(
           RECORD_REGISTRATION_COLLECTION,

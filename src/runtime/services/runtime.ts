@@ -96,6 +96,8 @@ export interface RuntimeOptions {
   allowSplitBrain?: boolean;
   /** Heartbeat and record-id re-check period (default 5000 ms). */
   heartbeatIntervalMs?: number;
+  /** A heartbeat older than this is not live (default 20 000 ms). */
+  heartbeatTtlMs?: number;
   /** Clock for services that need one (tests pass a fixed one). */
   now?: () => number;
   /** Overrides GATEKEEPER_TWO_PERSON_RULE (whoever triggers an outbound --live run may not execute its batch). */
@@ -145,6 +147,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     version: VERSION,
     ...(options.now ? { now: options.now } : {}),
     ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
+    ...(options.heartbeatTtlMs ? { ttlMs: options.heartbeatTtlMs } : {}),
   });
   const state = fencedStateStore(rawState, () => hosts.assertShared());
   try {

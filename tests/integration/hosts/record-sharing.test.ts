@@ -180,10 +180,23 @@ run('one record per Redis', () => {
 
   it('takes over the registration once no live host runs the registered record (fixed and restarted)', async () => {
     const prefix = `caio:test:${randomUUID()}`;
-    const stray = await createRuntime(configFor(join(tempDir(), 'stray'), prefix), { role: 'serve' });
-    const good = await createRuntime(configFor(join(tempDir(), 'good'), prefix), { role: 'serve' });
+    const timing = { heartbeatIntervalMs: 50, heartbeatTtlMs: 300 };
+    const stray = await createRuntime(configFor(join(tempDir(), 'stray'), prefix), {
+      role: 'serve',
+      ...timing,
+    });
+    const good = await createRuntime(configFor(join(tempDir(), 'good'), prefix), {
+      role: 'serve',
+      ...timing,
+    });
     open.push(good);
     expect(good.hosts.sharing().shared).toBe(false);
+    // While the stray host beats, the registration stays its own, however old it gets.
+    const until = Date.now() + 1_000;
+    while (Date.now() < until) {
+      expect(await good.hosts.check()).toMatchObject({ shared: false });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     // The stray host stops (its heartbeat goes with it): the deployment's next check takes over.
     await stray.close();
     expect(await good.hosts.check()).toMatchObject({ shared: true, registered_record_id: good.record.db.id });
