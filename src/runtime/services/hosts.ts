@@ -49,6 +49,8 @@ export interface RecordSharing {
 export const HOSTS_COLLECTION = 'hosts';
 export const RECORD_REGISTRATION_COLLECTION = 'record-registration';
 export const RECORD_REGISTRATION_ID = 'record_id';
+/** Facts of one machine's processes, never copied into a shared Redis (`caio migrate` skips them). */
+export const HOST_LOCAL_COLLECTIONS: readonly string[] = [HOSTS_COLLECTION, RECORD_REGISTRATION_COLLECTION];
 
 const registrationSchema = z.object({
   record_id: z.string().min(1),

@@ -19,6 +19,7 @@ import { isRedisUnavailable } from '../stores/redis/redis-client.js';
 import { databasePath, openDatabase } from '../stores/sqlite/database.js';
 import { createSqliteStateStore, type SqliteStateStore } from '../stores/sqlite/sqlite-state-store.js';
 import type { RestoreOutcome } from '../stores/state-dump.js';
+import { HOST_LOCAL_COLLECTIONS } from './hosts.js';
 
 export type Kind = 'contexts' | 'counters' | 'claims' | 'fences';
 
@@ -115,7 +116,7 @@ async function copyAll(
   };
   const absentWhen = (present: boolean): RestoreOutcome => (present ? 'exists' : 'created');
 
-  for (const collection of embedded.dumpCollections()) {
+  for (const collection of sharedCollections(embedded)) {
     summary.migrated.records[collection] = 0;
     summary.skipped.records[collection] = 0;
     for (const record of embedded.dumpRecords(collection)) {
@@ -164,7 +165,7 @@ async function verifyAll(
   const verified = summary.verified ?? emptyTally();
   const fail = (kind: string, key: string, message: string) => summary.errors.push({ kind, key, message });
 
-  for (const collection of embedded.dumpCollections()) {
+  for (const collection of sharedCollections(embedded)) {
     const records = embedded.dumpRecords(collection);
     const inRedis = await redis.getRecords(
       collection,
@@ -214,4 +215,9 @@ async function verifyAll(
     if (inRedis < fence.fence) fail('fences', fence.name, `Redis fence ${inRedis} < ${fence.fence}`);
     else verified.fences++;
   }
+}
+
+/** The embedded collections to copy: not this machine's heartbeats and record registration. */
+function sharedCollections(embedded: SqliteStateStore): string[] {
+  return embedded.dumpCollections().filter((collection) => !HOST_LOCAL_COLLECTIONS.includes(collection));
 }
