@@ -143,6 +143,8 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
   let timer: NodeJS.Timeout | undefined;
   let beating = false;
   let inFlight: Promise<RecordSharing> | undefined;
+  /** Until the first verdict this process has not been found a split brain: it may register. */
+  let verified = false;
 
   const readBeats = async (): Promise<{ live: HostBeat[]; stale: string[] }> => {
     const live: HostBeat[] = [];
@@ -171,7 +173,7 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
     if (registered === null) {
       // Absent (first use, or Redis was flushed): a host that shares the record registers it again;
       // a split brain waits for the deployment to do so.
-      if (current.shared || current.registered_record_id === null) registered = await register();
+      if (current.shared || !verified) registered = await register();
     } else if (registered !== recordId && parsed.success) {
       // Another record is registered: take over only when no live host runs with it, and not while
       // the registration is younger than the heartbeat TTL (re-registered after a flush, its hosts
@@ -188,15 +190,16 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
         );
         if (cas.ok) registered = recordId;
         else {
-          const now2 = registrationSchema.safeParse(cas.current?.value);
-          registered = now2.success ? now2.data.record_id : registered;
+          const latest = registrationSchema.safeParse(cas.current?.value);
+          registered = latest.success ? latest.data.record_id : registered;
         }
       }
     }
     return {
       shared: registered === null ? current.shared : registered === recordId,
       record_id: recordId,
-      registered_record_id: registered,
+      // Absent (flushed) while refused: the id it was refused for still explains the refusal.
+      registered_record_id: registered ?? current.registered_record_id,
       checked_at: new Date(now()).toISOString(),
       error: null,
     };
@@ -204,7 +207,10 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
 
   const check = () =>
     (inFlight ??= verify()
-      .then((next) => (current = next))
+      .then((next) => {
+        verified = true;
+        return (current = next);
+      })
       .catch((error: unknown) => (current = { ...current, error: errorMessage(error) }))
       .finally(() => {
         inFlight = undefined;

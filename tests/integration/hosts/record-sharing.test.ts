@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/runtime/config.js';
 import { createRuntime, type Runtime } from '../../../src/runtime/services/runtime.js';
+import { collectStatus } from '../../../src/runtime/services/status.js';
 import { startServer, type RunningServer } from '../../../src/server/start.js';
 import { REDIS_AVAILABLE, startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { useTempDir } from '../../helpers/temp.js';
@@ -155,7 +156,11 @@ run('one record per Redis', () => {
 
     // FLUSHALL: the host that shares the record registers it again; the split brain stays refused.
     flush();
-    expect(await b.hosts.check()).toMatchObject({ shared: false });
+    for (let i = 0; i < 3; i++) {
+      expect(await b.hosts.check()).toMatchObject({ shared: false, registered_record_id: a.record.db.id });
+      const registered = await b.state.getRecord<{ record_id: string }>('record-registration', 'record_id');
+      expect([undefined, a.record.db.id]).toContain(registered?.value.record_id);
+    }
     expect(await a.hosts.check()).toMatchObject({ shared: true, registered_record_id: a.record.db.id });
     expect(await b.hosts.check()).toMatchObject({ shared: false, registered_record_id: a.record.db.id });
     await closeAll();
@@ -203,4 +208,37 @@ run('one record per Redis', () => {
     await expect(good.state.increment('sends', 1)).resolves.toBe(1);
     await closeAll();
   }, 30_000);
+});
+
+describe('hosts without Redis (embedded coordination)', () => {
+  const tempDir = useTempDir();
+
+  it('lists this machine’s console in the status, with its record id', async () => {
+    const runtime = await createRuntime(parseConfig({ HIVE_DIR: join(tempDir(), 'hive') }), {
+      role: 'console',
+    });
+    try {
+      const report = await collectStatus({
+        config: runtime.config,
+        version: '1.2.3',
+        hosts: runtime.hosts,
+      });
+      expect(report.hosts).toMatchObject({
+        available: true,
+        shared: true,
+        record_id: runtime.record.db.id,
+        live: [{ role: 'console', record_id: runtime.record.db.id, pid: process.pid, split_brain: false }],
+      });
+      expect(report.problems).toEqual([]);
+    } finally {
+      await runtime.close();
+    }
+    // A clean stop takes the host off the list.
+    const after = await createRuntime(parseConfig({ HIVE_DIR: runtime.config.HIVE_DIR }));
+    try {
+      expect(await after.hosts.list()).toEqual([]);
+    } finally {
+      await after.close();
+    }
+  });
 });
