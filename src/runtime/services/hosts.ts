@@ -102,6 +102,8 @@ export interface HostRegistryDeps {
   ttlMs?: number;
   hostName?: string;
   pid?: number;
+  /** false: only look (never register nor take over): `caio status`. Default true. */
+  register?: boolean;
 }
 
 export interface HostRegistry {
@@ -145,6 +147,7 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
   let inFlight: Promise<RecordSharing> | undefined;
   /** Until the first verdict this process has not been found a split brain: it may register. */
   let verified = false;
+  const mayRegister = deps.register ?? true;
 
   const readBeats = async (): Promise<{ live: HostBeat[]; stale: string[] }> => {
     const live: HostBeat[] = [];
@@ -173,8 +176,8 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
     if (registered === null) {
       // Absent (first use, or Redis was flushed): a host that shares the record registers it again;
       // a split brain waits for the deployment to do so.
-      if (current.shared || !verified) registered = await register();
-    } else if (registered !== recordId && parsed.success) {
+      if (mayRegister && (current.shared || !verified)) registered = await register();
+    } else if (mayRegister && registered !== recordId && parsed.success) {
       // Another record is registered: take over only when no live host runs with it, and not while
       // the registration is younger than the heartbeat TTL (re-registered after a flush, its hosts
       // have not beaten again yet).

@@ -92,7 +92,10 @@ export interface RuntimeOptions {
    * split brain (fenced, readiness 503 `records_not_shared`); the others refuse to start as one.
    */
   role?: HostRole;
-  /** Start even as a split brain, fenced (`caio status`, to report it). Default: only `serve`. */
+  /**
+   * Start even as a split brain, fenced, and never register the record id nor take a registration
+   * over (`caio status`: it only reports). Default: only `serve` starts as a split brain.
+   */
   allowSplitBrain?: boolean;
   /** Heartbeat and record-id re-check period (default 5000 ms). */
   heartbeatIntervalMs?: number;
@@ -148,6 +151,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     ...(options.now ? { now: options.now } : {}),
     ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
     ...(options.heartbeatTtlMs ? { ttlMs: options.heartbeatTtlMs } : {}),
+    ...(options.allowSplitBrain && role !== 'serve' ? { register: false } : {}),
   });
   const state = fencedStateStore(rawState, () => hosts.assertShared());
   try {

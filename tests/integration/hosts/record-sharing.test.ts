@@ -204,6 +204,18 @@ run('one record per Redis', () => {
     }
     // The stray host stops (its heartbeat goes with it): the deployment's next check takes over.
     await stray.close();
+    // `caio status` on yet another record only looks: it never takes the registration over.
+    const observer = await createRuntime(configFor(join(tempDir(), 'observer'), prefix), {
+      allowSplitBrain: true,
+      ...timing,
+    });
+    expect(await observer.hosts.check()).toMatchObject({ shared: false });
+    const registered = await observer.state.getRecord<{ record_id: string }>(
+      'record-registration',
+      'record_id',
+    );
+    expect(registered?.value.record_id).not.toBe(observer.record.db.id);
+    await observer.close();
     expect(await good.hosts.check()).toMatchObject({ shared: true, registered_record_id: good.record.db.id });
     await expect(good.state.increment('sends', 1)).resolves.toBe(1);
     await closeAll();
