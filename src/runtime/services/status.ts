@@ -220,7 +220,7 @@ function hostsSummary(h: Extract<StatusReport['hosts'], { available: true }>): s
     : `RECORDS NOT SHARED: this record ${h.record_id}, registered ${h.registered_record_id ?? 'none'}`;
   const live = h.live.map(
     (beat) =>
-      `${beat.id} ${beat.role} ${beat.version}${beat.split_brain ? ` SPLIT BRAIN (record ${beat.record_id})` : ''}, seen ${beat.last_seen}`,
+      `${beat.id} ${beat.role} ${beat.version}${beat.split_brain ? ` SPLIT BRAIN (record ${beat.record_id}${beat.record_location ? ` at ${beat.record_location}` : ''})` : ''}, seen ${beat.last_seen}`,
   );
   return `${record}; ${live.length === 0 ? 'no live serve or console' : `${live.length} live: ${live.join('; ')}`}`;
 }

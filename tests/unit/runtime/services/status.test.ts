@@ -131,7 +131,7 @@ describe('collectStatus', () => {
       },
     });
     expect(renderStatusText(report)).toContain(
-      'Hosts         record rec_a shared; 2 live: a:1 serve 9.9.9, seen 2026-11-21T09:59:58.000Z; b:2 serve 9.9.9 SPLIT BRAIN (record rec_b), seen 2026-11-21T09:59:58.000Z',
+      'Hosts         record rec_a shared; 2 live: a:1 serve 9.9.9, seen 2026-11-21T09:59:58.000Z; b:2 serve 9.9.9 SPLIT BRAIN (record rec_b at postgres://db:5432/caio), seen 2026-11-21T09:59:58.000Z',
     );
     expect(report.problems).toEqual([
       'host b:2 (serve) runs record rec_b, not the registered rec_a (records_not_shared): set its DATABASE_URL to the shared record',
