@@ -327,7 +327,7 @@ run('several caio serve hosts on one Redis and one PostgreSQL record', () => {
     // A CLI command on the stray record: one error naming DATABASE_URL, exit 2.
     const cli = await runCli(['queue', 'list', '--env-file', 'host.env'], { cwd: c.dir, timeoutMs: 30_000 });
     expect(cli.code).toBe(2);
-    expect(cli.stderr).toMatch(/^Error: .*records_not_shared/m);
+    expect(cli.stderr).toMatch(/^Error: .*DATABASE_URL.*records_not_shared/m);
     expect(cli.stderr).toContain('DATABASE_URL');
     expect(stub.requests).toHaveLength(10);
 

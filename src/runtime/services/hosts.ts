@@ -70,7 +70,7 @@ const beatSchema = z.object({
 });
 
 export function recordsNotSharedMessage(recordId: string, registered: string | null): string {
-  return `This process's record (${recordId}) is not the one registered in Redis (${registered ?? 'unknown'}): the hosts sharing REDIS_URL do not share one record (records_not_shared)`;
+  return `This process's record (${recordId}) is not the one registered in Redis (${registered ?? 'unknown'}): every process on this REDIS_URL must use the same record (DATABASE_URL) (records_not_shared)`;
 }
 
 export const RECORDS_NOT_SHARED_FIX =
