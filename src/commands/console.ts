@@ -81,7 +81,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     import('../app.js'),
     import('../screens/console-runtime.js'),
   ]);
-  const runtime = await createRuntime(config);
+  const runtime = await createRuntime(config, { role: 'console' });
   const samples = join(projectRoot(), 'samples', 'drafts.jsonl');
   const started = await startConsoleRuntime(runtime, {
     actor,

@@ -110,7 +110,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     }
   }
   const policy = installProcessPolicy(logger);
-  const runtime = await createRuntime(config).catch((error: unknown) => {
+  const runtime = await createRuntime(config, { role: 'serve' }).catch((error: unknown) => {
     policy.uninstall();
     throw error;
   });
@@ -135,9 +135,21 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       redis: snapshot.redis.mode,
       inngest: snapshot.inngest.mode,
       function_count: snapshot.inngest.function_count,
+      record_id: runtime.hosts.recordId,
     },
     'caio serve listening',
   );
+  const sharing = runtime.hosts.sharing();
+  if (!sharing.shared) {
+    logger.error(
+      {
+        code: 'records_not_shared',
+        record_id: sharing.record_id,
+        registered_record_id: sharing.registered_record_id,
+      },
+      `${snapshot.message ?? 'records_not_shared'}: this host dispatches nothing and answers 503 until it is fixed`,
+    );
+  }
 
   let crashed = false;
   await Promise.race([

@@ -20,8 +20,9 @@ import {
 
 const HELP = `Usage: caio status [--json] [--format text|markdown] [--mode M] [--env-file F]
 
-One-shot status of the runtime: store health, readiness, queue counts, aging, capacity, ramp, send
-mode, last replay and the last release decision. A part this build (or this configuration) cannot
+One-shot status of the runtime: store health, readiness, the live hosts (serve and console
+heartbeats, with their record ids: a host on another record is a split brain), queue counts, aging,
+capacity, ramp, send mode, last replay and the last release decision. A part this build (or this configuration) cannot
 measure is shown as "unavailable" with the reason.
 
 Flags:
@@ -53,7 +54,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   let runtime: Runtime | undefined;
   let unavailableReason: string | undefined;
   try {
-    runtime = await createRuntime(config);
+    runtime = await createRuntime(config, { allowSplitBrain: true });
   } catch (error) {
     unavailableReason = `the runtime did not start: ${errorMessage(error)}`;
   }
@@ -70,11 +71,14 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       ...(unavailableReason ? { unavailableReason } : {}),
       ...pick(services, 'state', 'health'),
       ...pick(services, 'queue', 'metrics'),
+      ...pick(services, 'hosts', 'list'),
       ...(runtime
         ? {
             readiness: createReadiness({
               config,
               state: runtime.state,
+              record: runtime.record,
+              hosts: runtime.hosts,
               inngest: { mode: inngestMode(config), functionCount: 0 },
             }),
           }

@@ -25,6 +25,7 @@ import {
   type Scheduler,
 } from '../runtime/services/inngest/scheduler.js';
 import { createReadiness, type DependencySnapshot } from '../runtime/services/readiness.js';
+import { RECORDS_NOT_SHARED_FIX, recordsNotSharedMessage } from '../runtime/services/hosts.js';
 import { dependencyIncident } from '../runtime/domain/notifications/incident.js';
 import { createWebhookProcessor } from '../runtime/services/webhook-processor.js';
 import { createWebhookStore } from '../runtime/services/webhook-store.js';
@@ -85,6 +86,8 @@ export interface HttpApp {
 }
 
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
+/** What a split-brain host still answers: its health, so the operator and the balancer can see why. */
+const SPLIT_BRAIN_ANSWERS = new Set(['/api/health', '/api/health/ready', '/api/runtime/dependencies']);
 
 /** A required dependency that is unhealthy raises an incident; all healthy again closes them. */
 function notifyDependencies(notifier: Notifier, snapshot: DependencySnapshot, now: number): void {
@@ -137,9 +140,12 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
   const inngest = createInngestRuntime(config, jobDeps, logger, options.inngestBatching);
   sender.send = inngest.sendWebhookReceived;
 
+  const hosts = runtime.hosts;
   const readiness = createReadiness({
     config,
     state,
+    record: runtime.record,
+    hosts,
     inngest: { mode: inngest.mode, functionCount: inngest.functionCount },
     now,
     onSnapshot: notifier ? (snapshot) => notifyDependencies(notifier, snapshot, now()) : undefined,
@@ -179,6 +185,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     pipeline: runtime.pipeline,
     meetingPrep,
     notifier,
+    hosts,
   };
 
   const sweep: ScheduledJob = {
@@ -276,6 +283,16 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
         });
       }
       const { route } = match;
+      // A split brain (its record is not the deployment's) serves nothing but its health.
+      const sharing = hosts?.sharing();
+      if (sharing && !sharing.shared && !SPLIT_BRAIN_ANSWERS.has(route.path)) {
+        throw new HttpError(
+          503,
+          'records_not_shared',
+          `${recordsNotSharedMessage(sharing.record_id, sharing.registered_record_id)}. ${RECORDS_NOT_SHARED_FIX}`,
+          { 'retry-after': '30' },
+        );
+      }
       const params: Record<string, string> = {};
       for (const [name, raw] of Object.entries(match.params)) {
         try {

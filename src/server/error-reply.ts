@@ -67,6 +67,11 @@ export function errorReply(error: unknown, correlationId: string, logger?: Logge
     };
   }
   if (isUserError(error)) {
+    if (error.kind === 'unavailable' && !error.code.endsWith('_unavailable')) {
+      // This host cannot serve (e.g. `records_not_shared`): say why; another host may.
+      const message = error.nextStep ? `${error.message}. ${error.nextStep}` : error.message;
+      return { status: 503, body: { code: error.code, message }, headers: { 'retry-after': '30' } };
+    }
     if (error.kind === 'unavailable') {
       logger?.warn(
         { correlation_id: correlationId, code: error.code, err: error.message },

@@ -6,6 +6,7 @@ import type { Config } from '../runtime/config.js';
 import type { WebhookSource } from '../runtime/domain/webhooks/sources.js';
 import type { CampaignService } from '../runtime/services/campaigns.js';
 import type { Gatekeeper } from '../runtime/services/gatekeeper.js';
+import type { HostRegistry } from '../runtime/services/hosts.js';
 import type { InngestRuntime } from '../runtime/services/inngest/client.js';
 import type { LeadService } from '../runtime/services/leads.js';
 import type { MeetingPrep } from '../runtime/services/meeting-prep.js';
@@ -43,6 +44,7 @@ export type HttpRuntime = Pick<Runtime, 'config' | 'db' | 'record'> &
       | 'pipeline'
       | 'notifier'
       | 'meetingPrep'
+      | 'hosts'
     >
   >;
 
@@ -80,4 +82,6 @@ export interface HttpServices {
   pipeline: PipelineService | undefined;
   meetingPrep: MeetingPrep | undefined;
   notifier: Notifier | undefined;
+  /** This process among the hosts (record-id check, heartbeats): a split brain refuses requests. */
+  hosts: HostRegistry | undefined;
 }

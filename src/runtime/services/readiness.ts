@@ -8,13 +8,31 @@ import { credentialProblem } from '../domain/env-rules.js';
 import { SECRET_VARIABLE, WEBHOOK_SOURCES, type WebhookSource } from '../domain/webhooks/sources.js';
 import type { Config } from '../config.js';
 import { errorMessage } from '../errors.js';
+import { SCHEMA_VERSION } from '../stores/record/migrations.js';
+import type { RecordHealth } from '../stores/record/record.js';
 import type { StoreHealth } from '../stores/state-store.js';
+import { RECORDS_NOT_SHARED_FIX, recordsNotSharedMessage, type RecordSharing } from './hosts.js';
 
 export type InngestMode = 'cloud' | 'dev' | 'embedded';
 
 export interface DependencySnapshot {
   ready: boolean;
   checked_at: string;
+  /** Why not ready when it is this host's own fault: `records_not_shared` (a split brain). */
+  code?: 'records_not_shared';
+  message?: string;
+  /** The record (SPEC 5): reachable, and the one every host on this Redis shares. */
+  record?: {
+    healthy: boolean;
+    dialect: 'sqlite' | 'postgres';
+    schema_version: number;
+    record_id: string;
+    /** False: another record's id is registered in Redis (a split brain). */
+    shared: boolean;
+    registered_record_id: string | null;
+    latency_ms: number | null;
+    error: string | null;
+  };
   redis: {
     required: boolean;
     healthy: boolean;
@@ -42,6 +60,11 @@ export interface DependencySnapshot {
 export interface ReadinessDeps {
   config: Config;
   state?: { health(): Promise<StoreHealth> } | undefined;
+  /** The record: probed like Redis (a bounded `select 1`). */
+  record?:
+    { dialect: 'sqlite' | 'postgres'; db: { id: string; health(): Promise<RecordHealth> } } | undefined;
+  /** Whether this process shares the record of the other hosts on its Redis. */
+  hosts?: { sharing(): RecordSharing } | undefined;
   inngest: { mode: InngestMode; functionCount: number };
   now?: () => number;
   /** Refresh period (default 1000 ms). */
@@ -143,34 +166,70 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
     };
   };
 
-  const compose = (redis: DependencySnapshot['redis']): DependencySnapshot => {
+  const recordPart = async (): Promise<DependencySnapshot['record']> => {
+    const { record } = deps;
+    if (!record) return undefined;
+    let health: RecordHealth;
+    try {
+      health = await withDeadline(record.db.health(), probeTimeoutMs);
+    } catch (error) {
+      health = { healthy: false, latencyMs: undefined, error: errorMessage(error) };
+    }
+    const sharing = deps.hosts?.sharing();
+    return {
+      healthy: health.healthy,
+      dialect: record.dialect,
+      schema_version: SCHEMA_VERSION,
+      record_id: record.db.id,
+      shared: sharing?.shared ?? true,
+      registered_record_id: sharing?.registered_record_id ?? null,
+      latency_ms: health.latencyMs === undefined ? null : Math.round(health.latencyMs * 100) / 100,
+      error: health.healthy ? null : (health.error ?? 'the record is unreachable'),
+    };
+  };
+
+  const compose = (
+    redis: DependencySnapshot['redis'],
+    record: DependencySnapshot['record'],
+  ): DependencySnapshot => {
     const inngest = inngestPart();
     const webhooks = webhooksPart();
     const redisOk = redis.healthy || !redis.required;
+    const recordOk = record === undefined || (record.healthy && record.shared);
     return {
-      ready: redisOk && inngest.healthy && webhooks.healthy,
+      ready: redisOk && recordOk && inngest.healthy && webhooks.healthy,
       checked_at: new Date(now()).toISOString(),
+      ...(record && !record.shared
+        ? {
+            code: 'records_not_shared' as const,
+            message: `${recordsNotSharedMessage(record.record_id, record.registered_record_id)}. ${RECORDS_NOT_SHARED_FIX}`,
+          }
+        : {}),
+      ...(record ? { record } : {}),
       redis,
       inngest,
       webhooks,
     };
   };
 
-  let current = compose({
-    required: config.REDIS_REQUIRED,
-    healthy: false,
-    mode: 'redis',
-    degraded: false,
-    latency_ms: null,
-    error: 'not checked yet',
-  });
+  let current = compose(
+    {
+      required: config.REDIS_REQUIRED,
+      healthy: false,
+      mode: 'redis',
+      degraded: false,
+      latency_ms: null,
+      error: 'not checked yet',
+    },
+    undefined,
+  );
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<DependencySnapshot> | undefined;
 
   const refresh = () => {
-    inFlight ??= redisPart()
-      .then((redis) => {
-        current = compose(redis);
+    inFlight ??= Promise.all([redisPart(), recordPart()])
+      .then(([redis, record]) => {
+        current = compose(redis, record);
         try {
           deps.onSnapshot?.(current);
         } catch {

@@ -5,7 +5,9 @@
  *
  * Each subsystem adds its service here (field + one construction line) and registers its cleanup.
  */
+import { VERSION } from '../../cli/version.js';
 import { secretValues, traceFilePath, type Config } from '../config.js';
+import { fencedStateStore } from '../stores/fenced-state-store.js';
 import { createRecordStore, type RecordStore } from '../stores/record/record.js';
 import { createStateStore } from '../stores/select-store.js';
 import {
@@ -17,6 +19,7 @@ import {
 import type { StateStore } from '../stores/state-store.js';
 import { createAuditLog, type AuditLog } from './audit.js';
 import type { Gatekeeper } from './gatekeeper.js';
+import { createHostRegistry, type HostRegistry, type HostRole } from './hosts.js';
 import { createLeadService, type LeadService } from './leads.js';
 import type { PipelineService } from './pipeline.js';
 import { createCampaignService, type CampaignService } from './campaigns.js';
@@ -45,8 +48,13 @@ export interface Runtime {
   db: SqliteDatabase;
   /** Hash-chained audit trail in `db`; `append` is synchronous (use inside `db.transaction(...).immediate()`). */
   audit: AuditLog;
-  /** Queue/batch/dedup state, locks, claims, limits: Redis or embedded per REDIS_URL (health() says which). */
+  /**
+   * Queue/batch/dedup state, locks, claims, limits: Redis or embedded per REDIS_URL (health() says
+   * which). Fenced: while this process is a split brain (`hosts`), every shared write is refused.
+   */
   state: StateStore;
+  /** This process among the hosts sharing the record and Redis: record-id check, heartbeats, list. */
+  hosts: HostRegistry;
   /** Webhook events in the record (group commit: durable, with their suppressions, before the 2xx). */
   webhooks: WebhookStore;
   /** Trace envelopes (TRACE_ENVELOPE_FILE): record/span, withCorrelationId/currentCorrelationId. */
@@ -79,6 +87,20 @@ export interface Runtime {
 }
 
 export interface RuntimeOptions {
+  /**
+   * Who this process is (default `cli`). `serve` and `console` keep a heartbeat; `serve` stays up as a
+   * split brain (fenced, readiness 503 `records_not_shared`); the others refuse to start as one.
+   */
+  role?: HostRole;
+  /**
+   * Start even as a split brain, fenced, and never register the record id nor take a registration
+   * over (`caio status`: it only reports). Default: only `serve` starts as a split brain.
+   */
+  allowSplitBrain?: boolean;
+  /** Heartbeat and record-id re-check period (default 5000 ms). */
+  heartbeatIntervalMs?: number;
+  /** A heartbeat older than this is not live (default 20 000 ms). */
+  heartbeatTtlMs?: number;
   /** Clock for services that need one (tests pass a fixed one). */
   now?: () => number;
   /** Overrides GATEKEEPER_TWO_PERSON_RULE (whoever triggers an outbound --live run may not execute its batch). */
@@ -115,11 +137,33 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const audit = createAuditLog(db, options.now ? { now: options.now } : {});
   const webhooks = createWebhookStore(record, options.now ? { now: options.now } : {});
   cleanups.push(() => webhooks.close());
-  const state = await createStateStore(config, { db: coordinationDb }).catch(async (error: unknown) => {
+  const rawState = await createStateStore(config, { db: coordinationDb }).catch(async (error: unknown) => {
     for (const cleanup of cleanups.reverse()) await cleanup();
     throw error;
   });
-  cleanups.push(() => state.close());
+  cleanups.push(() => rawState.close());
+  const role = options.role ?? 'cli';
+  const hosts = createHostRegistry({
+    state: rawState,
+    record: { id: record.db.id, location: record.db.location },
+    role,
+    version: VERSION,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
+    ...(options.heartbeatTtlMs ? { ttlMs: options.heartbeatTtlMs } : {}),
+    ...(options.allowSplitBrain && role !== 'serve' ? { register: false } : {}),
+  });
+  const state = fencedStateStore(rawState, () => hosts.assertShared());
+  try {
+    if (role === 'cli') await hosts.check();
+    else await hosts.start();
+    if (!(options.allowSplitBrain ?? role === 'serve')) hosts.assertShared();
+  } catch (error) {
+    await hosts.stop();
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    throw error;
+  }
+  cleanups.push(() => hosts.stop());
   const replays = createReplayStore(record);
   const traces = createTraceWriter({
     file: traceFilePath(config),
@@ -135,13 +179,24 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     traces,
     { runGate: { tool: 'replay.run', output: replaySummary } },
   );
-  const outbound = tracedOutbound(
+  const traced = tracedOutbound(
     createOutboundServices(
       { config, record, state, audit, traces },
       { now: options.now, twoPersonRule: options.twoPersonRule ?? config.GATEKEEPER_TWO_PERSON_RULE },
     ),
     traces,
   );
+  // A split brain dispatches nothing: execute is refused before it reads or locks anything.
+  const outbound = {
+    ...traced,
+    gatekeeper: {
+      ...traced.gatekeeper,
+      execute: async (...args: Parameters<Gatekeeper['execute']>) => {
+        hosts.assertShared();
+        return traced.gatekeeper.execute(...args);
+      },
+    },
+  };
 
   const leads = createLeadService({ record });
   const notifier = createStateNotifier(state, {
@@ -160,6 +215,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     db,
     audit,
     state,
+    hosts,
     webhooks,
     traces,
     replay,

@@ -6,6 +6,7 @@
  */
 import type { Config } from '../config.js';
 import { errorMessage } from '../errors.js';
+import { recordsNotSharedMessage, type HostBeat, type RecordSharing } from './hosts.js';
 
 export type Section<T> = ({ available: true } & T) | { available: false; reason: string };
 
@@ -20,7 +21,7 @@ export interface StatusReport {
     latency_ms: number | null;
     error: string | null;
   }>;
-  readiness: Section<{ ready: boolean; redis: string; inngest: string }>;
+  readiness: Section<{ ready: boolean; redis: string; inngest: string; record?: string }>;
   queue: Section<{
     counts: Record<string, number>;
     aging_p50_minutes: number;
@@ -35,6 +36,13 @@ export interface StatusReport {
   send_mode: { email: string; crm: string; calendar: string };
   last_replay: Section<{ summary: string }>;
   release: Section<{ release_id: string; env: string; decision: string; at: string }>;
+  /** The hosts sharing this record and Redis (heartbeats), and whether this process shares the record. */
+  hosts: Section<{
+    record_id: string;
+    registered_record_id: string | null;
+    shared: boolean;
+    live: (HostBeat & { split_brain: boolean })[];
+  }>;
   /** Required dependencies that are down, one sentence each; `caio status` exits 1 when any. */
   problems: string[];
 }
@@ -63,11 +71,13 @@ export interface StatusSources {
       | { release_id: string; env: string; decision: string; finished_at: string }
       | undefined;
   };
+  hosts?: { sharing(): RecordSharing; check(): Promise<RecordSharing>; list(): Promise<HostBeat[]> };
   /** Why a service is absent (e.g. the runtime failed to start), shown instead of "not in this build". */
   unavailableReason?: string;
 }
 
 interface ReadinessLike {
+  record?: { healthy: boolean; dialect: string; shared: boolean } | undefined;
   ready: boolean;
   redis: { healthy: boolean; mode: string; required: boolean };
   inngest: { healthy: boolean; mode: string; required: boolean };
@@ -96,7 +106,7 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
   const why = sources.unavailableReason ?? NOT_IN_BUILD;
   const dep = (d: ReadinessLike['redis']) =>
     `${d.healthy ? 'healthy' : 'unhealthy'} (${d.mode}${d.required ? ', required' : ''})`;
-  const [store, readiness, queue, ramp, lastReplay] = await Promise.all([
+  const [store, readiness, queue, ramp, lastReplay, hosts] = await Promise.all([
     section(sources.state, why, async () => {
       const h = await sources.state!.health();
       return {
@@ -109,7 +119,16 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
     }),
     section(sources.readiness, why, async () => {
       const r = await sources.readiness!.refresh();
-      return { ready: r.ready, redis: dep(r.redis), inngest: dep(r.inngest) };
+      return {
+        ready: r.ready,
+        redis: dep(r.redis),
+        inngest: dep(r.inngest),
+        ...(r.record
+          ? {
+              record: `${r.record.healthy ? 'healthy' : 'unhealthy'} (${r.record.dialect}${r.record.shared ? '' : ', NOT SHARED'})`,
+            }
+          : {}),
+      };
     }),
     section(sources.queue, why, async () => {
       const m = await sources.queue!.metrics();
@@ -126,6 +145,20 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
     }),
     section(sources.ramp, why, async () => ({ summary: summarize(await sources.ramp!.status()) })),
     section(sources.replay, why, async () => ({ summary: summarize(await sources.replay!.last()) })),
+    section(sources.hosts, why, async () => {
+      const sharing = await sources.hosts!.check();
+      const registered = sharing.registered_record_id ?? sharing.record_id;
+      const live = (await sources.hosts!.list()).map((beat) => ({
+        ...beat,
+        split_brain: beat.record_id !== registered,
+      }));
+      return {
+        record_id: sharing.record_id,
+        registered_record_id: sharing.registered_record_id,
+        shared: sharing.shared,
+        live,
+      };
+    }),
   ]);
   const run = await Promise.resolve(sources.release?.latestRun()).catch(() => undefined);
   // The runtime refused to start (e.g. REDIS_REQUIRED and Redis down): the store is what is unhealthy.
@@ -150,6 +183,16 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
   } else if (!storeSection.available && sources.unavailableReason) {
     problems.push(sources.unavailableReason);
   }
+  if (hosts.available) {
+    if (!hosts.shared)
+      problems.push(
+        `${recordsNotSharedMessage(hosts.record_id, hosts.registered_record_id)}: set DATABASE_URL to the shared record`,
+      );
+    for (const beat of hosts.live.filter((b) => b.split_brain))
+      problems.push(
+        `host ${beat.id} (${beat.role}) runs record ${beat.record_id}, not the registered ${hosts.registered_record_id ?? hosts.record_id} (records_not_shared): set its DATABASE_URL to the shared record`,
+      );
+  }
   return {
     generated_at: new Date(now()).toISOString(),
     mode: config.mode,
@@ -170,7 +213,19 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
           at: run.finished_at,
         }
       : { available: false, reason: 'no release check has run yet' },
+    hosts,
   };
+}
+
+function hostsSummary(h: Extract<StatusReport['hosts'], { available: true }>): string {
+  const record = h.shared
+    ? `record ${h.record_id} shared`
+    : `RECORDS NOT SHARED: this record ${h.record_id}, registered ${h.registered_record_id ?? 'none'}`;
+  const live = h.live.map(
+    (beat) =>
+      `${beat.id} ${beat.role} ${beat.version}${beat.split_brain ? ` SPLIT BRAIN (record ${beat.record_id}${beat.record_location ? ` at ${beat.record_location}` : ''})` : ''}, seen ${beat.last_seen}`,
+  );
+  return `${record}; ${live.length === 0 ? 'no live serve or console' : `${live.length} live: ${live.join('; ')}`}`;
 }
 
 /** A one-line summary of a service answer (ramp status, stored replay run), tolerant of shape. */
@@ -223,9 +278,11 @@ export function statusRows(report: StatusReport): { label: string; value: string
       label: 'Readiness',
       value: show(
         report.readiness,
-        (r) => `${r.ready ? 'ready' : 'NOT READY'}; redis ${r.redis}; inngest ${r.inngest}`,
+        (r) =>
+          `${r.ready ? 'ready' : 'NOT READY'}; ${r.record ? `record ${r.record}; ` : ''}redis ${r.redis}; inngest ${r.inngest}`,
       ),
     },
+    { label: 'Hosts', value: show(report.hosts, hostsSummary) },
     {
       label: 'Queue',
       value: show(

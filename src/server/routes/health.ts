@@ -22,9 +22,29 @@ export const healthRoutes: Route[] = [
     summary: 'readiness from live dependency state (200 or 503)',
     async handler({ services }) {
       const snapshot = services.readiness.snapshot();
+      const { record } = snapshot;
       return json(snapshot.ready ? 200 : 503, {
         ready: snapshot.ready,
-        dependencies: { redis: snapshot.redis, inngest: snapshot.inngest, webhooks: snapshot.webhooks },
+        ...(snapshot.code ? { code: snapshot.code, message: snapshot.message } : {}),
+        dependencies: {
+          ...(record
+            ? {
+                // Open route: no latency detail or location, only what tells a balancer and an operator why.
+                record: {
+                  healthy: record.healthy,
+                  dialect: record.dialect,
+                  schema_version: record.schema_version,
+                  record_id: record.record_id,
+                  shared: record.shared,
+                  registered_record_id: record.registered_record_id,
+                  error: record.error,
+                },
+              }
+            : {}),
+          redis: snapshot.redis,
+          inngest: snapshot.inngest,
+          webhooks: snapshot.webhooks,
+        },
         checked_at: snapshot.checked_at,
       });
     },

@@ -42,7 +42,7 @@ export const operatorRoutes: Route[] = [
     method: 'GET',
     path: '/api/operator/status',
     auth: 'token',
-    summary: 'queue, capacity, aging, ramp, batches, last replay',
+    summary: 'queue, capacity, aging, ramp, hosts, batches, last replay',
     async handler({ services }) {
       const report = await collectStatus({
         config: services.config,
@@ -52,6 +52,7 @@ export const operatorRoutes: Route[] = [
         readiness: services.readiness,
         queue: services.queue,
         replay: services.replay,
+        hosts: services.hosts,
       });
       let batches: unknown = null;
       if (services.gatekeeper) batches = await services.gatekeeper.list();

@@ -21,6 +21,7 @@ describe('collectStatus', () => {
       'Mode          staging (caio 9.9.9)',
       'Store         unavailable (not available in this build)',
       'Readiness     unavailable (not available in this build)',
+      'Hosts         unavailable (not available in this build)',
       'Queue         unavailable (not available in this build)',
       'Aging         unavailable (not available in this build)',
       'Capacity      unavailable (not available in this build)',
@@ -100,6 +101,41 @@ describe('collectStatus', () => {
     );
     expect(text).toContain('Last release  GO for v1 (staging) at 2026-11-21T09:00:00Z');
     expect(renderStatusMarkdown(report)).toContain('| **Queue** | pending 3, approved 1 |');
+  });
+
+  it('lists the live hosts and names a split brain, as a problem', async () => {
+    const beat = (id: string, record: string) => ({
+      id,
+      host: id.split(':')[0]!,
+      pid: Number(id.split(':')[1]),
+      role: 'serve' as const,
+      version: '9.9.9',
+      record_id: record,
+      record_location: 'postgres://db:5432/caio',
+      started_at: '2026-11-21T09:00:00.000Z',
+      last_seen: '2026-11-21T09:59:58.000Z',
+    });
+    const sharing = {
+      shared: true,
+      record_id: 'rec_a',
+      registered_record_id: 'rec_a',
+      checked_at: '2026-11-21T10:00:00.000Z',
+      error: null,
+    };
+    const report = await collectStatus({
+      ...base,
+      hosts: {
+        sharing: () => sharing,
+        check: async () => sharing,
+        list: async () => [beat('a:1', 'rec_a'), beat('b:2', 'rec_b')],
+      },
+    });
+    expect(renderStatusText(report)).toContain(
+      'Hosts         record rec_a shared; 2 live: a:1 serve 9.9.9, seen 2026-11-21T09:59:58.000Z; b:2 serve 9.9.9 SPLIT BRAIN (record rec_b at postgres://db:5432/caio), seen 2026-11-21T09:59:58.000Z',
+    );
+    expect(report.problems).toEqual([
+      'host b:2 (serve) runs record rec_b, not the registered rec_a (records_not_shared): set its DATABASE_URL to the shared record',
+    ]);
   });
 
   it('shows the store as unhealthy when the runtime could not start', async () => {
