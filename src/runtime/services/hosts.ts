@@ -13,6 +13,10 @@
  * - `serve` and the console keep a heartbeat (`hosts` collection, one entry per `<hostname>:<pid>:<x>`,
  *   every 5 s); entries older than the TTL (20 s) are not listed and are pruned by any host's beat.
  */
+import {
+  RECORD_REGISTRATION_COLLECTION,
+  RECORD_REGISTRATION_ID,
+} from '../stores/redis/record-registration.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
@@ -46,11 +50,8 @@ export interface RecordSharing {
   error: string | null;
 }
 
+/** Heartbeats, one state record per process; host-local (`caio migrate` never copies them). */
 export const HOSTS_COLLECTION = 'hosts';
-export const RECORD_REGISTRATION_COLLECTION = 'record-registration';
-export const RECORD_REGISTRATION_ID = 'record_id';
-/** Facts of one machine's processes, never copied into a shared Redis (`caio migrate` skips them). */
-export const HOST_LOCAL_COLLECTIONS: readonly string[] = [HOSTS_COLLECTION, RECORD_REGISTRATION_COLLECTION];
 
 const registrationSchema = z.object({
   record_id: z.string().min(1),
