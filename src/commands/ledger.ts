@@ -7,8 +7,7 @@ import { fetchGhlTaggedEmails } from '../runtime/adapters/ghl-contacts.js';
 import { MODES } from '../runtime/config.js';
 import { UsageError, UserError, errorMessage, type ExitCode } from '../runtime/errors.js';
 import {
-  createExternalSends,
-  sentLedgerOver,
+  externalSendsOverRecord,
   type ImportSentReport,
 } from '../runtime/services/external-sends.js';
 import { openRuntime, resolveActor } from './queue.js';
@@ -111,10 +110,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   const actor = resolveActor(flags.by, ctx.env);
   const runtime = await openRuntime(ctx, flags);
   try {
-    const sends = createExternalSends({
-      ledger: sentLedgerOver(runtime.record.addresses),
-      audit: runtime.audit,
-    });
+    const sends = externalSendsOverRecord(runtime.record);
     let report: ImportSentReport;
     if (text !== undefined) report = await sends.importText(text, source, actor, { dryRun: flags.dryRun });
     else {

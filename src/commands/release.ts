@@ -13,8 +13,13 @@ import { createCheckRegistry } from '../runtime/services/release-adapters.js';
 import type { CheckTarget } from '../runtime/services/release-checks.js';
 import { onReleaseDecision } from '../runtime/services/notifier-wiring.js';
 import { createReleaseService, loadRitual } from '../runtime/services/release.js';
-import { createAuditLog } from '../runtime/services/audit.js';
-import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
+import { createAuditService, type AuditService } from '../runtime/services/audit.js';
+import { createRecordStore } from '../runtime/stores/record/record.js';
+import {
+  databasePath,
+  openDatabase,
+  type SqliteDatabase,
+} from '../runtime/stores/sqlite/database.js';
 import { projectRoot } from './project-root.js';
 
 const HELP = `Usage:
@@ -111,11 +116,14 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   const target = await resolveTarget(setup, flags);
   // The ritual's own storage lives in the embedded database; when the in-process runtime could not
   // start (e.g. a required Redis is down) the check still runs, and says NO-GO.
-  const db = target.runtime?.db ?? openDatabase(databasePath(setup.config.HIVE_DIR));
+  const stores = target.runtime
+    ? { db: target.runtime.db, audit: target.runtime.audit, close: async () => {} }
+    : await openReleaseStores(setup.config);
+  const { db } = stores;
   try {
     const service = createReleaseService({
       db,
-      audit: target.runtime?.audit ?? createAuditLog(db),
+      audit: stores.audit,
       onDecision: target.runtime ? onReleaseDecision(target.runtime.notifier) : undefined,
       traces: target.runtime?.traces,
       checks: createCheckRegistry({
@@ -152,18 +160,38 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     }
     return verdict.decision === 'GO' ? 0 : 1;
   } finally {
-    if (!target.runtime) db.close();
+    await stores.close();
     await target.close();
   }
 }
 
-function confirm(
+/**
+ * Without a runtime: the record's audit trail (when the record opens) and the release tables (on the
+ * record's own SQLite connection when embedded: never a second connection on caio.db).
+ */
+async function openReleaseStores(
+  config: Config,
+): Promise<{ db: SqliteDatabase; audit: AuditService | undefined; close(): Promise<void> }> {
+  const record = await createRecordStore(config).catch(() => undefined);
+  const shared = record?.db.sqlite;
+  const db = shared ?? openDatabase(databasePath(config.HIVE_DIR));
+  return {
+    db,
+    audit: record ? createAuditService(record) : undefined,
+    async close() {
+      if (!shared) db.close();
+      await record?.close();
+    },
+  };
+}
+
+async function confirm(
   ctx: CommandContext,
   setup: ReleaseSetup,
   ritual: Ritual,
   rest: string[],
   flags: { by?: string | undefined; note?: string | undefined; json: boolean },
-): ExitCode {
+): Promise<ExitCode> {
   const [which, ...extra] = rest;
   if (!which || extra.length > 0) {
     throw new UsageError(
@@ -174,10 +202,10 @@ function confirm(
   if (!flags.by) {
     throw new UsageError('Missing --by NAME for `caio release confirm`', 'Say who confirms: --by "Pat Doe".');
   }
-  const db = openDatabase(databasePath(setup.config.HIVE_DIR));
+  const stores = await openReleaseStores(setup.config);
   try {
-    const service = createReleaseService({ db, audit: createAuditLog(db), checks: {} });
-    const confirmed = service.confirm({
+    const service = createReleaseService({ db: stores.db, audit: stores.audit, checks: {} });
+    const confirmed = await service.confirm({
       ritual,
       releaseId: setup.releaseId,
       which,
@@ -191,7 +219,7 @@ function confirm(
       }
     return 0;
   } finally {
-    db.close();
+    await stores.close();
   }
 }
 

@@ -8,7 +8,6 @@ import {
   type TargetEnv,
 } from '../runtime/domain/ritual/index.js';
 import { assertNever, type ExitCode } from '../runtime/errors.js';
-import { createAuditLog } from '../runtime/services/audit.js';
 import { createReleaseService, loadRitual } from '../runtime/services/release.js';
 import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
 import { projectRoot } from './project-root.js';
@@ -55,7 +54,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   });
   const db = openDatabase(databasePath(setup.config.HIVE_DIR));
   try {
-    const service = createReleaseService({ db, audit: createAuditLog(db), checks: {} });
+    const service = createReleaseService({ db, checks: {} });
     const env: TargetEnv =
       (flags.env as TargetEnv | undefined) ?? service.latestRun(setup.releaseId)?.env ?? setup.env;
     const report = service.report(ritual, setup.releaseId, env);

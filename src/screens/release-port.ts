@@ -107,7 +107,7 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
       await check(undefined, onStep);
     },
     async tick(stepId) {
-      service.confirm({ ritual: ritual(), releaseId, which: stepId, by: options.actor });
+      await service.confirm({ ritual: ritual(), releaseId, which: stepId, by: options.actor });
     },
     async exportReport() {
       const report = service.report(ritual(), releaseId, env);

@@ -1,26 +1,29 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createAuditLog } from '../../src/runtime/services/audit.js';
-import { openDatabase } from '../../src/runtime/stores/sqlite/database.js';
+import { createRecordStore } from '../../src/runtime/stores/record/record.js';
 import { runCli } from '../helpers/cli.js';
 import { useTempDir } from '../helpers/temp.js';
 
 const TOKEN = 'tok_e2e_0123456789abcdefghijklmnopqrstuv';
 
-function seed(hiveDir: string, rows: number): void {
-  const db = openDatabase(join(hiveDir, 'caio.db'));
-  const audit = createAuditLog(db);
+async function seed(hiveDir: string, rows: number): Promise<void> {
+  const record = await createRecordStore({ HIVE_DIR: hiveDir });
   for (let i = 1; i <= rows; i++) {
-    audit.append({ actor: 'ann', action: 'queue.approve', subject: `draft-${i}`, details: { i } });
+    await record.audit.append({
+      actor: 'ann',
+      action: 'queue.approve',
+      subject: `draft-${i}`,
+      details: { i },
+    });
   }
-  audit.append({
+  await record.audit.append({
     actor: 'ops',
     action: 'bootstrap.rotate_token',
     subject: '.env',
     details: { leaked: TOKEN },
   });
-  db.close();
+  await record.close();
 }
 
 describe('caio audit', () => {
@@ -28,7 +31,7 @@ describe('caio audit', () => {
 
   it('verifies an intact chain, tails it, and masks secrets in the output', async () => {
     const cwd = tempDir();
-    seed(join(cwd, 'hive'), 4);
+    await seed(join(cwd, 'hive'), 4);
     const env = { HIVE_DIR: 'hive', DASHBOARD_AUTH_TOKEN: TOKEN };
 
     const verify = await runCli(['audit', 'verify'], { cwd, env });
@@ -55,7 +58,7 @@ describe('caio audit', () => {
 
   it('exits 1 naming the first row edited by hand after the trigger was dropped', async () => {
     const cwd = tempDir();
-    seed(join(cwd, 'hive'), 4);
+    await seed(join(cwd, 'hive'), 4);
     const raw = new Database(join(cwd, 'hive', 'caio.db'));
     raw.exec('DROP TRIGGER audit_log_no_update');
     raw.exec(`UPDATE audit_log SET details = '{"i":99}' WHERE seq = 2`);
@@ -78,7 +81,7 @@ describe('caio audit', () => {
 
   it('--expect-head catches a trail truncated at the end, which the chain alone cannot show', async () => {
     const cwd = tempDir();
-    seed(join(cwd, 'hive'), 4);
+    await seed(join(cwd, 'hive'), 4);
     const env = { HIVE_DIR: 'hive' };
     const first = JSON.parse((await runCli(['audit', 'verify', '--json'], { cwd, env })).stdout) as {
       head: { seq: number; hash: string };

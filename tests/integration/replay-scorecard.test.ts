@@ -58,13 +58,13 @@ describe('scorecard over the real runtime (embedded SQLite)', () => {
 
       const signed = await runtime.scorecard.signOff({ by: 'Hana', note: 'reviewed' });
       expect(signed.sign_off).toMatchObject({ status: 'ok', value: { by: 'Hana', note: 'reviewed' } });
-      const row = runtime.audit.tail(1)[0];
+      const row = (await runtime.audit.tail(1))[0];
       expect(row).toMatchObject({
         actor: 'Hana',
         action: 'scorecard.sign_off',
         subject: 'scorecard/2026-W47',
       });
-      expect(runtime.audit.verify()).toMatchObject({ ok: true });
+      expect(await runtime.audit.verify()).toMatchObject({ ok: true });
 
       const text = renderScorecardText(signed);
       expect(text).toMatch(/^Replay pass rate\s+100% \(threshold 95%, block_build=false\)$/m);

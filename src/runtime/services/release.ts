@@ -23,7 +23,7 @@ import {
 } from '../domain/ritual/index.js';
 import { UserError, errorMessage } from '../errors.js';
 import type { SqliteDatabase } from '../stores/sqlite/database.js';
-import type { AuditLog } from './audit.js';
+import type { AuditService } from './audit.js';
 import type { TraceWriter } from './traces.js';
 import type { CheckRegistry, CheckTarget } from './release-checks.js';
 import { createReleaseStore, type ReleaseRunRecord } from './release-store.js';
@@ -87,7 +87,7 @@ export interface ReleaseService {
     which: string;
     by: string;
     note?: string | undefined;
-  }): Confirmation[];
+  }): Promise<Confirmation[]>;
   verdict(ritual: Ritual, releaseId: string, env: TargetEnv): Verdict;
   results(releaseId: string, env: TargetEnv): Map<string, StepResult>;
   confirmations(releaseId: string): Map<string, Confirmation>;
@@ -98,7 +98,7 @@ export interface ReleaseService {
 export interface ReleaseServiceDeps {
   db: SqliteDatabase;
   checks: CheckRegistry;
-  audit?: (Pick<AuditLog, 'append'> & Partial<Pick<AuditLog, 'recordHead'>>) | undefined;
+  audit?: Pick<AuditService, 'append'> | undefined;
   /** Each release check leaves a trace envelope (case id: the step id). */
   traces?: Pick<TraceWriter, 'record'> | undefined;
   now?: () => number;
@@ -216,20 +216,18 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
         inngest_required: target.config.INNGEST_REQUIRED,
         reasons: decided.reasons,
       };
-      const id = db
-        .transaction(() => {
-          const runId = store.putRun(run);
-          deps.audit?.append({
-            actor,
-            action: 'release.decision',
-            subject: `${releaseId}/${target.env}`,
-            details: { decision: decided.decision, target: target.label, reasons: decided.reasons },
-          });
-          // The head this decision saw (its own row): verify fails if the trail is later cut below it.
-          deps.audit?.recordHead?.(`release.decision ${releaseId}/${target.env}`);
-          return runId;
-        })
-        .immediate();
+      const id = db.transaction(() => store.putRun(run)).immediate();
+      // The head this decision saw (its own row) is recorded with it: verify fails if the trail is
+      // later cut below it.
+      await deps.audit?.append(
+        {
+          actor,
+          action: 'release.decision',
+          subject: `${releaseId}/${target.env}`,
+          details: { decision: decided.decision, target: target.label, reasons: decided.reasons },
+        },
+        { recordHead: `release.decision ${releaseId}/${target.env}` },
+      );
       try {
         deps.onDecision?.({ id, ...run });
       } catch {
@@ -238,26 +236,28 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
       return { verdict: decided, run: { id, ...run } };
     },
 
-    confirm({ ritual, releaseId, which, by, note }) {
+    async confirm({ ritual, releaseId, which, by, note }) {
       const name = by.trim();
       if (!name) throw new UserError('--by needs the name of the person confirming', { code: 'usage' });
       const steps = manualStepsFor(ritual, which);
       const at = iso();
-      return db
+      const confirmed = db
         .transaction(() =>
           steps.map((step) => {
             const confirmation: Confirmation = { step_id: step.id, by: name, at, ...(note ? { note } : {}) };
             store.putConfirmation(releaseId, confirmation);
-            deps.audit?.append({
-              actor: name,
-              action: 'release.confirm',
-              subject: `${releaseId}/${step.id}`,
-              details: { title: step.title, ...(note ? { note } : {}) },
-            });
             return confirmation;
           }),
         )
         .immediate();
+      for (const step of steps)
+        await deps.audit?.append({
+          actor: name,
+          action: 'release.confirm',
+          subject: `${releaseId}/${step.id}`,
+          details: { title: step.title, ...(note ? { note } : {}) },
+        });
+      return confirmed;
     },
 
     verdict,

@@ -33,7 +33,7 @@ export interface ScorecardSources {
     { rampDays(sinceDay: string): Promise<{ day: string; sent: number; failed: number }[]> } | undefined;
   audit?:
     | {
-        tail(n: number): ScorecardAuditRow[];
+        tail(n: number): Promise<ScorecardAuditRow[]>;
         append(entry: { actor: string; action: string; subject: string; details?: unknown }): unknown;
       }
     | undefined;
@@ -116,7 +116,7 @@ export function createScorecardService(sources: ScorecardSources): ScorecardServ
         });
       }
       const card = await weekly(week);
-      sources.audit.append({
+      await sources.audit.append({
         actor: name,
         action: SIGN_OFF_ACTION,
         subject: signOffSubject(card.week),

@@ -2,16 +2,11 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/runtime/config.js';
 import { parseRitual, renderCompletionText, type Ritual } from '../../../src/runtime/domain/ritual/index.js';
-import { listAuditHeads } from '../../../src/runtime/services/audit-heads.js';
-import { createAuditLog } from '../../../src/runtime/services/audit.js';
+import { createAuditService } from '../../../src/runtime/services/audit.js';
 import { createCheckRegistry, smokeCheck } from '../../../src/runtime/services/release-adapters.js';
 import type { CheckFn, CheckRegistry, CheckTarget } from '../../../src/runtime/services/release-checks.js';
 import { createReleaseService } from '../../../src/runtime/services/release.js';
-import {
-  databasePath,
-  openDatabase,
-  type SqliteDatabase,
-} from '../../../src/runtime/stores/sqlite/database.js';
+import { createRecordStore, type RecordStore } from '../../../src/runtime/stores/record/record.js';
 import { productionEnv, SIGNING_KEY } from '../../helpers/env-fixtures.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { describeRedis } from '../../helpers/redis-suite.js';
@@ -39,17 +34,18 @@ const doubles: CheckRegistry = {
 };
 
 const tempDir = useTempDir();
-const opened: SqliteDatabase[] = [];
+const opened: RecordStore[] = [];
 const apps: FakeApp[] = [];
 afterEach(async () => {
-  for (const db of opened.splice(0)) db.close();
+  for (const record of opened.splice(0)) await record.close();
   for (const app of apps.splice(0)) await app.close();
 });
 
-function setup(extra: CheckRegistry = doubles) {
-  const db = openDatabase(databasePath(tempDir()));
-  opened.push(db);
-  const audit = createAuditLog(db);
+async function setup(extra: CheckRegistry = doubles) {
+  const record = await createRecordStore({ HIVE_DIR: tempDir() });
+  opened.push(record);
+  const db = record.db.sqlite!;
+  const audit = createAuditService(record);
   let clock = Date.parse('2026-11-21T10:00:00Z');
   const service = createReleaseService({
     db,
@@ -57,7 +53,7 @@ function setup(extra: CheckRegistry = doubles) {
     checks: createCheckRegistry({ exampleValues: new Set(), extra }),
     now: () => (clock += 1000),
   });
-  return { db, audit, service };
+  return { db, record, audit, service };
 }
 
 function target(env: Record<string, string>, baseUrl: string | undefined): CheckTarget {
@@ -85,7 +81,7 @@ async function app(env: Record<string, string>, misbehave: Partial<Parameters<ty
 describe('release check against a deployed app', () => {
   it('is GO on a healthy app once the manual steps are confirmed, and NO-GO naming them before', async () => {
     const env = productionEnv();
-    const { service, audit, db } = setup();
+    const { service, audit, record } = await setup();
     const deployed = await app(env);
     const before = await service.check({
       ritual,
@@ -99,7 +95,7 @@ describe('release check against a deployed app', () => {
       'staging_stable_24h: PENDING — manual step not confirmed',
     ]);
 
-    service.confirm({ ritual, releaseId: 'v1', which: 'all', by: 'Pat PTO', note: 'tokens rotated' });
+    await service.confirm({ ritual, releaseId: 'v1', which: 'all', by: 'Pat PTO', note: 'tokens rotated' });
     const after = await service.check({
       ritual,
       releaseId: 'v1',
@@ -119,7 +115,7 @@ describe('release check against a deployed app', () => {
       target: deployed.url,
     });
     // confirmations and decisions are audited, and the chain verifies
-    const actions = audit.tail(10).map((row) => `${row.action} ${row.subject}`);
+    const actions = (await audit.tail(10)).map((row) => `${row.action} ${row.subject}`);
     expect(actions).toEqual([
       'release.decision v1/production',
       'release.confirm v1/confirm_pto_inputs',
@@ -127,17 +123,17 @@ describe('release check against a deployed app', () => {
       'release.decision v1/production',
     ]);
     // each decision recorded the head it saw (its own row), and verify checked against both
-    const decisions = audit.tail(10).filter((row) => row.action === 'release.decision');
-    expect(listAuditHeads(db)?.map((head) => [head.seq, head.hash, head.reason])).toEqual(
+    const decisions = (await audit.tail(10)).filter((row) => row.action === 'release.decision');
+    expect((await record.auditHeads.list()).map((head) => [head.seq, head.hash, head.reason])).toEqual(
       decisions.map((row) => [row.seq, row.hash, 'release.decision v1/production']),
     );
-    expect(audit.verify()).toMatchObject({ ok: true, heads_checked: 2 });
+    expect(await audit.verify()).toMatchObject({ ok: true, heads_checked: 2 });
   });
 
   it('is NO-GO when a protected route answers without a token', async () => {
     const env = productionEnv();
-    const { service } = setup();
-    service.confirm({ ritual, releaseId: 'v1', which: 'all', by: 'Pat' });
+    const { service } = await setup();
+    await service.confirm({ ritual, releaseId: 'v1', which: 'all', by: 'Pat' });
     const deployed = await app(env, { openProtected: true });
     const { verdict } = await service.check({
       ritual,
@@ -176,8 +172,8 @@ describe('release check against a deployed app', () => {
     ['an unexpected function count', { functionCount: 2 }, /function_count is 2, expected 4/],
   ])('is NO-GO on %s', async (_name, fault, reason) => {
     const env = productionEnv();
-    const { service } = setup();
-    service.confirm({ ritual, releaseId: 'v1', which: 'all', by: 'Pat' });
+    const { service } = await setup();
+    await service.confirm({ ritual, releaseId: 'v1', which: 'all', by: 'Pat' });
     const deployed = await app(env, fault);
     const { verdict } = await service.check({
       ritual,
@@ -191,12 +187,12 @@ describe('release check against a deployed app', () => {
 
   it('a check missing from this build, or past its deadline, is inconclusive and never a pass', async () => {
     const env = productionEnv();
-    const { service } = setup({
+    const { service } = await setup({
       ...doubles,
       smoke: undefined, // as if this build shipped no smoke check
       selftest: () => new Promise(() => {}),
     });
-    service.confirm({ ritual, releaseId: 'v1', which: 'all', by: 'Pat' });
+    await service.confirm({ ritual, releaseId: 'v1', which: 'all', by: 'Pat' });
     const deployed = await app(env);
     const { verdict } = await service.check({
       ritual,
@@ -214,7 +210,7 @@ describe('release check against a deployed app', () => {
 
   it('an unreachable app is inconclusive, not a pass', async () => {
     const env = productionEnv();
-    const { service } = setup();
+    const { service } = await setup();
     const deployed = await app(env);
     await deployed.close();
     apps.splice(0);
@@ -231,8 +227,8 @@ describe('release check against a deployed app', () => {
 
   it('re-running a check replaces its evidence; the report reads the latest results', async () => {
     const env = productionEnv();
-    const { service } = setup();
-    service.confirm({ ritual, releaseId: 'v1', which: 'all', by: 'Pat' });
+    const { service } = await setup();
+    await service.confirm({ ritual, releaseId: 'v1', which: 'all', by: 'Pat' });
     const broken = await app(env, { readyStatus: 503 });
     await service.check({ ritual, releaseId: 'v1', target: target(env, broken.url), actor: 'first' });
     expect(service.results('v1', 'production').get('runtime_dependencies')?.outcome).toBe('fail');
@@ -270,14 +266,16 @@ describe('release check against a deployed app', () => {
   });
 
   it('confirmations belong to one release id', async () => {
-    const { service } = setup();
-    service.confirm({ ritual, releaseId: 'v1', which: 'confirm_pto_inputs', by: 'Pat' });
+    const { service } = await setup();
+    await service.confirm({ ritual, releaseId: 'v1', which: 'confirm_pto_inputs', by: 'Pat' });
     expect([...service.confirmations('v1').keys()]).toEqual(['confirm_pto_inputs']);
     expect(service.confirmations('v2').size).toBe(0);
-    expect(() => service.confirm({ ritual, releaseId: 'v1', which: 'replay_gate', by: 'Pat' })).toThrow(
-      /automatic/,
+    await expect(
+      service.confirm({ ritual, releaseId: 'v1', which: 'replay_gate', by: 'Pat' }),
+    ).rejects.toThrow(/automatic/);
+    await expect(service.confirm({ ritual, releaseId: 'v1', which: 'all', by: '  ' })).rejects.toThrow(
+      /--by/,
     );
-    expect(() => service.confirm({ ritual, releaseId: 'v1', which: 'all', by: '  ' })).toThrow(/--by/);
   });
 });
 
@@ -292,8 +290,8 @@ describeRedis('release check in-process, REDIS_REQUIRED=true', () => {
 
   it('names Redis in the NO-GO when the required Redis is down, and not when it is up', async () => {
     const env = productionEnv({ REDIS_URL: redis.url });
-    const { service } = setup();
-    service.confirm({ ritual, releaseId: 'v1', which: 'all', by: 'Pat' });
+    const { service } = await setup();
+    await service.confirm({ ritual, releaseId: 'v1', which: 'all', by: 'Pat' });
 
     const up = await service.check({
       ritual,

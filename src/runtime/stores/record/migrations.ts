@@ -12,6 +12,7 @@ import { up as audit } from './migrations/005-audit.js';
 import { up as evidence } from './migrations/006-evidence.js';
 import { up as operators } from './migrations/007-operators.js';
 import { up as pipeline } from './migrations/008-pipeline.js';
+import { up as auditHeads } from './migrations/009-audit-heads.js';
 
 export interface Migration {
   version: number;
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'evidence', up: evidence },
   { version: 7, name: 'operators', up: operators },
   { version: 8, name: 'pipeline', up: pipeline },
+  { version: 9, name: 'audit-heads', up: auditHeads },
 ];
 
 /** The newest version this caio knows (versions ascend; a gap is allowed). */

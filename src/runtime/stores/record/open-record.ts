@@ -46,6 +46,11 @@ export interface OpenRecordOptions {
   poolSize?: number;
   /** Connect timeout for PostgreSQL (default 5000 ms). */
   connectTimeoutMs?: number;
+  /**
+   * Read only (`caio audit verify`): no migration and no write of any kind — a read-only SQLite
+   * connection (the file must exist), read-only PostgreSQL transactions.
+   */
+  readonly?: boolean;
 }
 
 const MIGRATION_LOCK_KEY = 7_243_000;
@@ -133,6 +138,7 @@ async function probe(db: Kysely<RecordSchema>): Promise<RecordHealth> {
 
 export async function openRecord(config: RecordConfig, options: OpenRecordOptions = {}): Promise<RecordDb> {
   if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, options);
+  if (options.readonly) return openSqliteOnce(resolve(databasePath(config.HIVE_DIR)), true);
   return openSqlite(databasePath(config.HIVE_DIR));
 }
 
@@ -185,12 +191,16 @@ function registerRegexp(database: SqliteDatabase): void {
   });
 }
 
-async function openSqliteOnce(path: string): Promise<RecordDb> {
-  const database = openDatabase(path);
+async function openSqliteOnce(path: string, readonly = false): Promise<RecordDb> {
+  const database = openDatabase(path, { readonly });
   registerRegexp(database);
   const kysely = new Kysely<RecordSchema>({ dialect: new SqliteRecordDialect(database) });
   try {
-    await migrateSqlite(kysely, path);
+    if (readonly) {
+      const row = await sql<{ user_version: number }>`pragma user_version`.execute(kysely);
+      const found = Number(row.rows[0]?.user_version ?? 0);
+      if (found > SCHEMA_VERSION) throw newerSchemaError(path, found);
+    } else await migrateSqlite(kysely, path);
     const id = await readRecordId(kysely);
     return {
       dialect: 'sqlite',
@@ -214,6 +224,7 @@ async function openPostgres(url: string, options: OpenRecordOptions): Promise<Re
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     idleTimeoutMillis: 30_000,
+    ...(options.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
     // COUNT(*) and BIGINT columns come back as numbers, as on SQLite.
     types: {
       getTypeParser: ((oid: number, format?: string) =>
@@ -232,7 +243,7 @@ async function openPostgres(url: string, options: OpenRecordOptions): Promise<Re
     throw unreachable(location, error);
   }
   try {
-    await migratePostgres(kysely, location);
+    if (!options.readonly) await migratePostgres(kysely, location);
     const id = await readRecordId(kysely);
     return {
       dialect: 'postgres',
