@@ -15,11 +15,7 @@ import { onReleaseDecision } from '../runtime/services/notifier-wiring.js';
 import { createReleaseService, loadRitual } from '../runtime/services/release.js';
 import { createAuditService, type AuditService } from '../runtime/services/audit.js';
 import { createRecordStore } from '../runtime/stores/record/record.js';
-import {
-  databasePath,
-  openDatabase,
-  type SqliteDatabase,
-} from '../runtime/stores/sqlite/database.js';
+import { databasePath, openDatabase, type SqliteDatabase } from '../runtime/stores/sqlite/database.js';
 import { projectRoot } from './project-root.js';
 
 const HELP = `Usage:

@@ -51,7 +51,9 @@ describe('ledger import-sent', () => {
 
     const again = await sends.importText(csv, 'ghl', 'ops');
     expect(again).toMatchObject({ added: 0, known: 2 });
-    expect((await runtime.audit.tail(50)).filter((row) => row.action === 'ledger.import_sent')).toHaveLength(1);
+    expect((await runtime.audit.tail(50)).filter((row) => row.action === 'ledger.import_sent')).toHaveLength(
+      1,
+    );
   });
 
   it('a dry run records nothing', async () => {
