@@ -107,6 +107,7 @@ const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 /** A required dependency that is unhealthy raises an incident; all healthy again closes them. */
 function notifyDependencies(notifier: NotifierPort, snapshot: DependencySnapshot, now: number): void {
   const down = [
+    ...(snapshot.record.healthy ? [] : [['record', snapshot.record.error] as const]),
     ...(snapshot.redis.required && !snapshot.redis.healthy ? [['redis', snapshot.redis.error] as const] : []),
     ...(snapshot.inngest.required && !snapshot.inngest.healthy
       ? [['inngest', snapshot.inngest.error] as const]
@@ -183,6 +184,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
   const readiness = createReadiness({
     config,
     state,
+    record: runtime.record?.db,
     inngest: { mode: inngest.mode, functionCount: inngest.functionCount },
     now,
     onSnapshot: notifier ? (snapshot) => notifyDependencies(notifier, snapshot, now()) : undefined,

@@ -8,6 +8,7 @@ import { credentialProblem } from '../domain/env-rules.js';
 import { SECRET_VARIABLE, WEBHOOK_SOURCES, type WebhookSource } from '../domain/webhooks/sources.js';
 import type { Config } from '../config.js';
 import { errorMessage } from '../errors.js';
+import type { RecordHealth } from '../stores/record/record.js';
 import type { StoreHealth } from '../stores/state-store.js';
 
 export type InngestMode = 'cloud' | 'dev' | 'embedded';
@@ -15,6 +16,13 @@ export type InngestMode = 'cloud' | 'dev' | 'embedded';
 export interface DependencySnapshot {
   ready: boolean;
   checked_at: string;
+  /** The record (SQLite or PostgreSQL): always required; 503 while it cannot be reached. */
+  record: {
+    healthy: boolean;
+    kind: 'sqlite' | 'postgres' | null;
+    latency_ms: number | null;
+    error: string | null;
+  };
   redis: {
     required: boolean;
     healthy: boolean;
@@ -42,6 +50,8 @@ export interface DependencySnapshot {
 export interface ReadinessDeps {
   config: Config;
   state?: { health(): Promise<StoreHealth> } | undefined;
+  /** The record's probe (`select 1`); without it readiness does not report the record. */
+  record?: { dialect: 'sqlite' | 'postgres'; health(): Promise<RecordHealth> } | undefined;
   inngest: { mode: InngestMode; functionCount: number };
   now?: () => number;
   /** Refresh period (default 1000 ms). */
@@ -143,34 +153,62 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
     };
   };
 
-  const compose = (redis: DependencySnapshot['redis']): DependencySnapshot => {
+  const recordPart = async (): Promise<DependencySnapshot['record']> => {
+    if (!deps.record) return { healthy: true, kind: null, latency_ms: null, error: null };
+    const kind = deps.record.dialect;
+    try {
+      const health = await withDeadline(deps.record.health(), probeTimeoutMs);
+      return {
+        healthy: health.healthy,
+        kind,
+        latency_ms: health.latencyMs === undefined ? null : Math.round(health.latencyMs * 100) / 100,
+        error: health.healthy ? null : (health.error ?? 'the record does not answer'),
+      };
+    } catch (error) {
+      return {
+        healthy: false,
+        kind,
+        latency_ms: null,
+        error: errorMessage(error),
+      };
+    }
+  };
+
+  const compose = (
+    redis: DependencySnapshot['redis'],
+    record: DependencySnapshot['record'],
+  ): DependencySnapshot => {
     const inngest = inngestPart();
     const webhooks = webhooksPart();
     const redisOk = redis.healthy || !redis.required;
     return {
-      ready: redisOk && inngest.healthy && webhooks.healthy,
+      ready: record.healthy && redisOk && inngest.healthy && webhooks.healthy,
       checked_at: new Date(now()).toISOString(),
+      record,
       redis,
       inngest,
       webhooks,
     };
   };
 
-  let current = compose({
-    required: config.REDIS_REQUIRED,
-    healthy: false,
-    mode: 'redis',
-    degraded: false,
-    latency_ms: null,
-    error: 'not checked yet',
-  });
+  let current = compose(
+    {
+      required: config.REDIS_REQUIRED,
+      healthy: false,
+      mode: 'redis',
+      degraded: false,
+      latency_ms: null,
+      error: 'not checked yet',
+    },
+    { healthy: false, kind: deps.record?.dialect ?? null, latency_ms: null, error: 'not checked yet' },
+  );
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<DependencySnapshot> | undefined;
 
   const refresh = () => {
-    inFlight ??= redisPart()
-      .then((redis) => {
-        current = compose(redis);
+    inFlight ??= Promise.all([redisPart(), recordPart()])
+      .then(([redis, record]) => {
+        current = compose(redis, record);
         try {
           deps.onSnapshot?.(current);
         } catch {

@@ -24,7 +24,12 @@ export const healthRoutes: Route[] = [
       const snapshot = services.readiness.snapshot();
       return json(snapshot.ready ? 200 : 503, {
         ready: snapshot.ready,
-        dependencies: { redis: snapshot.redis, inngest: snapshot.inngest, webhooks: snapshot.webhooks },
+        dependencies: {
+          record: snapshot.record,
+          redis: snapshot.redis,
+          inngest: snapshot.inngest,
+          webhooks: snapshot.webhooks,
+        },
         checked_at: snapshot.checked_at,
       });
     },
@@ -33,7 +38,7 @@ export const healthRoutes: Route[] = [
     method: 'GET',
     path: '/api/runtime/dependencies',
     auth: 'token',
-    summary: 'dependency detail: Redis and Inngest health, modes, latency',
+    summary: 'dependency detail: record, Redis and Inngest health, modes, latency',
     async handler({ services }) {
       const snapshot = services.readiness.snapshot();
       return json(200, snapshot);

@@ -4,11 +4,11 @@
  * unreachable or wrong DATABASE_URL is a configuration error naming the variable — never a silent
  * fallback to a local record.
  */
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import type { Config } from '../../config.js';
-import { UserError, errorMessage } from '../../errors.js';
+import { DependencyUnavailableError, UserError, asRecordUnavailable, errorMessage } from '../../errors.js';
 import { maskUrl } from '../../mask.js';
 import { databasePath, openDatabase, type SqliteDatabase } from '../sqlite/database.js';
 import type { RecordDialect } from './context.js';
@@ -217,6 +217,35 @@ async function openSqliteOnce(path: string, readonly = false): Promise<RecordDb>
   }
 }
 
+/**
+ * The pool as Kysely sees it, with every failure that means PostgreSQL cannot be reached (refused,
+ * reset, shut down, restarting) turned into a DependencyUnavailableError naming the record: callers
+ * answer 503 and retry, and the pool reconnects on its own once the server is back.
+ */
+function outagesAsUnavailable(pool: pg.Pool): PostgresPool {
+  const rethrow = (error: unknown): never => {
+    throw asRecordUnavailable(error);
+  };
+  // A checked-out client whose server goes away emits 'error' between queries: the next query on it
+  // fails (and the pool drops it on release); unheard, the event would crash the process.
+  const heard = new WeakSet<pg.PoolClient>();
+  return {
+    async connect() {
+      const client = await pool.connect().catch(rethrow);
+      if (!heard.has(client)) {
+        heard.add(client);
+        client.on('error', () => {});
+      }
+      const query = ((...args: unknown[]) => {
+        const result = (client.query as (...a: unknown[]) => unknown)(...args);
+        return result instanceof Promise ? result.catch(rethrow) : result;
+      }) as PostgresPoolClient['query'];
+      return { query, release: (destroy?: boolean) => client.release(destroy) };
+    },
+    end: () => pool.end(),
+  };
+}
+
 async function openPostgres(url: string, options: OpenRecordOptions): Promise<RecordDb> {
   const location = postgresLocation(url);
   const pool = new pg.Pool({
@@ -235,7 +264,9 @@ async function openPostgres(url: string, options: OpenRecordOptions): Promise<Re
   });
   // An idle client losing its server must not crash the process: the next query reports it.
   pool.on('error', () => {});
-  const kysely = new Kysely<RecordSchema>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<RecordSchema>({
+    dialect: new PostgresDialect({ pool: outagesAsUnavailable(pool) }),
+  });
   try {
     await sql`select 1`.execute(kysely);
   } catch (error) {
@@ -256,7 +287,7 @@ async function openPostgres(url: string, options: OpenRecordOptions): Promise<Re
     };
   } catch (error) {
     await kysely.destroy();
-    if (error instanceof UserError) throw error;
+    if (error instanceof UserError && !(error instanceof DependencyUnavailableError)) throw error;
     throw unreachable(location, error);
   }
 }
