@@ -3,16 +3,21 @@
  * triggers, committed with the change it records, verified against every recorded head, and kept as
  * one chain when several processes (hosts) append at once.
  */
+import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { nextAuditRow } from '../../src/runtime/domain/audit-chain.js';
 import {
   createAuditService,
   repairAuditTriggers,
   verifyAuditTrail,
 } from '../../src/runtime/services/audit.js';
-import type { RecordStore } from '../../src/runtime/stores/record/record.js';
+import { createRecordStore, type RecordStore } from '../../src/runtime/stores/record/record.js';
 import { recordHead } from '../../src/runtime/stores/record/tables/audit-heads.js';
 import { describeRecords } from '../helpers/record.js';
 
@@ -218,3 +223,62 @@ describeRecords('audit trail in the record', ({ kind, open, reopen }) => {
     expect(await audit.count()).toBeGreaterThanOrEqual(120);
   }, 180_000);
 });
+
+describe('an embedded record written by an earlier caio', () => {
+  it('keeps its chain and recorded heads: migration 9 adopts the audit_heads table it already has', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'caio-legacy-'));
+    try {
+      // What the old SQLite audit log left in caio.db: the chain, and a head recorded by a decision.
+      const file = new Database(join(dir, 'caio.db'));
+      file.exec(LEGACY_SCHEMA);
+      const first = nextAuditRow(undefined, {
+        time: '2026-11-01T10:00:00.000Z',
+        actor: 'ann',
+        action: 'queue.approve',
+        subject: 'd1',
+      });
+      const second = nextAuditRow(first, {
+        time: '2026-11-01T10:01:00.000Z',
+        actor: 'pto',
+        action: 'release.decision',
+        subject: 'r1/staging',
+      });
+      const insert = file.prepare(
+        'INSERT INTO audit_log VALUES (@seq, @time, @actor, @action, @subject, @details, @prev_hash, @hash)',
+      );
+      insert.run(first);
+      insert.run(second);
+      file
+        .prepare(
+          "INSERT INTO audit_heads (seq, hash, recorded_at, reason) VALUES (2, ?, '2026-11-01T10:01:00.000Z', 'release.decision r1/staging')",
+        )
+        .run(second.hash);
+      file.close();
+
+      const record = await createRecordStore({ HIVE_DIR: dir });
+      try {
+        const audit = createAuditService(record);
+        expect(await audit.verify()).toMatchObject({ ok: true, count: 2, heads_checked: 1 });
+        expect(await audit.append({ actor: 'ann', action: 'queue.reject', subject: 'd2' })).toMatchObject({
+          seq: 3,
+          prev_hash: second.hash,
+        });
+        await expect(raw(record, 'DELETE FROM audit_heads')).rejects.toThrow(/append-only/);
+      } finally {
+        await record.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const LEGACY_SCHEMA = `
+CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+  subject TEXT NOT NULL, details TEXT NOT NULL, prev_hash TEXT NOT NULL UNIQUE, hash TEXT NOT NULL UNIQUE);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: DELETE is not allowed'); END;
+CREATE TABLE audit_heads (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL, recorded_at TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE TRIGGER audit_heads_no_update BEFORE UPDATE ON audit_heads BEGIN SELECT RAISE(ABORT, 'audit_heads is append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER audit_heads_no_delete BEFORE DELETE ON audit_heads BEGIN SELECT RAISE(ABORT, 'audit_heads is append-only: DELETE is not allowed'); END;
+`;
