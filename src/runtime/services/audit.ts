@@ -10,6 +10,7 @@
  */
 import {
   chainFailure,
+  createChainVerifier,
   verifyAuditChain,
   type AuditChainRow,
   type ChainBreak,
@@ -111,11 +112,15 @@ export async function verifyAuditTrail(repos: Pick<Repos, 'audit' | 'auditHeads'
       0,
       failures,
     );
+  // Heads first, then the rows (in pages): a head recorded meanwhile is always below the rows read.
   const recorded = heads.table ? await repos.auditHeads.list() : [];
-  // The chain is streamed in pages; verifyAuditChain takes a synchronous iterable, so collect first.
-  const rows: (AuditChainRow | { invalid: { seq: number; reason: string } })[] = [];
-  for await (const row of readRows(repos)) rows.push(row);
-  const result = verifyAuditChain(rows, [], recorded);
+  const verifier = createChainVerifier(recorded);
+  let result: VerifyResult | undefined;
+  for await (const row of readRows(repos)) {
+    result = verifier.push(row);
+    if (result) break;
+  }
+  result ??= verifier.finish();
   if (!result.ok) return { ...result, failures: [...result.failures, ...failures] };
   if (failures.length === 0) return result;
   const first = missingTriggers[0];
