@@ -74,6 +74,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
             readiness: createReadiness({
               config,
               state: runtime.state,
+              record: runtime.record.db,
               inngest: { mode: inngestMode(config), functionCount: 0 },
             }),
           }
