@@ -5,7 +5,7 @@ import type { CommandContext } from '../cli/command.js';
 import { loadCommandConfig } from '../cli/config.js';
 import { makeColors, writeLine } from '../cli/output.js';
 import { MODES, secretValues } from '../runtime/config.js';
-import { UsageError, type ExitCode } from '../runtime/errors.js';
+import { UsageError, errorMessage, type ExitCode } from '../runtime/errors.js';
 import { redact } from '../runtime/mask.js';
 import {
   repairAuditTriggers,
@@ -120,7 +120,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       return 0;
     }
     const verified = await verifyAuditTrail(record);
-    const legacy = config.DATABASE_URL ? verifyLegacyTrail(path) : undefined;
+    const legacy = config.DATABASE_URL ? legacyTrail(path) : undefined;
     const result = legacy
       ? { ...verified, warnings: [...verified.warnings, legacyWarning(path, legacy)] }
       : verified;
@@ -145,8 +145,17 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   }
 }
 
+function legacyTrail(path: string): { count: number; result: VerifyResult } | string | undefined {
+  try {
+    return verifyLegacyTrail(path);
+  } catch (error) {
+    return `${path} may hold a legacy audit chain, but it cannot be read: ${errorMessage(error)}`;
+  }
+}
+
 /** Rows this host wrote to its own caio.db before it shared the record: kept, reported, never merged. */
-function legacyWarning(path: string, legacy: { count: number; result: VerifyResult }): string {
+function legacyWarning(path: string, legacy: { count: number; result: VerifyResult } | string): string {
+  if (typeof legacy === 'string') return legacy;
   const state = legacy.result.ok
     ? 'its own chain verifies'
     : `its own chain is broken at row ${legacy.result.broken.seq} (${legacy.result.broken.problem})`;
