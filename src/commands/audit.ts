@@ -5,29 +5,31 @@ import type { CommandContext } from '../cli/command.js';
 import { loadCommandConfig } from '../cli/config.js';
 import { makeColors, writeLine } from '../cli/output.js';
 import { MODES, secretValues } from '../runtime/config.js';
-import { UsageError, type ExitCode } from '../runtime/errors.js';
+import { UsageError, errorMessage, type ExitCode } from '../runtime/errors.js';
 import { redact } from '../runtime/mask.js';
 import {
-  createAuditLog,
-  inspectAuditSchema,
   repairAuditTriggers,
   verifyAuditTrail,
+  verifyLegacyTrail,
   type AuditRow,
   type VerifyResult,
 } from '../runtime/services/audit.js';
-import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
+import { createRecordStore } from '../runtime/stores/record/record.js';
+import { databasePath } from '../runtime/stores/sqlite/database.js';
 
 const HELP = `Usage: caio audit verify [--expect-head SEQ:HASH] [--json]
        caio audit tail [-n N] [--json]
        caio audit repair-triggers
 
 The audit trail: every state change (approve, reject, preview, execute, dispatch, bootstrap, token
-rotation, release decision, sign-off) is a row in HIVE_DIR/caio.db, hash-chained to the row before.
-Each release decision also records the head of the chain it saw.
+rotation, release decision, sign-off) is a row in the record (HIVE_DIR/caio.db, or PostgreSQL at
+DATABASE_URL: one chain for every host), hash-chained to the row before. Each release decision also
+records the head of the chain it saw.
 
   verify           recompute the whole chain and check it against every recorded head; names the
                    first broken row (seq and what differs). A missing table or append-only trigger
-                   is a failure. Never writes anything.
+                   is a failure. Never writes anything. With DATABASE_URL, a chain left in this
+                   host's HIVE_DIR/caio.db by an earlier caio is reported as a legacy chain.
   tail             print the last rows, oldest first
   repair-triggers  restore missing append-only triggers, after you have investigated why they were
                    missing; leaves an audit row saying which were restored
@@ -76,62 +78,88 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
 
   const expectHead = flags.expectHead === undefined ? undefined : parseHead(flags.expectHead);
   const { config } = loadCommandConfig(ctx, flags);
-  const path = databasePath(resolve(ctx.cwd, flags.hiveDir ?? config.HIVE_DIR));
+  const hiveDir = resolve(ctx.cwd, flags.hiveDir ?? config.HIVE_DIR);
+  const path = databasePath(hiveDir);
+  const recordConfig = { HIVE_DIR: hiveDir, DATABASE_URL: config.DATABASE_URL };
   const secrets = secretValues(config);
   const out = (text: string) => writeLine(ctx.stdout, redact(text, secrets));
 
-  if (!existsSync(path)) {
+  if (!config.DATABASE_URL && !existsSync(path)) {
     if (flags.json)
       out(JSON.stringify(sub === 'verify' ? { db: path, ok: true, count: 0, head: null } : [], null, 2));
     else out(`No audit trail yet: ${path} does not exist (0 rows).`);
     return 0;
   }
   if (sub === 'repair-triggers') {
-    const db = openDatabase(path);
+    const record = await createRecordStore(recordConfig);
     try {
-      const restored = repairAuditTriggers(db, `cli:${ctx.env.USER ?? ctx.env.LOGNAME ?? 'unknown'}`);
-      if (flags.json) out(JSON.stringify({ db: path, restored }, null, 2));
+      const actor = `cli:${ctx.env.USER ?? ctx.env.LOGNAME ?? 'unknown'}`;
+      const restored = await repairAuditTriggers(record, actor);
+      const where = record.db.location;
+      if (flags.json) out(JSON.stringify({ db: where, restored }, null, 2));
       else if (restored.length === 0)
-        out(`Nothing to repair: every append-only trigger is in place (${path}).`);
-      else out(`Restored ${restored.join(', ')} (${path}); an audit row records the repair.`);
+        out(`Nothing to repair: every append-only trigger is in place (${where}).`);
+      else out(`Restored ${restored.join(', ')} (${where}); an audit row records the repair.`);
       return 0;
     } finally {
-      db.close();
+      await record.close();
     }
   }
-  // Read only: verify never writes to what it checks.
-  const db = openDatabase(path, { readonly: true });
+  // Read only: verify never writes to what it checks (no migration either).
+  const record = await createRecordStore(recordConfig, { readonly: true });
+  const where = record.db.location;
   try {
     if (sub === 'tail') {
-      if (!inspectAuditSchema(db).table) {
-        out(`The audit table is missing from ${path}: the trail was dropped. Run \`caio audit verify\`.`);
+      if (!(await record.audit.integrity()).table) {
+        out(`The audit table is missing from ${where}: the trail was dropped. Run \`caio audit verify\`.`);
         return 1;
       }
-      const rows = createAuditLog(db).tail(lines);
+      const rows = await record.audit.tail(lines);
       if (flags.json) out(JSON.stringify(rows, null, 2));
       else printRows(out, rows);
       return 0;
     }
-    const result = verifyAuditTrail(db);
+    const verified = await verifyAuditTrail(record);
+    const legacy = config.DATABASE_URL ? legacyTrail(path) : undefined;
+    const result = legacy
+      ? { ...verified, warnings: [...verified.warnings, legacyWarning(path, legacy)] }
+      : verified;
     const anchor =
-      expectHead && inspectAuditSchema(db).table
+      expectHead && (await record.audit.integrity()).table
         ? checkHead(
             expectHead,
-            createAuditLog(db).get(expectHead.seq),
+            await record.audit.get(expectHead.seq),
             result.ok ? result.count : result.checked,
           )
         : undefined;
     const colors = makeColors(ctx.stdout, ctx.env);
     if (flags.json)
-      out(JSON.stringify({ db: path, ...result, ...(anchor ? { expected_head: anchor } : {}) }, null, 2));
+      out(JSON.stringify({ db: where, ...result, ...(anchor ? { expected_head: anchor } : {}) }, null, 2));
     else {
-      printVerify(out, result, path, colors);
+      printVerify(out, result, where, colors);
       if (anchor) out(`${anchor.ok ? colors.green('PASS') : colors.red('FAIL')} ${anchor.message}`);
     }
     return result.ok && (anchor?.ok ?? true) ? 0 : 1;
   } finally {
-    db.close();
+    await record.close();
   }
+}
+
+function legacyTrail(path: string): { count: number; result: VerifyResult } | string | undefined {
+  try {
+    return verifyLegacyTrail(path);
+  } catch (error) {
+    return `${path} may hold a legacy audit chain, but it cannot be read: ${errorMessage(error)}`;
+  }
+}
+
+/** Rows this host wrote to its own caio.db before it shared the record: kept, reported, never merged. */
+function legacyWarning(path: string, legacy: { count: number; result: VerifyResult } | string): string {
+  if (typeof legacy === 'string') return legacy;
+  const state = legacy.result.ok
+    ? 'its own chain verifies'
+    : `its own chain is broken at row ${legacy.result.broken.seq} (${legacy.result.broken.problem})`;
+  return `${path} holds a legacy audit chain of ${legacy.count} rows written by this host before it used the shared record; ${state}. It is kept as it was and is not part of the shared chain.`;
 }
 
 function parseHead(value: string): { seq: number; hash: string } {

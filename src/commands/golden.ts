@@ -53,7 +53,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   const actor = resolveActor(flags.by, ctx.env);
   const runtime = await openRuntime(ctx, { envFile: flags.envFile });
   try {
-    const result = addGoldenCase({
+    const result = await addGoldenCase({
       draft: await runtime.queue.get(flags.fromQueue),
       draftId: flags.fromQueue,
       goldenSetDir: resolve(ctx.cwd, flags.goldenSet ?? defaultGoldenSetDir()),

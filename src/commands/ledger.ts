@@ -6,11 +6,7 @@ import { writeJson, writeLine } from '../cli/output.js';
 import { fetchGhlTaggedEmails } from '../runtime/adapters/ghl-contacts.js';
 import { MODES } from '../runtime/config.js';
 import { UsageError, UserError, errorMessage, type ExitCode } from '../runtime/errors.js';
-import {
-  createExternalSends,
-  sentLedgerOver,
-  type ImportSentReport,
-} from '../runtime/services/external-sends.js';
+import { externalSendsOverRecord, type ImportSentReport } from '../runtime/services/external-sends.js';
 import { openRuntime, resolveActor } from './queue.js';
 
 const HELP = `Usage: caio ledger import-sent FILE [--source ghl] [--dry-run] [--json]
@@ -111,10 +107,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   const actor = resolveActor(flags.by, ctx.env);
   const runtime = await openRuntime(ctx, flags);
   try {
-    const sends = createExternalSends({
-      ledger: sentLedgerOver(runtime.record.addresses),
-      audit: runtime.audit,
-    });
+    const sends = externalSendsOverRecord(runtime.record);
     let report: ImportSentReport;
     if (text !== undefined) report = await sends.importText(text, source, actor, { dryRun: flags.dryRun });
     else {

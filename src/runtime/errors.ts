@@ -73,6 +73,63 @@ export class DependencyUnavailableError extends UserError {
   }
 }
 
+const PG_UNAVAILABLE_CODES = new Set([
+  '57P01', // admin_shutdown: the server is stopping or restarting
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up or in recovery
+  '53300', // too_many_connections
+  '08000', // connection_exception
+  '08001', // sqlclient_unable_to_establish_sqlconnection
+  '08003', // connection_does_not_exist
+  '08004', // sqlserver_rejected_establishment_of_sqlconnection
+  '08006', // connection_failure
+]);
+const SOCKET_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/;
+
+/**
+ * The one place that says whether a raw driver failure means a dependency is down (an outage, 503
+ * `dependency_unavailable`, retry later) rather than a bug: which one (`record`, `redis`), `a
+ * dependency` when the error does not say, undefined when it is not an outage.
+ */
+export function unavailableDependency(error: unknown): string | undefined {
+  if (error instanceof DependencyUnavailableError) return error.dependency;
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (
+    error.name === 'SqliteError' &&
+    typeof code === 'string' &&
+    /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY)/.test(code)
+  )
+    return 'record';
+  if (typeof code === 'string' && PG_UNAVAILABLE_CODES.has(code)) return 'record';
+  if (
+    /^Connection terminated|^Client has encountered a connection error|^timeout exceeded when trying to connect/.test(
+      error.message,
+    )
+  )
+    return 'record';
+  if (
+    error.name === 'MaxRetriesPerRequestError' ||
+    /^Connection is closed|^Stream isn't writeable/.test(error.message)
+  )
+    return 'redis';
+  if (typeof code === 'string' && SOCKET_CODES.test(code)) return 'a dependency';
+  return undefined;
+}
+
+/**
+ * A failure of the PostgreSQL record that means it cannot be reached, as a DependencyUnavailableError
+ * naming the record (never its address); anything else is returned as it was.
+ */
+export function asRecordUnavailable(error: unknown): unknown {
+  const dependency = unavailableDependency(error);
+  if (dependency === undefined || dependency === 'redis' || error instanceof DependencyUnavailableError)
+    return error;
+  const code = (error as { code?: unknown }).code;
+  const reason = typeof code === 'string' ? code : 'connection lost';
+  return new DependencyUnavailableError('record', `the record (PostgreSQL) is unavailable: ${reason}`, error);
+}
+
 /** A usage error: unknown flag, missing argument. Always exit 2. */
 export class UsageError extends UserError {
   constructor(message: string, nextStep?: string) {

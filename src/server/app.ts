@@ -92,6 +92,7 @@ const SPLIT_BRAIN_ANSWERS = new Set(['/api/health', '/api/health/ready', '/api/r
 /** A required dependency that is unhealthy raises an incident; all healthy again closes them. */
 function notifyDependencies(notifier: Notifier, snapshot: DependencySnapshot, now: number): void {
   const down = [
+    ...(!snapshot.record || snapshot.record.healthy ? [] : [['record', snapshot.record.error] as const]),
     ...(snapshot.redis.required && !snapshot.redis.healthy ? [['redis', snapshot.redis.error] as const] : []),
     ...(snapshot.inngest.required && !snapshot.inngest.healthy
       ? [['inngest', snapshot.inngest.error] as const]

@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
-import { errorMessage, isUserError, type ErrorKind } from '../runtime/errors.js';
+import { errorMessage, isUserError, unavailableDependency, type ErrorKind } from '../runtime/errors.js';
 import { HttpError } from './http.js';
 import type { JsonReply } from './types.js';
 
@@ -17,26 +17,6 @@ export const HTTP_STATUS: Record<ErrorKind, number> = {
   conflict: 409,
   unavailable: 503,
 };
-
-/** A failure of the record or of Redis that did not come wrapped in a UserError. */
-function rawDependencyFailure(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const code = (error as { code?: unknown }).code;
-  if (
-    error.name === 'SqliteError' &&
-    typeof code === 'string' &&
-    /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY)/.test(code)
-  )
-    return 'record';
-  if (
-    error.name === 'MaxRetriesPerRequestError' ||
-    /^Connection is closed|^Stream isn't writeable/.test(error.message)
-  )
-    return 'redis';
-  if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/.test(code))
-    return 'a dependency';
-  return undefined;
-}
 
 function unavailable(dependency: string): JsonReply {
   return {
@@ -82,7 +62,8 @@ export function errorReply(error: unknown, correlationId: string, logger?: Logge
     const message = error.nextStep ? `${error.message}. ${error.nextStep}` : error.message;
     return { status: HTTP_STATUS[error.kind], body: { code: error.code, message } };
   }
-  const dependency = rawDependencyFailure(error);
+  // A raw driver failure that means an outage (mapped in one place: runtime/errors.ts).
+  const dependency = unavailableDependency(error);
   if (dependency) {
     logger?.warn({ correlation_id: correlationId, err: errorMessage(error) }, 'dependency unavailable');
     return unavailable(dependency);

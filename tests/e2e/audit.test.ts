@@ -1,26 +1,33 @@
 import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createAuditLog } from '../../src/runtime/services/audit.js';
-import { openDatabase } from '../../src/runtime/stores/sqlite/database.js';
+import { nextAuditRow } from '../../src/runtime/domain/audit-chain.js';
+import { createRecordStore } from '../../src/runtime/stores/record/record.js';
+import { createTestDatabase } from '../helpers/postgres-server.js';
+import { POSTGRES_FOR_TESTS } from '../helpers/record.js';
 import { runCli } from '../helpers/cli.js';
 import { useTempDir } from '../helpers/temp.js';
 
 const TOKEN = 'tok_e2e_0123456789abcdefghijklmnopqrstuv';
 
-function seed(hiveDir: string, rows: number): void {
-  const db = openDatabase(join(hiveDir, 'caio.db'));
-  const audit = createAuditLog(db);
+async function seed(hiveDir: string, rows: number): Promise<void> {
+  const record = await createRecordStore({ HIVE_DIR: hiveDir });
   for (let i = 1; i <= rows; i++) {
-    audit.append({ actor: 'ann', action: 'queue.approve', subject: `draft-${i}`, details: { i } });
+    await record.audit.append({
+      actor: 'ann',
+      action: 'queue.approve',
+      subject: `draft-${i}`,
+      details: { i },
+    });
   }
-  audit.append({
+  await record.audit.append({
     actor: 'ops',
     action: 'bootstrap.rotate_token',
     subject: '.env',
     details: { leaked: TOKEN },
   });
-  db.close();
+  await record.close();
 }
 
 describe('caio audit', () => {
@@ -28,7 +35,7 @@ describe('caio audit', () => {
 
   it('verifies an intact chain, tails it, and masks secrets in the output', async () => {
     const cwd = tempDir();
-    seed(join(cwd, 'hive'), 4);
+    await seed(join(cwd, 'hive'), 4);
     const env = { HIVE_DIR: 'hive', DASHBOARD_AUTH_TOKEN: TOKEN };
 
     const verify = await runCli(['audit', 'verify'], { cwd, env });
@@ -55,7 +62,7 @@ describe('caio audit', () => {
 
   it('exits 1 naming the first row edited by hand after the trigger was dropped', async () => {
     const cwd = tempDir();
-    seed(join(cwd, 'hive'), 4);
+    await seed(join(cwd, 'hive'), 4);
     const raw = new Database(join(cwd, 'hive', 'caio.db'));
     raw.exec('DROP TRIGGER audit_log_no_update');
     raw.exec(`UPDATE audit_log SET details = '{"i":99}' WHERE seq = 2`);
@@ -78,7 +85,7 @@ describe('caio audit', () => {
 
   it('--expect-head catches a trail truncated at the end, which the chain alone cannot show', async () => {
     const cwd = tempDir();
-    seed(join(cwd, 'hive'), 4);
+    await seed(join(cwd, 'hive'), 4);
     const env = { HIVE_DIR: 'hive' };
     const first = JSON.parse((await runCli(['audit', 'verify', '--json'], { cwd, env })).stdout) as {
       head: { seq: number; hash: string };
@@ -104,6 +111,56 @@ describe('caio audit', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--expect-head must look like SEQ:HASH');
   });
+
+  it.skipIf(!POSTGRES_FOR_TESTS)(
+    "with PostgreSQL, reports a chain left in this host's caio.db as a legacy chain, apart from the shared one",
+    async () => {
+      const cwd = tempDir();
+      const hive = join(cwd, 'hive');
+      const database = await createTestDatabase();
+      try {
+        const record = await createRecordStore({ HIVE_DIR: hive, DATABASE_URL: database.url });
+        await record.audit.append({ actor: 'ann', action: 'queue.approve', subject: 'shared-1' });
+        await record.close();
+        // What this host's old SQLite audit log left behind (two rows of its own chain).
+        mkdirSync(hive, { recursive: true });
+        const local = new Database(join(hive, 'caio.db'));
+        local.exec(
+          'CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, details TEXT NOT NULL, prev_hash TEXT NOT NULL UNIQUE, hash TEXT NOT NULL UNIQUE)',
+        );
+        const one = nextAuditRow(undefined, {
+          time: '2026-11-01T10:00:00.000Z',
+          actor: 'bo',
+          action: 'golden.add',
+          subject: 'g1',
+        });
+        const two = nextAuditRow(one, {
+          time: '2026-11-01T10:01:00.000Z',
+          actor: 'bo',
+          action: 'pipeline.run',
+          subject: 'p1',
+        });
+        const insert = local.prepare(
+          'INSERT INTO audit_log VALUES (@seq, @time, @actor, @action, @subject, @details, @prev_hash, @hash)',
+        );
+        insert.run(one);
+        insert.run(two);
+        local.close();
+
+        const env = { HIVE_DIR: 'hive', DATABASE_URL: database.url };
+        const verify = await runCli(['audit', 'verify'], { cwd, env });
+        expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+        expect(verify.stdout).toContain('PASS audit chain intact: 1 rows');
+        expect(verify.stdout).toMatch(
+          /WARN .*caio\.db holds a legacy audit chain of 2 rows .*its own chain verifies/,
+        );
+        expect(verify.stdout).not.toContain(database.url);
+      } finally {
+        await database.drop();
+      }
+    },
+    60_000,
+  );
 
   it('reports an absent trail as empty, and usage errors with exit 2', async () => {
     const cwd = tempDir();

@@ -8,13 +8,13 @@ import { useTempDir } from '../helpers/temp.js';
 describe('runtime container: audit and traces', () => {
   const tempDir = useTempDir();
 
-  it('wires runtime.audit on caio.db and runtime.traces on TRACE_ENVELOPE_FILE with secrets redacted', async () => {
+  it('wires runtime.audit on the record and runtime.traces on TRACE_ENVELOPE_FILE with secrets redacted', async () => {
     const hive = join(tempDir(), 'hive');
     const token = 'dash_0123456789abcdefghijklmnopqrstuvwxyz';
     const runtime = await createRuntime(parseConfig({ HIVE_DIR: hive, DASHBOARD_AUTH_TOKEN: token }));
     try {
-      runtime.audit.append({ actor: 'ann', action: 'queue.approve', subject: 'd1' });
-      expect(runtime.audit.verify()).toMatchObject({ ok: true, count: 1 });
+      await runtime.audit.append({ actor: 'ann', action: 'queue.approve', subject: 'd1' });
+      expect(await runtime.audit.verify()).toMatchObject({ ok: true, count: 1 });
       await runtime.traces.withCorrelationId('req-1', () =>
         runtime.traces.span('auth.check', async () => 'ok', { input: `Bearer ${token}` }),
       );

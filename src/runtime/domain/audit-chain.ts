@@ -1,7 +1,7 @@
 /**
  * The audit hash chain, as pure functions: the canonical serialisation of a row, its SHA-256 hash
  * chained to the previous row's hash, and the verification of a sequence of rows. No I/O here: the
- * SQLite service (`services/audit.ts`) feeds rows in and stores what these functions compute.
+ * record's audit service (`services/audit.ts`) feeds rows in and stores what these functions compute.
  *
  * hash(row) = SHA-256 hex of the UTF-8 JSON array
  *   ["caio-audit-v1", seq, time, actor, action, subject, details_json, prev_hash]
@@ -204,17 +204,18 @@ function headBreak(head: RecordedHead, row: AuditChainRow | undefined, count: nu
       };
 }
 
+type ChainInput = AuditChainRow | { invalid: { seq: number; reason: string } };
+
 /**
- * Verify rows in seq order (any iterable, so a caller can stream a large table) and against every
- * recorded head: a head beyond the last row means the tail was cut, a head whose row hashes
- * differently means the chain was rewritten. Stops at the first break. `invalid` rows (unreadable,
- * already rejected by the caller) are passed as `{invalid}`.
+ * Verify rows one at a time, in seq order, against every recorded head: a head beyond the last row
+ * means the tail was cut, a head whose row hashes differently means the chain was rewritten. `push`
+ * returns the failure at the first break (stop there); `finish` gives the result after the last row.
+ * Lets a caller stream a large table page by page (sync or async).
  */
-export function verifyAuditChain(
-  rows: Iterable<AuditChainRow | { invalid: { seq: number; reason: string } }>,
-  warnings: string[] = [],
+export function createChainVerifier(
   heads: readonly RecordedHead[] = [],
-): VerifyResult {
+  warnings: string[] = [],
+): { push(row: ChainInput): VerifyResult | undefined; finish(): VerifyResult } {
   const headsAt = new Map<number, RecordedHead[]>();
   for (const head of heads) {
     if (head.seq <= 0) continue;
@@ -222,36 +223,55 @@ export function verifyAuditChain(
   }
   let previous: AuditChainRow | undefined;
   let count = 0;
-  for (const row of rows) {
-    if ('invalid' in row) {
-      return chainFailure(
-        {
-          seq: row.invalid.seq,
-          problem: 'invalid_row',
-          message: `row ${row.invalid.seq} cannot be read: ${row.invalid.reason}`,
-          expected: 'a well-formed row',
-          actual: row.invalid.reason,
-        },
-        count,
-        [],
-        warnings,
-      );
-    }
-    const broken = checkAuditRow(row, previous);
-    if (broken) return chainFailure(broken, count, [], warnings);
-    const mismatch = headsAt.get(row.seq)?.find((head) => head.hash !== row.hash);
-    if (mismatch) return chainFailure(headBreak(mismatch, row, count), count, [], warnings);
-    headsAt.delete(row.seq);
-    previous = row;
-    count += 1;
-  }
-  const missing = [...headsAt.values()].flat().sort((a, b) => a.seq - b.seq)[0];
-  if (missing) return chainFailure(headBreak(missing, undefined, count), count, [], warnings);
   return {
-    ok: true,
-    count,
-    head: previous ? { seq: previous.seq, hash: previous.hash } : null,
-    heads_checked: heads.length,
-    warnings,
+    push(row) {
+      if ('invalid' in row) {
+        return chainFailure(
+          {
+            seq: row.invalid.seq,
+            problem: 'invalid_row',
+            message: `row ${row.invalid.seq} cannot be read: ${row.invalid.reason}`,
+            expected: 'a well-formed row',
+            actual: row.invalid.reason,
+          },
+          count,
+          [],
+          warnings,
+        );
+      }
+      const broken = checkAuditRow(row, previous);
+      if (broken) return chainFailure(broken, count, [], warnings);
+      const mismatch = headsAt.get(row.seq)?.find((head) => head.hash !== row.hash);
+      if (mismatch) return chainFailure(headBreak(mismatch, row, count), count, [], warnings);
+      headsAt.delete(row.seq);
+      previous = row;
+      count += 1;
+      return undefined;
+    },
+    finish() {
+      const missing = [...headsAt.values()].flat().sort((a, b) => a.seq - b.seq)[0];
+      if (missing) return chainFailure(headBreak(missing, undefined, count), count, [], warnings);
+      return {
+        ok: true,
+        count,
+        head: previous ? { seq: previous.seq, hash: previous.hash } : null,
+        heads_checked: heads.length,
+        warnings,
+      };
+    },
   };
+}
+
+/** Verify rows in seq order (any iterable) and against every recorded head; stops at the first break. */
+export function verifyAuditChain(
+  rows: Iterable<ChainInput>,
+  warnings: string[] = [],
+  heads: readonly RecordedHead[] = [],
+): VerifyResult {
+  const verifier = createChainVerifier(heads, warnings);
+  for (const row of rows) {
+    const failed = verifier.push(row);
+    if (failed) return failed;
+  }
+  return verifier.finish();
 }

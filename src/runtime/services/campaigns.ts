@@ -16,7 +16,9 @@ export interface CampaignService {
 
 export function createCampaignService(deps: {
   config: Pick<Config, 'INSTANTLY_API_KEY' | 'INSTANTLY_BASE_URL'>;
-  audit?: { append(entry: { actor: string; action: string; subject: string; details?: unknown }): unknown };
+  audit?: {
+    append(entry: { actor: string; action: string; subject: string; details?: unknown }): Promise<unknown>;
+  };
   /** Injected in tests; built from the config otherwise. */
   provider?: CampaignControl;
 }): CampaignService {
@@ -41,7 +43,7 @@ export function createCampaignService(deps: {
         });
       }
       const result = await provider.control(campaignId, action);
-      deps.audit?.append({
+      await deps.audit?.append({
         actor,
         action: `campaign.${action}`,
         subject: campaignId,

@@ -17,9 +17,18 @@ export interface SentLedger {
   recordExternal(canonical: string, source: string): Promise<void>;
 }
 
+type AuditAppend = {
+  append(entry: { actor: string; action: string; subject: string; details?: unknown }): Promise<unknown>;
+};
+
 export interface ExternalSendsDeps {
   ledger: SentLedger;
-  audit?: { append(entry: { actor: string; action: string; subject: string; details?: unknown }): unknown };
+  audit?: AuditAppend | undefined;
+  /**
+   * Runs an import's writes in one transaction whose ledger and audit are given to `fn`, so the
+   * suppressions and their audit row commit together (the record's `transaction`).
+   */
+  transaction?: <T>(fn: (tx: { ledger: SentLedger; audit: AuditAppend }) => Promise<T>) => Promise<T>;
 }
 
 export interface ImportSentReport {
@@ -55,17 +64,18 @@ export function createExternalSends(deps: ExternalSendsDeps) {
       errors: parsed.errors,
       dry_run: dryRun,
     };
-    for (const row of parsed.rows) {
-      const before = await deps.ledger.suppressionOf(row.canonical_email);
-      if (before === EXTERNAL_REASON) report.known += 1;
-      else if (before !== undefined) report.already_excluded += 1;
-      else {
-        report.added += 1;
-        if (!dryRun) await deps.ledger.recordExternal(row.canonical_email, source);
+    const apply = async ({ ledger, audit }: { ledger: SentLedger; audit?: AuditAppend | undefined }) => {
+      for (const row of parsed.rows) {
+        const before = await ledger.suppressionOf(row.canonical_email);
+        if (before === EXTERNAL_REASON) report.known += 1;
+        else if (before !== undefined) report.already_excluded += 1;
+        else {
+          report.added += 1;
+          if (!dryRun) await ledger.recordExternal(row.canonical_email, source);
+        }
       }
-    }
-    if (!dryRun && report.added > 0) {
-      deps.audit?.append({
+      if (dryRun || report.added === 0) return;
+      await audit?.append({
         actor,
         action: 'ledger.import_sent',
         subject: `external:${source}`,
@@ -76,7 +86,9 @@ export function createExternalSends(deps: ExternalSendsDeps) {
           errors: report.errors.length,
         },
       });
-    }
+    };
+    if (deps.transaction && !dryRun) await deps.transaction(apply);
+    else await apply(deps);
     return report;
   }
 
@@ -124,4 +136,23 @@ export function sentLedgerOver(
       await facts.suppress(canonical, EXTERNAL_REASON, source, now());
     },
   };
+}
+
+/** External sends over the record: each import's suppressions and its audit row in one transaction. */
+export function externalSendsOverRecord(
+  record: {
+    addresses: Parameters<typeof sentLedgerOver>[0];
+    audit: AuditAppend;
+    transaction<T>(
+      fn: (tx: { addresses: Parameters<typeof sentLedgerOver>[0]; audit: AuditAppend }) => Promise<T>,
+    ): Promise<T>;
+  },
+  now: () => number = Date.now,
+): ExternalSends {
+  return createExternalSends({
+    ledger: sentLedgerOver(record.addresses, now),
+    audit: record.audit,
+    transaction: (fn) =>
+      record.transaction((tx) => fn({ ledger: sentLedgerOver(tx.addresses, now), audit: tx.audit })),
+  });
 }

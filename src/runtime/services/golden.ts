@@ -16,7 +16,7 @@ import {
   type RubricResult,
 } from '../domain/rubric/index.js';
 import { RefusedError, UserError } from '../errors.js';
-import type { AuditLog } from './audit.js';
+import type { AuditService } from './audit.js';
 import { writeAtomic } from './bootstrap.js';
 import { loadRubricConfig } from './rubric-config.js';
 
@@ -29,7 +29,7 @@ export interface GoldenAddInput {
   /** Needed when the lead record has no segment. */
   segment?: string | undefined;
   actor: string;
-  audit?: AuditLog | undefined;
+  audit?: Pick<AuditService, 'append'> | undefined;
 }
 
 export interface GoldenAddResult {
@@ -79,7 +79,7 @@ export function caseFromDraft(draft: Draft, caseId: string, segment: string): Go
   return parsed.data;
 }
 
-export function addGoldenCase(input: GoldenAddInput): GoldenAddResult {
+export async function addGoldenCase(input: GoldenAddInput): Promise<GoldenAddResult> {
   const { draft } = input;
   if (!draft) {
     throw new RefusedError(
@@ -108,7 +108,7 @@ export function addGoldenCase(input: GoldenAddInput): GoldenAddResult {
   const verdict = createRubric(loadRubricConfig(input.goldenSetDir)).evaluate(caseInput(golden));
   mkdirSync(casesDir, { recursive: true });
   writeAtomic(path, `${JSON.stringify(golden, null, 2)}\n`, 0o644);
-  input.audit?.append({
+  await input.audit?.append({
     actor: input.actor,
     action: 'golden.add',
     subject: `golden/${caseId}`,

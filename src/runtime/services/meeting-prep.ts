@@ -38,7 +38,9 @@ export interface MeetingPrepDeps {
   calendar: CalendarBriefs;
   published: PublishedBriefs;
   minConfidence: number;
-  audit?: { append(entry: { actor: string; action: string; subject: string; details?: unknown }): unknown };
+  audit?: {
+    append(entry: { actor: string; action: string; subject: string; details?: unknown }): Promise<unknown>;
+  };
 }
 
 export interface PrepResult {
@@ -76,7 +78,7 @@ export function createMeetingPrep(deps: MeetingPrepDeps) {
       auto ? { autoApprovedBy: `auto (confidence ${brief.confidence} >= ${deps.minConfidence})` } : {},
     );
     if (added === 'exists') return { id, confidence: brief.confidence, status: 'exists' };
-    deps.audit?.append({
+    await deps.audit?.append({
       actor: 'meeting-prep',
       action: 'meeting_prep.brief',
       subject: id,
@@ -103,7 +105,7 @@ export function createMeetingPrep(deps: MeetingPrepDeps) {
           body: draft.body,
         });
         await deps.published.record(draft.id, id);
-        deps.audit?.append({
+        await deps.audit?.append({
           actor: 'meeting-prep',
           action: 'meeting_prep.calendar_write',
           subject: draft.id,

@@ -52,7 +52,9 @@ export interface PipelineDeps {
   addresses: AddressStatus;
   drafts: DraftSink;
   templates: TemplateSource;
-  audit?: { append(entry: { actor: string; action: string; subject: string; details?: unknown }): unknown };
+  audit?: {
+    append(entry: { actor: string; action: string; subject: string; details?: unknown }): Promise<unknown>;
+  };
   /** Wraps the run in a trace envelope (runtime.traces.span). */
   span?: <T>(tool: string, fn: () => Promise<T>, input: unknown) => Promise<T>;
   /** One-at-a-time guard across processes (a second run waits its turn or is refused). */
@@ -132,7 +134,7 @@ export function createPipelineService(deps: PipelineDeps): PipelineService {
       report.by_status[added.status] = (report.by_status[added.status] ?? 0) + 1;
       report.templates[item.template] = (report.templates[item.template] ?? 0) + 1;
     }
-    deps.audit?.append({
+    await deps.audit?.append({
       actor: options.actor,
       action: 'pipeline.run',
       subject: `pipeline:${source}`,

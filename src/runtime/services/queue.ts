@@ -51,7 +51,7 @@ export type ScoreFn = (input: ScoreInput) => readonly Finding[];
 
 /** The audit trail as other services use it (the queue writes its rows into the record). */
 export interface AuditSink {
-  append(entry: { actor: string; action: string; subject: string; details?: unknown }): unknown;
+  append(entry: { actor: string; action: string; subject: string; details?: unknown }): Promise<unknown>;
 }
 
 export interface QueueDeps {

@@ -17,7 +17,7 @@ import {
   type SqliteDatabase,
 } from '../stores/sqlite/database.js';
 import type { StateStore } from '../stores/state-store.js';
-import { createAuditLog, type AuditLog } from './audit.js';
+import { createAuditService, type AuditService } from './audit.js';
 import type { Gatekeeper } from './gatekeeper.js';
 import { createHostRegistry, type HostRegistry, type HostRole } from './hosts.js';
 import { createLeadService, type LeadService } from './leads.js';
@@ -44,10 +44,10 @@ export interface Runtime {
   config: Config;
   /** The record (SPEC 5): SQLite in HIVE_DIR/caio.db, or PostgreSQL at DATABASE_URL. Everything durable. */
   record: RecordStore;
-  /** The embedded SQLite database (HIVE_DIR/caio.db): audit, webhooks, sent log, embedded state. */
+  /** Legacy: the record's SQLite connection, or with PostgreSQL a local HIVE_DIR/caio.db (release, replay runs). */
   db: SqliteDatabase;
-  /** Hash-chained audit trail in `db`; `append` is synchronous (use inside `db.transaction(...).immediate()`). */
-  audit: AuditLog;
+  /** The hash-chained audit trail in the record (one chain for every host); prefer `tx.audit.append` inside the change's transaction. */
+  audit: AuditService;
   /**
    * Queue/batch/dedup state, locks, claims, limits: Redis or embedded per REDIS_URL (health() says
    * which). Fenced: while this process is a split brain (`hosts`), every shared write is refused.
@@ -134,7 +134,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   cleanups.push(() => {
     coordinationDb.close();
   });
-  const audit = createAuditLog(db, options.now ? { now: options.now } : {});
+  const audit = createAuditService(record);
   const webhooks = createWebhookStore(record, options.now ? { now: options.now } : {});
   cleanups.push(() => webhooks.close());
   const rawState = await createStateStore(config, { db: coordinationDb }).catch(async (error: unknown) => {

@@ -53,7 +53,7 @@ export const healthRoutes: Route[] = [
     method: 'GET',
     path: '/api/runtime/dependencies',
     auth: 'token',
-    summary: 'dependency detail: Redis and Inngest health, modes, latency',
+    summary: 'dependency detail: record, Redis and Inngest health, modes, latency',
     async handler({ services }) {
       const snapshot = services.readiness.snapshot();
       return json(200, snapshot);

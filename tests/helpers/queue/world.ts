@@ -3,12 +3,11 @@
  * (SQLite `caio.db` in the temp dir, or a PostgreSQL database when `databaseUrl` is given) and the
  * coordination store (embedded in `coordination.db`, or Redis under a unique key prefix).
  */
-import { join } from 'node:path';
 import { createAdapters } from '../../../src/runtime/adapters/index.js';
 import type { Adapters } from '../../../src/runtime/adapters/types.js';
 import { parseConfig, type Config } from '../../../src/runtime/config.js';
 import { verifyAuditChain } from '../../../src/runtime/domain/audit-chain.js';
-import { createAuditLog } from '../../../src/runtime/services/audit.js';
+import { createAuditService } from '../../../src/runtime/services/audit.js';
 import { createDispatcher } from '../../../src/runtime/services/dispatch.js';
 import { createGatekeeper } from '../../../src/runtime/services/gatekeeper.js';
 import { recordAddressBook } from '../../../src/runtime/services/address-book.js';
@@ -47,9 +46,6 @@ export async function makeWorld(options: WorldOptions) {
   });
   const now = options.now ?? Date.now;
   const record = await createRecordStore(config, { now });
-  // Code not yet on the record (the old audit log) shares the record's SQLite connection, or keeps a
-  // local file beside a PostgreSQL record (as the runtime does).
-  const local = record.db.sqlite ?? openDatabase(join(options.dir, 'caio.db'));
   const coordination = openDatabase(coordinationPath(options.dir));
   let state: StateStore;
   if (options.kind === 'redis') {
@@ -60,7 +56,7 @@ export async function makeWorld(options: WorldOptions) {
   } else {
     state = createSqliteStateStore(coordination, config, options.now ? { now: options.now } : {});
   }
-  const audit = createAuditLog(local, { now });
+  const audit = createAuditService(record);
   const baseAdapters = createAdapters(config, { timeoutMs: 2_000, retries: 1, backoffMs: 10 });
   const adapters = options.wrapEmail ? options.wrapEmail(baseAdapters) : baseAdapters;
   const dispatcher = createDispatcher({ record, adapters, now, host: options.host });
@@ -98,7 +94,6 @@ export async function makeWorld(options: WorldOptions) {
     async close() {
       await state.close();
       coordination.close();
-      if (!record.db.sqlite) local.close();
       await record.close();
     },
   };

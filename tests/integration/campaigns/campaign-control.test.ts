@@ -64,7 +64,7 @@ describe('POST /api/instantly/campaigns/:id/pause|resume', () => {
       'POST /api/v2/campaigns/camp-1/activate',
     ]);
     expect(calls.at(-1)?.auth).toBe('Bearer inst_api_key_1234567890abcdef');
-    const audit = server.runtime.audit.tail(10).filter((row) => row.action.startsWith('campaign.'));
+    const audit = (await server.runtime.audit.tail(10)).filter((row) => row.action.startsWith('campaign.'));
     expect(audit.map((row) => [row.actor, row.action, row.subject])).toEqual([
       // The service token names the operator with X-Caio-Operator (SPEC 12).
       ['ana (service token)', 'campaign.pause', 'camp-1'],
@@ -85,7 +85,7 @@ describe('POST /api/instantly/campaigns/:id/pause|resume', () => {
       status: 400,
       body: { code: 'invalid_request' },
     });
-    const audit = server.runtime.audit.tail(10).filter((row) => row.subject === 'missing');
+    const audit = (await server.runtime.audit.tail(10)).filter((row) => row.subject === 'missing');
     expect(audit[0]?.details).toMatchObject({ ok: false, provider_status: 404 });
   });
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchGhlTaggedEmails } from '../../../src/runtime/adapters/ghl-contacts.js';
-import { createExternalSends, sentLedgerOver } from '../../../src/runtime/services/external-sends.js';
+import { externalSendsOverRecord } from '../../../src/runtime/services/external-sends.js';
 import type { Runtime } from '../../../src/runtime/services/runtime.js';
 import { openTestRuntime } from '../../helpers/pipeline-runtime.js';
 import { useTempDir } from '../../helpers/temp.js';
@@ -16,10 +16,7 @@ afterEach(async () => {
 async function setup() {
   const runtime: Runtime = await openTestRuntime(tempDir());
   cleanups.push(() => runtime.close());
-  const sends = createExternalSends({
-    ledger: sentLedgerOver(runtime.record.addresses),
-    audit: runtime.audit,
-  });
+  const sends = externalSendsOverRecord(runtime.record);
   return { runtime, sends };
 }
 
@@ -54,7 +51,9 @@ describe('ledger import-sent', () => {
 
     const again = await sends.importText(csv, 'ghl', 'ops');
     expect(again).toMatchObject({ added: 0, known: 2 });
-    expect(runtime.audit.tail(50).filter((row) => row.action === 'ledger.import_sent')).toHaveLength(1);
+    expect((await runtime.audit.tail(50)).filter((row) => row.action === 'ledger.import_sent')).toHaveLength(
+      1,
+    );
   });
 
   it('a dry run records nothing', async () => {

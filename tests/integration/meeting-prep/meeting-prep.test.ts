@@ -83,7 +83,7 @@ describe('meeting prep', () => {
     expect(published.body).toMatchObject({ result: { written: [ann?.id], failed: [] } });
     const again = await api('POST', '/api/operator/trigger', { action: 'meeting_prep_publish' });
     expect(again.body).toMatchObject({ result: { written: [] } });
-    const writes = runtime.audit.tail(50).filter((r) => r.action === 'meeting_prep.calendar_write');
+    const writes = (await runtime.audit.tail(50)).filter((r) => r.action === 'meeting_prep.calendar_write');
     expect(writes.map((r) => r.subject)).toEqual([ann?.id]);
     expect(writes[0]?.details).toMatchObject({ mode: 'mock', approved_by: 'hos (service token)' });
 

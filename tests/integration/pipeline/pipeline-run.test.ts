@@ -70,7 +70,7 @@ describe('pipeline run', () => {
     const again = await pipeline.run({ mode: 'development', actor: 'ops' });
     expect(again).toMatchObject({ drafted: 0, skipped: { already_drafted: 2 } });
     expect(await runtime.queue.list()).toHaveLength(2);
-    const rows = runtime.audit.tail(5).filter((row) => row.action === 'pipeline.run');
+    const rows = (await runtime.audit.tail(5)).filter((row) => row.action === 'pipeline.run');
     expect(rows.length).toBe(2);
     runtime.traces.flush();
     const { envelopes } = await tailTraces(runtime.traces.file, { limit: 50 });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStandardWebhook } from '../../../src/runtime/domain/webhooks/signatures.js';
-import { createExternalSends, sentLedgerOver } from '../../../src/runtime/services/external-sends.js';
+import { externalSendsOverRecord } from '../../../src/runtime/services/external-sends.js';
 import { SECRETS, TOKEN, startTestServer, waitFor, type TestServer } from '../server/harness.js';
 
 describe('runbook walk: webhooks -> pipeline -> approval -> dispatch -> call brief', () => {
@@ -78,10 +78,7 @@ describe('runbook walk: webhooks -> pipeline -> approval -> dispatch -> call bri
     const { runtime } = server;
     await waitFor(async () => (await runtime.leads.list()).leads.length === 3, 10_000, 'three leads');
 
-    const sends = createExternalSends({
-      ledger: sentLedgerOver(runtime.record.addresses),
-      audit: runtime.audit,
-    });
+    const sends = externalSendsOverRecord(runtime.record);
     expect(await sends.importText('Email\ndee@ghlonly.io\n', 'ghl', 'ops')).toMatchObject({ added: 1 });
 
     const run = await api('POST', '/api/operator/trigger', { action: 'pipeline' });

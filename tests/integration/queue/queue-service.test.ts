@@ -97,12 +97,12 @@ describeStores('queue service', (make) => {
       code: 'draft_not_found',
       exitCode: 1,
     });
-    const rows = audit.tail(10).map((r) => [r.actor, r.action, r.subject]);
+    const rows = (await audit.tail(10)).map((r) => [r.actor, r.action, r.subject]);
     expect(rows).toEqual([
       ['maria', 'queue.approve', 'd00001'],
       ['joe', 'queue.reject', 'd00002'],
     ]);
-    expect(audit.verify()).toMatchObject({ ok: true });
+    expect(await audit.verify()).toMatchObject({ ok: true });
   });
 
   it('racing approve and reject resolve to exactly one outcome', async () => {
@@ -213,6 +213,6 @@ describeStores('queue service', (make) => {
     expect(m.sla).toMatchObject({ breaches: 1, breached_ids: ['d00001'] });
     expect(await queue.escalateBreaches()).toEqual({ breaches: 1, escalated: ['d00001'] });
     expect(await queue.escalateBreaches()).toEqual({ breaches: 1, escalated: [] });
-    expect(audit.tail(5).filter((r) => r.action === 'queue.escalate')).toHaveLength(1);
+    expect((await audit.tail(5)).filter((r) => r.action === 'queue.escalate')).toHaveLength(1);
   });
 });

@@ -59,9 +59,9 @@ describe('operators and roles', () => {
     );
     expect(approved).toMatchObject({ status: 200, body: { decided_by: 'maria' } });
     const row = (await server.runtime.record.audit.tail(5)).find((r) => r.action === 'queue.approve');
-    expect(row?.actor ?? server.runtime.audit.tail(5).find((r) => r.action === 'queue.approve')?.actor).toBe(
-      'maria',
-    );
+    expect(
+      row?.actor ?? (await server.runtime.audit.tail(5)).find((r) => r.action === 'queue.approve')?.actor,
+    ).toBe('maria');
   });
 
   it('records the service token acting for someone as NAME (service token)', async () => {

@@ -10,7 +10,9 @@ import {
   DependencyUnavailableError,
   RefusedError,
   UserError,
+  asRecordUnavailable,
   exitCodeFor,
+  unavailableDependency,
 } from '../../../src/runtime/errors.js';
 import { errorReply } from '../../../src/server/error-reply.js';
 import { checkExecution } from '../../../src/runtime/domain/gatekeeper/batch.js';
@@ -64,6 +66,38 @@ describe('error kinds', () => {
       status: 500,
       body: { code: 'internal_error' },
     });
+  });
+
+  it('maps PostgreSQL connection failures to the record being unavailable, in one place', () => {
+    const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+    const outages = [
+      withCode('terminating connection due to administrator command', '57P01'),
+      withCode('the database system is starting up', '57P03'),
+      withCode('the database system is shutting down', '57P03'),
+      new Error('Connection terminated unexpectedly'),
+      new Error('Connection terminated'),
+      withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
+      withCode('read ECONNRESET', 'ECONNRESET'),
+    ];
+    for (const error of outages) {
+      const mapped = asRecordUnavailable(error);
+      expect(mapped, error.message).toBeInstanceOf(DependencyUnavailableError);
+      expect(mapped).toMatchObject({ dependency: 'record', kind: 'unavailable', code: 'record_unavailable' });
+      expect((mapped as Error).message).not.toContain('5432');
+      const reply = errorReply(mapped, 'c1');
+      expect(reply).toMatchObject({
+        status: 503,
+        body: { code: 'dependency_unavailable', dependency: 'record' },
+      });
+    }
+    // Raw pg errors reaching the HTTP layer unwrapped are outages too, not 500s.
+    expect(unavailableDependency(withCode('terminating connection', '57P01'))).toBe('record');
+    expect(errorReply(new Error('Connection terminated unexpectedly'), 'c1').status).toBe(503);
+    // Anything else is not an outage: a unique violation stays what it was.
+    const unique = withCode('duplicate key value violates unique constraint', '23505');
+    expect(asRecordUnavailable(unique)).toBe(unique);
+    expect(unavailableDependency(unique)).toBeUndefined();
+    expect(errorReply(unique, 'c1').status).toBe(500);
   });
 
   it('words the next step per surface: commands in the CLI, keys in the console', () => {

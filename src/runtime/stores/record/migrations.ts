@@ -12,6 +12,7 @@ import { up as audit } from './migrations/005-audit.js';
 import { up as evidence } from './migrations/006-evidence.js';
 import { up as operators } from './migrations/007-operators.js';
 import { up as pipeline } from './migrations/008-pipeline.js';
+import { up as auditHeads } from './migrations/009-audit-heads.js';
 import { up as releaseEvidence } from './migrations/010-release-evidence.js';
 import { up as replayScorecard } from './migrations/011-replay-scorecard.js';
 
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'evidence', up: evidence },
   { version: 7, name: 'operators', up: operators },
   { version: 8, name: 'pipeline', up: pipeline },
+  { version: 9, name: 'audit-heads', up: auditHeads },
   { version: 10, name: 'release-evidence', up: releaseEvidence },
   { version: 11, name: 'replay-scorecard', up: replayScorecard },
 ];

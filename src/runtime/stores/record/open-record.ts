@@ -4,11 +4,11 @@
  * unreachable or wrong DATABASE_URL is a configuration error naming the variable — never a silent
  * fallback to a local record.
  */
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import type { Config } from '../../config.js';
-import { UserError, errorMessage } from '../../errors.js';
+import { DependencyUnavailableError, UserError, asRecordUnavailable, errorMessage } from '../../errors.js';
 import { maskUrl } from '../../mask.js';
 import { databasePath, openDatabase, type SqliteDatabase } from '../sqlite/database.js';
 import type { RecordDialect } from './context.js';
@@ -46,6 +46,11 @@ export interface OpenRecordOptions {
   poolSize?: number;
   /** Connect timeout for PostgreSQL (default 5000 ms). */
   connectTimeoutMs?: number;
+  /**
+   * Read only (`caio audit verify`): no migration and no write of any kind — a read-only SQLite
+   * connection (the file must exist), read-only PostgreSQL transactions.
+   */
+  readonly?: boolean;
 }
 
 const MIGRATION_LOCK_KEY = 7_243_000;
@@ -133,6 +138,7 @@ async function probe(db: Kysely<RecordSchema>): Promise<RecordHealth> {
 
 export async function openRecord(config: RecordConfig, options: OpenRecordOptions = {}): Promise<RecordDb> {
   if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, options);
+  if (options.readonly) return openSqliteOnce(resolve(databasePath(config.HIVE_DIR)), true);
   return openSqlite(databasePath(config.HIVE_DIR));
 }
 
@@ -185,12 +191,16 @@ function registerRegexp(database: SqliteDatabase): void {
   });
 }
 
-async function openSqliteOnce(path: string): Promise<RecordDb> {
-  const database = openDatabase(path);
+async function openSqliteOnce(path: string, readonly = false): Promise<RecordDb> {
+  const database = openDatabase(path, { readonly });
   registerRegexp(database);
   const kysely = new Kysely<RecordSchema>({ dialect: new SqliteRecordDialect(database) });
   try {
-    await migrateSqlite(kysely, path);
+    if (readonly) {
+      const row = await sql<{ user_version: number }>`pragma user_version`.execute(kysely);
+      const found = Number(row.rows[0]?.user_version ?? 0);
+      if (found > SCHEMA_VERSION) throw newerSchemaError(path, found);
+    } else await migrateSqlite(kysely, path);
     const id = await readRecordId(kysely);
     return {
       dialect: 'sqlite',
@@ -207,6 +217,35 @@ async function openSqliteOnce(path: string): Promise<RecordDb> {
   }
 }
 
+/**
+ * The pool as Kysely sees it, with every failure that means PostgreSQL cannot be reached (refused,
+ * reset, shut down, restarting) turned into a DependencyUnavailableError naming the record: callers
+ * answer 503 and retry, and the pool reconnects on its own once the server is back.
+ */
+function outagesAsUnavailable(pool: pg.Pool): PostgresPool {
+  const rethrow = (error: unknown): never => {
+    throw asRecordUnavailable(error);
+  };
+  // A checked-out client whose server goes away emits 'error' between queries: the next query on it
+  // fails (and the pool drops it on release); unheard, the event would crash the process.
+  const heard = new WeakSet<pg.PoolClient>();
+  return {
+    async connect() {
+      const client = await pool.connect().catch(rethrow);
+      if (!heard.has(client)) {
+        heard.add(client);
+        client.on('error', () => {});
+      }
+      const query = ((...args: unknown[]) => {
+        const result = (client.query as (...a: unknown[]) => unknown)(...args);
+        return result instanceof Promise ? result.catch(rethrow) : result;
+      }) as PostgresPoolClient['query'];
+      return { query, release: (destroy?: boolean) => client.release(destroy) };
+    },
+    end: () => pool.end(),
+  };
+}
+
 async function openPostgres(url: string, options: OpenRecordOptions): Promise<RecordDb> {
   const location = postgresLocation(url);
   const pool = new pg.Pool({
@@ -214,6 +253,7 @@ async function openPostgres(url: string, options: OpenRecordOptions): Promise<Re
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     idleTimeoutMillis: 30_000,
+    ...(options.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
     // COUNT(*) and BIGINT columns come back as numbers, as on SQLite.
     types: {
       getTypeParser: ((oid: number, format?: string) =>
@@ -224,7 +264,9 @@ async function openPostgres(url: string, options: OpenRecordOptions): Promise<Re
   });
   // An idle client losing its server must not crash the process: the next query reports it.
   pool.on('error', () => {});
-  const kysely = new Kysely<RecordSchema>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<RecordSchema>({
+    dialect: new PostgresDialect({ pool: outagesAsUnavailable(pool) }),
+  });
   try {
     await sql`select 1`.execute(kysely);
   } catch (error) {
@@ -232,7 +274,7 @@ async function openPostgres(url: string, options: OpenRecordOptions): Promise<Re
     throw unreachable(location, error);
   }
   try {
-    await migratePostgres(kysely, location);
+    if (!options.readonly) await migratePostgres(kysely, location);
     const id = await readRecordId(kysely);
     return {
       dialect: 'postgres',
@@ -245,7 +287,7 @@ async function openPostgres(url: string, options: OpenRecordOptions): Promise<Re
     };
   } catch (error) {
     await kysely.destroy();
-    if (error instanceof UserError) throw error;
+    if (error instanceof UserError && !(error instanceof DependencyUnavailableError)) throw error;
     throw unreachable(location, error);
   }
 }

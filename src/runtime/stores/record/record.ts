@@ -12,6 +12,7 @@
 import type { Executor, RecordDialect, RepoContext } from './context.js';
 import { openDualReadSource, withDualRead, type DualReadSource } from './dual-read.js';
 import { openRecord, type OpenRecordOptions, type RecordConfig, type RecordDb } from './open-record.js';
+import { createAuditHeadsRepo, type AuditHeadsRepo } from './tables/audit-heads.js';
 import { createAuditRepo, type AuditRepo } from './tables/audit.js';
 import { createDraftsRepo, type DraftsRepo } from './tables/drafts.js';
 import { createAddressesRepo, type AddressesRepo } from './tables/gatekeeper.js';
@@ -32,6 +33,7 @@ export type { RecordDb, RecordHealth } from './open-record.js';
 export interface Repos {
   meta: MetaRepo;
   audit: AuditRepo;
+  auditHeads: AuditHeadsRepo;
   operators: OperatorsRepo;
   drafts: DraftsRepo;
   addresses: AddressesRepo;
@@ -49,6 +51,7 @@ export function bindRepos(exec: Executor, ctx: RepoContext): Repos {
   return {
     meta: createMetaRepo(exec, ctx),
     audit: createAuditRepo(exec, ctx),
+    auditHeads: createAuditHeadsRepo(exec, ctx),
     operators: createOperatorsRepo(exec, ctx),
     drafts: createDraftsRepo(exec, ctx),
     addresses: createAddressesRepo(exec, ctx),

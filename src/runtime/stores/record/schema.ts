@@ -1,4 +1,5 @@
 /** Every table of the record, as Kysely sees it: one interface per family, in `tables/<family>.ts`. */
+import type { AuditHeadsTables } from './tables/audit-heads.js';
 import type { AuditTables } from './tables/audit.js';
 import type { DraftsTables } from './tables/drafts.js';
 import type { EvidenceTables } from './tables/evidence.js';
@@ -18,6 +19,7 @@ export interface RecordSchema
     GatekeeperTables,
     IntakeTables,
     AuditTables,
+    AuditHeadsTables,
     EvidenceTables,
     OperatorsTables,
     PipelineTables,

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { appendOnly } from '../append-only.js';
 import type { RecordDialect } from '../context.js';
 
 /**
@@ -120,40 +121,11 @@ export async function up(db: Kysely<any>, dialect: RecordDialect): Promise<void>
     .execute();
   await sql.raw('CREATE INDEX IF NOT EXISTS ramp_history_day ON ramp_history (kind, day)').execute(db);
 
-  await immutableBatches(db, dialect);
+  await appendOnly(db, dialect, 'batches', {
+    message: 'batches are immutable',
+    functionName: 'caio_batches_immutable',
+  });
   if (dialect === 'sqlite') await copyLegacySqlite(db);
-}
-
-async function immutableBatches(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  db: Kysely<any>,
-  dialect: RecordDialect,
-): Promise<void> {
-  if (dialect === 'sqlite') {
-    for (const event of ['UPDATE', 'DELETE'] as const) {
-      await sql
-        .raw(
-          `CREATE TRIGGER IF NOT EXISTS batches_no_${event.toLowerCase()} BEFORE ${event} ON batches BEGIN SELECT RAISE(ABORT, 'batches are immutable: ${event} is not allowed'); END`,
-        )
-        .execute(db);
-    }
-    return;
-  }
-  await sql
-    .raw(
-      `CREATE OR REPLACE FUNCTION caio_batches_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION 'batches are immutable: % is not allowed', TG_OP; END $$`,
-    )
-    .execute(db);
-  for (const event of ['UPDATE', 'DELETE'] as const) {
-    const name = `batches_no_${event.toLowerCase()}`;
-    await sql.raw(`DROP TRIGGER IF EXISTS ${name} ON batches`).execute(db);
-    await sql
-      .raw(
-        `CREATE TRIGGER ${name} BEFORE ${event} ON batches FOR EACH ROW EXECUTE FUNCTION caio_batches_immutable()`,
-      )
-      .execute(db);
-  }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -4,12 +4,13 @@
  * transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory transaction lock), so every process and
  * host appends to one chain; `seq`, `prev_hash` and `hash` are unique, so a stale head fails instead of
  * forking. Call it inside the same `record.transaction` as the change it records. UPDATE and DELETE are
- * refused by triggers (created by migration 5).
+ * refused by triggers (created by migration 5, see `append-only.ts`).
  */
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { nextAuditRow, type AuditChainRow } from '../../../domain/audit-chain.js';
 import { UserError } from '../../../errors.js';
+import { appendOnly, appendOnlyState } from '../append-only.js';
 import type { Executor, RepoContext } from '../context.js';
 
 export interface AuditTables {
@@ -26,7 +27,8 @@ export interface AuditTables {
 }
 
 export const AUDIT_TABLE = 'audit_log';
-export const AUDIT_TRIGGERS = ['audit_log_no_update', 'audit_log_no_delete'] as const;
+/** How migration 5 made the chain append-only (repair restores exactly that). */
+export const AUDIT_APPEND_ONLY = { functionName: 'caio_audit_append_only' } as const;
 /** PostgreSQL advisory lock key for the chain head (any constant distinct from other locks). */
 const AUDIT_LOCK_KEY = 7_243_001;
 
@@ -173,37 +175,16 @@ export function createAuditRepo(exec: Executor, ctx: RepoContext) {
     },
 
     /** Is the table there, and which append-only triggers are missing? (verify reports; it never repairs.) */
-    async integrity(): Promise<{ table: boolean; missingTriggers: string[] }> {
-      if (ctx.dialect === 'sqlite') {
-        const table = await sql<{
-          n: number;
-        }>`select count(*) as n from sqlite_master where type = 'table' and name = ${AUDIT_TABLE}`.execute(
-          exec,
-        );
-        const triggers = await sql<{
-          name: string;
-        }>`select name from sqlite_master where type = 'trigger' and tbl_name = ${AUDIT_TABLE}`.execute(exec);
-        const present = new Set(triggers.rows.map((row) => row.name));
-        return {
-          table: Number(table.rows[0]?.n ?? 0) > 0,
-          missingTriggers: AUDIT_TRIGGERS.filter((name) => !present.has(name)),
-        };
-      }
-      const table = await sql<{
-        n: number;
-      }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = ${AUDIT_TABLE}`.execute(
-        exec,
-      );
-      const triggers = await sql<{
-        name: string;
-      }>`select tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid where c.relname = ${AUDIT_TABLE} and not t.tgisinternal`.execute(
-        exec,
-      );
-      const present = new Set(triggers.rows.map((row) => row.name));
-      return {
-        table: Number(table.rows[0]?.n ?? 0) > 0,
-        missingTriggers: AUDIT_TRIGGERS.filter((name) => !present.has(name)),
-      };
+    integrity(): Promise<{ table: boolean; missingTriggers: string[] }> {
+      return appendOnlyState(exec, ctx.dialect, AUDIT_TABLE);
+    },
+
+    /** Restore missing append-only triggers (only `caio audit repair-triggers`); returns their names. */
+    async repair(): Promise<string[]> {
+      const { table, missingTriggers } = await appendOnlyState(exec, ctx.dialect, AUDIT_TABLE);
+      if (!table || missingTriggers.length === 0) return [];
+      await appendOnly(exec, ctx.dialect, AUDIT_TABLE, AUDIT_APPEND_ONLY);
+      return missingTriggers;
     },
   };
 }
