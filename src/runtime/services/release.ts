@@ -10,6 +10,7 @@
  * A production decision also reads the same release's staging results: its validation and smoke
  * must have passed.
  */
+import { recordHead } from '../stores/record/tables/audit-heads.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { forbiddenMessage, roleAllows, sameIdentity, type Role } from '../domain/operators.js';
@@ -288,6 +289,12 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
           details: { decision: decided.decision, target: target.label, reasons: decided.reasons },
         });
         const stored = { ...fields, audit_seq: audited.seq, audit_hash: audited.hash };
+        // `caio audit verify` checks the chain against every recorded head: a cut tail fails.
+        await recordHead(tx, {
+          seq: audited.seq,
+          hash: audited.hash,
+          reason: `release.decision ${releaseId}/${target.env}`,
+        });
         return { id: await tx.release.putDecision(stored), ...stored };
       });
       try {

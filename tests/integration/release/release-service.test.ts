@@ -189,6 +189,10 @@ describe('release check against a deployed app', () => {
       })),
     );
     expect(verified.ok).toBe(true);
+    // ...and the same heads are in audit_heads, where `caio audit verify` reads them
+    expect((await record.auditHeads.list()).map((h) => [h.seq, h.hash, h.reason])).toEqual(
+      heads.map((h) => [h.seq, h.hash, `release.decision ${h.release_id}/${h.env}`]),
+    );
 
     // the report names each check's target, who ran it and when, staging's evidence and the sign-offs
     const text = renderCompletionText(await service.report(ritual, 'v1', 'production'));
