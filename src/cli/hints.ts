@@ -42,6 +42,10 @@ const HINTS: Record<string, string | ((error: UserError) => string)> = {
     'To sign it off again, add --force: `caio scorecard --sign-off --force [--week YYYY-Www]` (the earlier sign-off is kept, and the new one is audited).',
   sign_off_forbidden:
     'Sign off as an operator with the pto role (`--by NAME`, or CAIO_OPERATOR); an admin adds one with `caio operators add NAME --role pto`.',
+  release_sign_off_forbidden:
+    'Ask an admin to run `caio operators add NAME --role pto`, then sign off with --by NAME.',
+  confirmed_by_other:
+    'To replace it, run the same `caio release confirm STEP` again with --force (their sign-off stays in the history).',
   records_not_shared: (error) =>
     `${error.nextStep ?? 'Point DATABASE_URL at the record the other hosts use.'}; \`caio status\` lists the hosts and their record ids.`,
   audit_triggers_missing:

@@ -24,6 +24,8 @@ const HINTS: Record<string, string> = {
   record_unavailable: 'The record cannot be reached; try again shortly.',
   sign_off_forbidden:
     'Only the PTO (pto or admin role) signs the scorecard off; start the console with --by NAME.',
+  release_sign_off_forbidden:
+    'Only an operator with the pto (or admin) role signs release steps off; start the console with --by NAME.',
   pipeline_busy: 'Another pipeline run is in progress; try :pipeline again when it is done.',
 };
 

@@ -173,8 +173,8 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
     if (!operator || operator.revoked_at !== null) {
       throw new RefusedError(
         `${name} is ${operator ? 'a revoked operator' : 'not an operator'}: signing off release steps needs the pto or admin role`,
-        'forbidden',
-        'Ask an admin to run `caio operators add NAME --role pto`, then sign off with --by NAME.',
+        'release_sign_off_forbidden',
+        'Ask an admin to add you as an operator with the pto role, then sign off under that name.',
       );
     }
     if (!roleAllows(operator.role, 'release')) {
@@ -330,7 +330,7 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
             throw new RefusedError(
               `${step.id} was confirmed by ${existing.by} at ${existing.at}: re-confirming it as ${name} needs --force (their sign-off stays in the history)`,
               'confirmed_by_other',
-              `caio release confirm ${step.id} --by ${name} --force`,
+              'Confirm it again with force to replace it; their sign-off stays in the history.',
             );
           }
           const forced = existing !== undefined && !mine;

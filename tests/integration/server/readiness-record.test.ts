@@ -48,7 +48,7 @@ run('the record (PostgreSQL) restarting under traffic', () => {
     expect(before.status, JSON.stringify(before.body)).toBe(200);
     expect(before.body).toMatchObject({
       ready: true,
-      dependencies: { record: { healthy: true, kind: 'postgres', latency_ms: expect.any(Number) } },
+      dependencies: { record: { healthy: true, dialect: 'postgres', shared: true } },
     });
     expect((await addDraft()).status).toBe(201);
 
@@ -85,7 +85,7 @@ run('the record (PostgreSQL) restarting under traffic', () => {
     const down = await ready();
     expect(down.body).toMatchObject({
       ready: false,
-      dependencies: { record: { healthy: false, kind: 'postgres', error: expect.any(String) } },
+      dependencies: { record: { healthy: false, dialect: 'postgres', error: expect.any(String) } },
     });
     expect(JSON.stringify(down.body)).not.toContain(String(postgres.port));
 
