@@ -4,6 +4,9 @@
  * whether or not the service exists yet: a missing service makes its routes answer
  * 503 `not_available` instead of crashing.
  */
+import type { ReleasePort } from '../screens/services.js';
+import type { EventBus } from '../runtime/services/events.js';
+import type { EventStreams } from './event-stream.js';
 import type { TraceEnvelopeInput } from '../runtime/domain/trace-envelope.js';
 import type { Config } from '../runtime/config.js';
 import type { QueuePage, QueuePageQuery } from '../runtime/domain/queue/page.js';
@@ -39,6 +42,10 @@ export interface HttpRuntime {
   pipeline?: unknown;
   notifier?: unknown;
   meetingPrep?: unknown;
+  /** The change bus (`publish`, `subscribe`); without one the app keeps its own, in-process. */
+  events?: unknown;
+  /** The release ritual as the remote console drives it (routes/release.ts); absent = 503. */
+  release?: unknown;
 }
 
 export interface StatePort {
@@ -51,6 +58,10 @@ export interface QueuePort {
   /** One page of the queue: `{items, next, total}`. */
   page?(query: QueuePageQuery): Promise<QueuePage>;
   add?(input: unknown, source: 'api'): Promise<unknown>;
+  /** Moves whenever any draft changes (any process). */
+  changeToken?(): Promise<string>;
+  /** One draft, whole. */
+  get?(id: string): Promise<unknown>;
   approve?(id: string, actor: string): Promise<unknown>;
   approveMany?(ids: readonly string[], actor: string): Promise<{ ok: boolean }[]>;
   reject?(id: string, actor: string, category: string, note?: string | null): Promise<unknown>;
@@ -165,6 +176,11 @@ export interface HttpServices {
   pipeline: PipelinePort | undefined;
   meetingPrep: { publishApproved?(): Promise<unknown> } | undefined;
   notifier: NotifierPort | undefined;
+  /** Change events (queue, batches, release, health) and the `/api/events` streams over them. */
+  events: EventBus;
+  streams: EventStreams;
+  /** The release ritual acting as `actor` (the console's release port), when the host wires one. */
+  releaseFor: ((actor: string) => ReleasePort) | undefined;
 }
 
 /** `value` when it is an object with at least one of `methods` as a function, else undefined. */

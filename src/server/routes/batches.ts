@@ -15,6 +15,10 @@ interface GatekeeperExecute extends GatekeeperPort {
   execute?(batchId: string, hash: string, actor: string, options?: { resume?: boolean }): Promise<unknown>;
 }
 
+interface GatekeeperGet extends GatekeeperPort {
+  get?(id: string): Promise<unknown>;
+}
+
 const by = z.string().trim().min(1).max(100).optional();
 const executeBody = z.object({ hash: z.string().min(1).max(200), resume: z.boolean().optional(), by });
 const previewBody = z
@@ -35,6 +39,21 @@ export const batchRoutes: Route[] = [
     async handler({ services }) {
       const list = requireMethod(services.gatekeeper, 'list', 'Gatekeeper batches');
       return json(200, await list());
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/batches/:id',
+    auth: 'token',
+    summary: 'one batch with its items, exclusions and status',
+    async handler({ services, params }) {
+      const get = requireMethod(
+        services.gatekeeper as GatekeeperGet | undefined,
+        'get',
+        'Gatekeeper batches',
+      );
+      const found = (await get(params.id as string)) as { batch: Batch; status: string };
+      return json(200, { ...batchView(found.batch), status: found.status });
     },
   },
   {
