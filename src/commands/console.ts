@@ -70,10 +70,11 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     writeLine(ctx.stdout, HELP);
     return 0;
   }
-  requireTerminal(ctx);
+  // Remote: the URL and token are checked before the terminal, so each mistake says which first.
   const remoteUrl = flags.remote ?? (ctx.env.CAIO_REMOTE_URL || undefined);
   if (remoteUrl !== undefined)
     return runRemote(ctx, remoteUrl, flags.token ?? (ctx.env.CAIO_TOKEN || undefined), flags);
+  requireTerminal(ctx);
   if (flags.token !== undefined)
     throw new UserError('--token is for --remote', {
       code: 'usage',
