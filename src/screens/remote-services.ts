@@ -6,6 +6,7 @@
  * Live: `/api/events` advances the queue's change token, so the Queue re-reads the pages on screen
  * as soon as anything changes on any host; the other screens poll as they do locally.
  */
+import { isUserError } from '../runtime/errors.js';
 import type { Batch } from '../runtime/domain/gatekeeper/batch.js';
 import type { Draft } from '../runtime/domain/queue/draft.js';
 import type { QueuePageQuery } from '../runtime/domain/queue/page.js';
@@ -123,8 +124,7 @@ export function createRemoteServices(options: RemoteServicesOptions): {
 } {
   const { client, identity } = options;
   const now = options.now ?? Date.now;
-  const get = <T>(path: string) => client.request<T>('GET', path);
-  const post = <T>(path: string, body?: unknown) => client.request<T>('POST', path, body ?? {});
+
   const id = (value: string) => encodeURIComponent(value);
 
   // Live: every event (or a reconnection) moves the change token the Queue polls.
@@ -140,12 +140,25 @@ export function createRemoteServices(options: RemoteServicesOptions): {
     onChange: () => {
       changes += 1;
     },
-    onState: (state, detail) => {
-      if (state === connection.state && detail === connection.detail) return;
-      connection = { state, detail };
-      for (const listener of listeners) listener();
-    },
+    onState: (state, detail) => setState(state, detail),
   });
+  function setState(state: ConnectionState, detail?: string): void {
+    if (state === connection.state && detail === connection.detail) return;
+    connection = { state, detail };
+    for (const listener of listeners) listener();
+  }
+  // A 401 on any call means the operator is locked out now (revoked, rotated): the header says so.
+  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+    try {
+      return await client.request<T>(method, path, body);
+    } catch (error) {
+      if (isUserError(error) && error.code === 'remote_unauthorized')
+        setState('unauthorized', 'the server refused the token (401)');
+      throw error;
+    }
+  };
+  const get = <T>(path: string) => call<T>('GET', path);
+  const post = <T>(path: string, body?: unknown) => call<T>('POST', path, body ?? {});
 
   let summary = options.summary;
   let summaryAt = { changes, at: now() };
