@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global fetch, AbortController, TextDecoder */
 /**
  * `/api/events` benchmark (after `npm run build`): a spawned `caio serve` (embedded record), C live
  * consoles connected to `/api/events` (default 100), and N approvals (default 1,000, one request
