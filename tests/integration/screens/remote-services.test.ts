@@ -191,6 +191,31 @@ describe('remote console services', () => {
     }
   });
 
+  it('says reconnecting when the stream drops, recovers by itself, and catches up', async () => {
+    const client = createRemoteClient({ url: server.url, token: maria });
+    const identity = await probeRemote(client, maria);
+    const summary = await client.request<QueueSummary>('GET', '/api/queue/summary');
+    const remote = createRemoteServices({ client, identity, url: server.url, token: maria, summary });
+    const states: string[] = [];
+    remote.remote.onState(() => states.push(remote.remote.state().state));
+    try {
+      await waitFor(() => remote.remote.state().state === 'live', 5_000, 'live');
+      const before = await remote.services.queue?.changeToken();
+      // The server ends every stream (as on a restart); a change lands while the console is away.
+      server.app.endStreams();
+      await server.runtime.queue.approve('d00020', 'someone-else');
+      await waitFor(() => states.includes('reconnecting'), 5_000, 'reconnecting');
+      await waitFor(() => remote.remote.state().state === 'live', 10_000, 'live again');
+      await waitFor(
+        async () => (await remote.services.queue?.changeToken()) !== before,
+        5_000,
+        'the change token to move after the reconnection',
+      );
+    } finally {
+      remote.close();
+    }
+  });
+
   it('shows unauthorized on the stream once the operator is revoked', async () => {
     const token = (await server.runtime.operators.add('temp', 'viewer', 'test-admin')).token;
     const client = createRemoteClient({ url: server.url, token });
