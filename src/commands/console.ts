@@ -11,6 +11,7 @@ import { loadCommandConfig } from '../cli/config.js';
 import { writeLine } from '../cli/output.js';
 import { MODES } from '../runtime/config.js';
 import { UserError, errorMessage, type ExitCode } from '../runtime/errors.js';
+import { loadEnv } from '../runtime/services/load-env.js';
 import { createRuntime } from '../runtime/services/runtime.js';
 import { SCREENS, type ScreenId } from '../screens/keymap.js';
 import type { QueueSummary } from '../screens/remote-services.js';
@@ -71,9 +72,11 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     return 0;
   }
   // Remote: the URL and token are checked before the terminal, so each mistake says which first.
-  const remoteUrl = flags.remote ?? (ctx.env.CAIO_REMOTE_URL || undefined);
+  // The env file counts (CAIO_REMOTE_URL, CAIO_TOKEN), but no local config is validated for --remote.
+  const env = loadEnv({ cwd: ctx.cwd, processEnv: ctx.env, envFile: flags.envFile }).env;
+  const remoteUrl = flags.remote ?? (env.CAIO_REMOTE_URL || undefined);
   if (remoteUrl !== undefined)
-    return runRemote(ctx, remoteUrl, flags.token ?? (ctx.env.CAIO_TOKEN || undefined), flags);
+    return runRemote(ctx, remoteUrl, flags.token ?? (env.CAIO_TOKEN || undefined), flags);
   requireTerminal(ctx);
   if (flags.token !== undefined)
     throw new UserError('--token is for --remote', {
