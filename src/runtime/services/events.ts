@@ -102,11 +102,11 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
         wire.data && typeof wire.data === 'object' ? wire.data : {},
       );
     });
-    // ioredis re-subscribes by itself after a reconnect.
-    subscriber.connect().then(
-      () => subscriber?.subscribe(channel).catch(() => undefined),
-      () => undefined,
-    );
+    // Subscribe whenever the connection is (again) ready: also when Redis was down at the start and
+    // came back later (ioredis re-subscribes by itself only what it had subscribed before).
+    const client = subscriber;
+    client.on('ready', () => void client.subscribe(channel).catch(() => undefined));
+    client.connect().catch(() => undefined);
   }
 
   return {

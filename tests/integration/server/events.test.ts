@@ -235,6 +235,38 @@ describe('GET /api/events', () => {
 });
 
 describe.runIf(REDIS_AVAILABLE)('change bus over Redis', () => {
+  it('streams a change another host committed to a console attached to this one', async () => {
+    const redis = await startRedis();
+    const env = {
+      CAIO_MODE: 'development',
+      REDIS_URL: redis.url,
+      STATE_REDIS_PREFIX: 'caio:test-events:state',
+    };
+    const hostA = await startTestServer(env);
+    const hostB = await startTestServer(env);
+    try {
+      for (let n = 1; n <= 40; n += 1) await hostA.runtime.queue.add(draftInput(n), 'api');
+      const stream = await open(hostB.url, TOKEN);
+      try {
+        await waitFor(() => stream.events().some((e) => e.event === 'ready'), 5_000, 'ready');
+        // B subscribes asynchronously: approve on A, one draft at a time, until B's console hears.
+        const heardOnB = () =>
+          stream.events().some((e) => e.event === 'draft' && e.data.includes('"by":"maria-on-a"'));
+        for (let n = 1; n <= 40 && !heardOnB(); n += 1) {
+          await hostA.runtime.queue.approve(`d${String(n).padStart(5, '0')}`, 'maria-on-a');
+          await waitFor(() => heardOnB(), 250, 'B').catch(() => undefined);
+        }
+        expect(heardOnB()).toBe(true);
+      } finally {
+        stream.close();
+      }
+    } finally {
+      await hostB.stop();
+      await hostA.stop();
+      await redis.stop();
+    }
+  });
+
   it('carries a change published on one host to the bus of another', async () => {
     const redis = await startRedis();
     const a = createEventBus({ redisUrl: redis.url, channel: 'test:events' });
