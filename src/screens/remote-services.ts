@@ -182,7 +182,25 @@ export function createRemoteServices(options: RemoteServicesOptions): {
       return healthFromSnapshot(await get<DependencySnapshot>('/api/runtime/dependencies'));
     },
     async overview() {
-      return overviewFromStatus(await get<StatusReport>('/api/operator/status'));
+      const [report, incidents, mine] = await Promise.all([
+        get<StatusReport>('/api/operator/status'),
+        get<{ incidents: { kind: string; title: string; opened_at: string; delivery: string }[] }>(
+          '/api/incidents',
+        ).catch(() => ({ incidents: [] })),
+        get<QueueSummary>('/api/queue/summary'),
+      ]);
+      return {
+        ...overviewFromStatus(report),
+        // The Overview counts this operator's approvals, as the local console does.
+        approvalsUsed: mine.approvals_used,
+        approvalsCapacity: mine.approvals_capacity,
+        incidents: incidents.incidents.map((i) => ({
+          kind: i.kind,
+          title: i.title,
+          openedAt: i.opened_at,
+          delivery: i.delivery,
+        })),
+      };
     },
     queue: {
       taxonomy: summary.taxonomy,

@@ -134,6 +134,8 @@ export interface NotifierPort {
   raise(incident: Incident | undefined): void;
   resolve(kind: IncidentKind): Promise<number>;
   retryFailed(): Promise<number>;
+  /** Open incidents, newest first. */
+  open?(): Promise<{ kind: string; title: string; opened_at: string; delivery: string }[]>;
 }
 
 export interface PipelinePort {

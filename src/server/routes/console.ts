@@ -66,6 +66,24 @@ export const consoleRoutes: Route[] = [
   },
   {
     method: 'GET',
+    path: '/api/incidents',
+    auth: 'token',
+    summary: 'open incidents, newest first (aging breach, replay, dependency, NO-GO) with their delivery',
+    async handler({ services }) {
+      const open = requireMethod(services.notifier, 'open', 'incidents');
+      const incidents = await open();
+      return json(200, {
+        incidents: incidents.map((i) => ({
+          kind: i.kind,
+          title: i.title,
+          opened_at: i.opened_at,
+          delivery: i.delivery,
+        })),
+      });
+    },
+  },
+  {
+    method: 'GET',
     path: '/api/traces',
     auth: 'token',
     summary: 'the newest trace envelopes (?limit=1..500)',

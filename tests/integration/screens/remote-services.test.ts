@@ -165,7 +165,11 @@ describe('remote console services', () => {
       await expect(services.release?.tick('any-step')).rejects.toThrow(/403 forbidden/);
       // Reading is every role's: health, overview, batches, traces, webhooks, scorecard, release.
       await expect(services.health()).resolves.toHaveProperty('ready');
-      await expect(services.overview()).resolves.toMatchObject({ counts: expect.any(Object) });
+      await expect(services.overview()).resolves.toMatchObject({
+        counts: expect.any(Object),
+        approvalsUsed: 1,
+        incidents: expect.any(Array),
+      });
       await expect(services.batches?.list()).resolves.toEqual([]);
       await expect(services.traces?.recent(10)).resolves.toEqual(expect.any(Array));
       await expect(services.webhooks?.recent({ limit: 10 })).resolves.toEqual([]);
