@@ -235,6 +235,39 @@ describe('GET /api/events', () => {
 });
 
 describe.runIf(REDIS_AVAILABLE)('change bus over Redis', () => {
+  it('sends a health event when a dependency goes down and when it is back', async () => {
+    const redis = await startRedis();
+    const server = await startTestServer(
+      {
+        CAIO_MODE: 'development',
+        REDIS_URL: redis.url,
+        REDIS_REQUIRED: 'true',
+        STATE_REDIS_PREFIX: 'caio:test-health:state',
+      },
+      { readinessIntervalMs: 100 },
+    );
+    const stream = await open(server.url, TOKEN);
+    try {
+      await waitFor(() => stream.events().some((e) => e.event === 'ready'), 5_000, 'ready');
+      await redis.stop();
+      await waitFor(
+        () => stream.events().some((e) => e.event === 'health' && e.data.includes('"redis":false')),
+        15_000,
+        'health: redis down',
+      );
+      await redis.start();
+      await waitFor(
+        () => stream.events().some((e) => e.event === 'health' && e.data.includes('"redis":true')),
+        15_000,
+        'health: redis back',
+      );
+    } finally {
+      stream.close();
+      await server.stop();
+      await redis.close();
+    }
+  }, 40_000);
+
   it('streams a change another host committed to a console attached to this one', async () => {
     const redis = await startRedis();
     const env = {
