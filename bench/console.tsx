@@ -15,7 +15,11 @@
  *     e.g. `node bench/draft-lines.mjs 100000 > d.jsonl && HIVE_DIR=DIR bin/caio queue import d.jsonl`);
  *     the figures are then those of whatever `QueueService.page` is today.
  *
- * Run: node --import tsx bench/console.tsx [--drafts N] [--moves M] [--keys K] [--hive DIR]
+ *   - `--hive DIR --remote`: the same store read by the local console (the baseline) and by the
+ *     remote console (`caio console --remote`) over a `caio serve` app on port 0 in this process,
+ *     through the authenticated API; goal: remote <= 1.5x local per move and per filter keystroke.
+ *
+ * Run: node --import tsx bench/console.tsx [--drafts N] [--moves M] [--keys K] [--hive DIR [--remote]]
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +29,9 @@ import { App } from '../src/app.js';
 import { parseConfig } from '../src/runtime/config.js';
 import { createRuntime } from '../src/runtime/services/runtime.js';
 import { createRuntimeServices } from '../src/screens/runtime-services.js';
+import { createRemoteClient, probeRemote } from '../src/screens/remote-client.js';
+import { createRemoteServices, type QueueSummary } from '../src/screens/remote-services.js';
+import { startServer } from '../src/server/start.js';
 import type { ConsoleServices, DraftView, QueuePort } from '../src/screens/services.js';
 import { arrayQueuePage } from '../tests/helpers/array-queue-page.js';
 
@@ -35,6 +42,7 @@ const { values: flags } = parseArgs({
     moves: { type: 'string', default: '200' },
     keys: { type: 'string', default: '5' },
     hive: { type: 'string' },
+    remote: { type: 'boolean', default: false },
   },
 });
 const DRAFTS = Number(flags.drafts);
@@ -146,6 +154,7 @@ interface Result {
   filterMaxMs: number;
 }
 
+const ms = (n: number) => `${n.toFixed(2).padStart(9)} ms`;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 2));
 function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
@@ -241,46 +250,96 @@ async function hiveServices(dir: string): Promise<{ services: ConsoleServices; c
   return { services, close: () => runtime.close() };
 }
 
-const small = await measure('40 drafts (baseline)', arrayServices(drafts(40)));
-let large: Result;
-let source: string;
-if (flags.hive) {
-  const hive = await hiveServices(flags.hive);
-  // Measured cold: the first page is the first read of the store in this process.
-  large = await measure('store (--hive)', hive.services);
-  const total = (await hive.services.queue!.page({ limit: 1 })).total;
-  source = `QueueService.page over the store in ${flags.hive} (${total.toLocaleString('en')} drafts)`;
-  await hive.close();
+if (flags.remote) {
+  if (!flags.hive)
+    throw new Error('--remote compares against the local console over a store: pass --hive DIR too');
+  process.exitCode = await compareRemote(flags.hive);
 } else {
-  source = 'the page query over an array (an ideal index)';
-  large = await measure(`${DRAFTS.toLocaleString('en')} drafts`, arrayServices(drafts(DRAFTS)));
+  process.exitCode = await compareSizes();
 }
 
-const ms = (n: number) => `${n.toFixed(2).padStart(9)} ms`;
-console.log(
-  `Console benchmark at ${SIZE.columns}x${SIZE.rows}: ${MOVES} cursor moves, filter "${FILTER}" typed key by key`,
-);
-console.log(`Rows from: ${source}`);
-console.log(
-  `${'case'.padEnd(26)} ${'first rows'.padStart(12)} ${'move med'.padStart(12)} ${'move p95'.padStart(12)} ${'B/frame'.padStart(8)} ${'filter med'.padStart(12)} ${'filter max'.padStart(12)}`,
-);
-for (const r of [small, large]) {
-  console.log(
-    `${r.label.padEnd(26)} ${ms(r.firstRowsMs)} ${ms(r.moveMedianMs)} ${ms(r.moveP95Ms)} ${r.bytesPerFrame.toFixed(0).padStart(8)} ${ms(r.filterMedianMs)} ${ms(r.filterMaxMs)}`,
+/** Local console vs remote console over the same store: the remote's ratio is the figure. */
+async function compareRemote(dir: string): Promise<number> {
+  const token = 'tok_bench_remote_4f60a5b8c9d0e1f2a3b4c5d6e7f8';
+  const runtime = await createRuntime(
+    parseConfig({
+      ...process.env,
+      HIVE_DIR: dir,
+      DASHBOARD_AUTH_TOKEN: token,
+      TRACE_ENVELOPE_ENABLED: 'false',
+    }),
   );
+  const local = createRuntimeServices(runtime, { actor: 'bench', server: { url: undefined, note: 'bench' } });
+  const server = await startServer(runtime, { port: 0, host: '127.0.0.1', background: false });
+  const client = createRemoteClient({ url: server.url, token });
+  const identity = await probeRemote(client, token);
+  const summary = await client.request<QueueSummary>('GET', '/api/queue/summary');
+  const remote = createRemoteServices({ client, identity, url: server.url, token, summary, now: () => NOW });
+  try {
+    const total = (await local.queue!.page({ limit: 1 })).total;
+    const l = await measure('local console', local);
+    const r = await measure('remote console', remote.services);
+    print(`QueueService.page over the store in ${dir} (${total.toLocaleString('en')} drafts)`, [l, r]);
+    const moveRatio = r.moveMedianMs / l.moveMedianMs;
+    const filterRatio = r.filterMedianMs / l.filterMedianMs;
+    console.log('');
+    console.log(`cursor move: remote x${moveRatio.toFixed(2)} the local console (goal <= 1.5)`);
+    console.log(`filter keystroke: remote x${filterRatio.toFixed(2)} the local console (goal <= 1.5)`);
+    const ok = moveRatio <= 1.5 && filterRatio <= 1.5;
+    console.log(`Result: ${ok ? 'PASS' : 'FAIL'}`);
+    return ok ? 0 : 1;
+  } finally {
+    remote.close();
+    await server.close();
+    await runtime.close();
+  }
 }
-const moveRatio = large.moveMedianMs / small.moveMedianMs;
-const filterRatio = large.filterMedianMs / small.filterMedianMs;
-console.log('');
-console.log(
-  `cursor move: x${moveRatio.toFixed(2)} the 40-draft time (goal <= 1.5), ${large.moveMedianMs.toFixed(2)} ms (goal <= 33)`,
-);
-console.log(
-  `filter keystroke: x${filterRatio.toFixed(2)} the 40-draft time (goal <= 1.5), ${large.filterMedianMs.toFixed(2)} ms (goal <= 33)`,
-);
-console.log(
-  `start to first rows: ${large.firstRowsMs.toFixed(0)} ms (40 drafts: ${small.firstRowsMs.toFixed(0)} ms)`,
-);
-const ok = large.moveMedianMs <= 33 && moveRatio <= 1.5 && large.filterMedianMs <= 33 && filterRatio <= 1.5;
-console.log(`Result: ${ok ? 'PASS' : 'FAIL'}`);
-process.exitCode = ok ? 0 : 1;
+
+function print(source: string, results: readonly Result[]): void {
+  console.log(
+    `Console benchmark at ${SIZE.columns}x${SIZE.rows}: ${MOVES} cursor moves, filter "${FILTER}" typed key by key`,
+  );
+  console.log(`Rows from: ${source}`);
+  console.log(
+    `${'case'.padEnd(26)} ${'first rows'.padStart(12)} ${'move med'.padStart(12)} ${'move p95'.padStart(12)} ${'B/frame'.padStart(8)} ${'filter med'.padStart(12)} ${'filter max'.padStart(12)}`,
+  );
+  for (const r of results) {
+    console.log(
+      `${r.label.padEnd(26)} ${ms(r.firstRowsMs)} ${ms(r.moveMedianMs)} ${ms(r.moveP95Ms)} ${r.bytesPerFrame.toFixed(0).padStart(8)} ${ms(r.filterMedianMs)} ${ms(r.filterMaxMs)}`,
+    );
+  }
+}
+
+async function compareSizes(): Promise<number> {
+  const small = await measure('40 drafts (baseline)', arrayServices(drafts(40)));
+  let large: Result;
+  let source: string;
+  if (flags.hive) {
+    const hive = await hiveServices(flags.hive);
+    // Measured cold: the first page is the first read of the store in this process.
+    large = await measure('store (--hive)', hive.services);
+    const total = (await hive.services.queue!.page({ limit: 1 })).total;
+    source = `QueueService.page over the store in ${flags.hive} (${total.toLocaleString('en')} drafts)`;
+    await hive.close();
+  } else {
+    source = 'the page query over an array (an ideal index)';
+    large = await measure(`${DRAFTS.toLocaleString('en')} drafts`, arrayServices(drafts(DRAFTS)));
+  }
+
+  print(source, [small, large]);
+  const moveRatio = large.moveMedianMs / small.moveMedianMs;
+  const filterRatio = large.filterMedianMs / small.filterMedianMs;
+  console.log('');
+  console.log(
+    `cursor move: x${moveRatio.toFixed(2)} the 40-draft time (goal <= 1.5), ${large.moveMedianMs.toFixed(2)} ms (goal <= 33)`,
+  );
+  console.log(
+    `filter keystroke: x${filterRatio.toFixed(2)} the 40-draft time (goal <= 1.5), ${large.filterMedianMs.toFixed(2)} ms (goal <= 33)`,
+  );
+  console.log(
+    `start to first rows: ${large.firstRowsMs.toFixed(0)} ms (40 drafts: ${small.firstRowsMs.toFixed(0)} ms)`,
+  );
+  const ok = large.moveMedianMs <= 33 && moveRatio <= 1.5 && large.filterMedianMs <= 33 && filterRatio <= 1.5;
+  console.log(`Result: ${ok ? 'PASS' : 'FAIL'}`);
+  return ok ? 0 : 1;
+}

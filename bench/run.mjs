@@ -22,6 +22,8 @@ const BENCHES = [
   // Ten minutes idle at 100,000 drafts (imports them first): run it alone, `npm run bench -- soak`.
   { name: 'soak', args: ['bench/console-soak.mjs'] },
   { name: 'queue-page', args: ['--import', 'tsx', 'bench/queue-page.ts'] },
+  // 100 consoles on /api/events while 1,000 approvals land: every console sees every change; server RSS.
+  { name: 'events', args: ['bench/events.mjs'] },
 ];
 
 const filter = process.argv[2];

@@ -16,6 +16,7 @@ import { projectRoot } from './project-root.js';
 import { createRuntime } from '../runtime/services/runtime.js';
 import { installProcessPolicy } from '../server/process-policy.js';
 import { startServer } from '../server/start.js';
+import { createReleasePort } from '../screens/release-port.js';
 
 const HELP = `Usage: caio serve [--env-file F] [--mode M] [--port N] [--host H] [--log-level L]
 
@@ -115,12 +116,23 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     throw error;
   });
   let server;
+  let serverUrl: string | undefined;
   try {
     server = await startServer(runtime, {
       port: flags.port ?? config.PORT,
       host: flags.host ?? config.HOST,
       logger,
+      // The release ritual over the API (a remote console), acting as the token's operator.
+      releaseFor: (actor) =>
+        createReleasePort(runtime, {
+          actor,
+          serverUrl,
+          cwd: ctx.cwd,
+          projectRoot: projectRoot(),
+          rawEnv: loaded.env,
+        }),
     });
+    serverUrl = server.url;
   } catch (error) {
     await runtime.close();
     policy.uninstall();

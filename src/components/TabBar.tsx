@@ -12,9 +12,26 @@ export function tabLabels(tabs: readonly Tab[], width: number): string[] {
   return variants.find((labels) => labels.join('').length <= width) ?? (variants[2] as string[]);
 }
 
-/** One line of screen tabs with the active one inverted; never wraps. */
-export function TabBar({ tabs, active, width }: { tabs: readonly Tab[]; active: string; width: number }) {
-  const labels = tabLabels(tabs, width);
+/**
+ * One line of screen tabs with the active one inverted; never wraps. `right` (the remote runtime and
+ * its connection) takes the end of the line; the tabs shorten first.
+ */
+export function TabBar({
+  tabs,
+  active,
+  width,
+  right,
+  rightColor,
+}: {
+  tabs: readonly Tab[];
+  active: string;
+  width: number;
+  right?: string | undefined;
+  rightColor?: string | undefined;
+}) {
+  const side = right ? right.slice(0, Math.max(0, Math.floor(width / 2))) : '';
+  const labels = tabLabels(tabs, width - side.length - (side ? 1 : 0));
+  const used = labels.join('').length;
   return (
     <Text wrap="truncate">
       {tabs.map((tab, i) => (
@@ -22,6 +39,9 @@ export function TabBar({ tabs, active, width }: { tabs: readonly Tab[]; active: 
           {labels[i]}
         </Text>
       ))}
+      {side ? (
+        <Text color={rightColor}>{' '.repeat(Math.max(1, width - used - side.length)) + side}</Text>
+      ) : null}
     </Text>
   );
 }

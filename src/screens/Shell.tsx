@@ -25,7 +25,7 @@ import {
 import { SCREEN_COMPONENTS, SCREEN_SCOPES } from './registry.js';
 import type { CommandRunner, KeyHandler, ScreenKeys } from './screen-props.js';
 import { splitChunk } from './text-input.js';
-import type { ConsoleServices } from './services.js';
+import type { ConsoleServices, RemoteStatus } from './services.js';
 import { initialShellState, shellReducer } from './shell-state.js';
 import { useSyncReducer } from './use-sync-reducer.js';
 
@@ -41,6 +41,19 @@ export interface ShellProps {
   intervals: ConsoleContextValue['intervals'];
   initialScreen?: ScreenId;
   onQuit?: () => void;
+}
+
+/** `maria (reviewer) @ https://… · live`: who acts where, and whether the event stream is up. */
+function useRemoteHeader(
+  remote: RemoteStatus | undefined,
+): { text: string; tone: 'green' | 'red' | 'yellow' } | undefined {
+  const [, bump] = useState(0);
+  useEffect(() => remote?.onState(() => bump((n) => n + 1)), [remote]);
+  if (!remote) return undefined;
+  const { state, detail } = remote.state();
+  const tone = state === 'live' ? 'green' : state === 'unauthorized' ? 'red' : 'yellow';
+  const shown = state === 'unauthorized' ? `locked out: ${detail ?? 'token refused'}` : state;
+  return { text: `${remote.operator} (${remote.role}) @ ${remote.url} · ${shown}`, tone };
 }
 
 export function Shell({ services, readonly, width, height, intervals, initialScreen, onQuit }: ShellProps) {
@@ -121,13 +134,20 @@ export function Shell({ services, readonly, width, height, intervals, initialScr
     }
   });
 
+  const remote = useRemoteHeader(services.remote);
   const bodyHeight = Math.max(4, height - CHROME_LINES);
   const Screen = SCREEN_COMPONENTS[state.screen];
   const message = state.message;
   return (
     <ConsoleProvider value={context}>
       <Box flexDirection="column" width={width}>
-        <TabBar tabs={TABS} active={state.screen} width={width} />
+        <TabBar
+          tabs={TABS}
+          active={state.screen}
+          width={width}
+          right={remote?.text}
+          rightColor={remote ? theme.color(remote.tone) : undefined}
+        />
         <Box height={bodyHeight} flexDirection="column" overflow="hidden">
           {state.overlay === 'palette' ? (
             <CommandPalette
@@ -140,7 +160,7 @@ export function Shell({ services, readonly, width, height, intervals, initialScr
           {state.overlay === 'help' ? (
             <HelpOverlay
               query={state.helpQuery}
-              rows={helpEntries(state.helpQuery, { readonly })}
+              rows={helpEntries(state.helpQuery, { readonly, role: services.role })}
               notes={HELP_NOTES}
               scroll={state.helpScroll}
               width={width}
@@ -161,7 +181,11 @@ export function Shell({ services, readonly, width, height, intervals, initialScr
           {fit(message?.text ?? ' ', width)}
         </Text>
         <HelpBar
-          hints={barHints([...(barScopes ?? SCREEN_SCOPES[state.screen]), 'global'])}
+          hints={barHints(
+            [...(barScopes ?? SCREEN_SCOPES[state.screen]), 'global'],
+            undefined,
+            services.role,
+          )}
           readonly={readonly}
           width={width}
         />

@@ -6,7 +6,7 @@
 import type { RawEnv } from '../runtime/config.js';
 import { errorMessage, isUserError } from '../runtime/errors.js';
 import type { Runtime } from '../runtime/services/runtime.js';
-import { startServer, type RunningServer } from '../server/start.js';
+import { startServer, type RunningServer, type StartServerOptions } from '../server/start.js';
 import { createReleasePort } from './release-port.js';
 import { createRuntimeServices } from './runtime-services.js';
 import type { ConsoleServices } from './services.js';
@@ -35,16 +35,17 @@ export async function startWithFallback(
   runtime: Runtime,
   port: number,
   host: string,
+  appOptions: Pick<StartServerOptions, 'releaseFor'> = {},
 ): Promise<{ server: RunningServer | undefined; note: string | undefined }> {
   try {
-    return { server: await startServer(runtime, { port, host }), note: undefined };
+    return { server: await startServer(runtime, { port, host, ...appOptions }), note: undefined };
   } catch (error) {
     if (!(isUserError(error) && error.code === 'port_in_use') || port === 0) {
       return { server: undefined, note: `HTTP server not started: ${errorMessage(error)}` };
     }
   }
   try {
-    const server = await startServer(runtime, { port: 0, host });
+    const server = await startServer(runtime, { port: 0, host, ...appOptions });
     return {
       server,
       note: `Port ${port} is taken (another caio serve or console?): serving on ${server.url} instead; set PORT to choose`,
@@ -58,7 +59,18 @@ export async function startConsoleRuntime(
   runtime: Runtime,
   options: ConsoleRuntimeOptions,
 ): Promise<ConsoleRuntime> {
-  const { server, note } = await startWithFallback(runtime, options.port, options.host);
+  // The release checks run against the server's own URL, known once it listens.
+  const own: { url?: string | undefined } = {};
+  const releaseFor = (actor: string) =>
+    createReleasePort(runtime, {
+      actor,
+      serverUrl: own.url,
+      cwd: options.cwd,
+      projectRoot: options.projectRoot,
+      rawEnv: options.rawEnv,
+    });
+  const { server, note } = await startWithFallback(runtime, options.port, options.host, { releaseFor });
+  own.url = server?.url;
   const services = createRuntimeServices(runtime, {
     actor: options.actor,
     readiness: server?.app.services.readiness,

@@ -5,6 +5,7 @@
  * screen only. A key is bound at most once per scope and never in both `global` and another scope
  * (tested).
  */
+import { roleAllows, rolesFor, type Capability, type Role } from '../runtime/domain/operators.js';
 
 export const SCREENS = [
   'overview',
@@ -367,6 +368,32 @@ export function keysLabel(binding: Binding): string {
   return binding.keys.map(keyLabel).join('/');
 }
 
+/** What each screen's mutating commands need of the acting role (the server checks the same). */
+const SCOPE_CAPABILITY: Partial<Record<string, Capability>> = {
+  queue: 'decide',
+  batches: 'dispatch',
+  release: 'release',
+};
+
+/** Why the acting role may not run this command (remote console), or undefined when it may. */
+export function roleReason(binding: Binding, role: Role | undefined): string | undefined {
+  if (!role || !binding.mutating) return undefined;
+  const need = SCOPE_CAPABILITY[binding.command.split('.')[0] ?? ''];
+  if (!need || roleAllows(role, need)) return undefined;
+  const roles = rolesFor(need);
+  const list = roles.length > 1 ? `${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}` : roles[0];
+  return `Disabled for a ${role}: ${keysLabel(binding)} (${shortName(binding)}) needs the ${list} role (the server answers 403)`;
+}
+
+/** Why a mutating command does nothing: --readonly first, else the acting role. */
+export function disabledReason(
+  binding: Binding,
+  options: { readonly: boolean; role?: Role | undefined },
+): string | undefined {
+  if (options.readonly && binding.mutating) return readonlyReason(binding);
+  return roleReason(binding, options.role);
+}
+
 /** Why a mutating command does nothing under --readonly (the key says why). */
 export function readonlyReason(binding: Binding): string {
   return `Read-only: ${keysLabel(binding)} (${shortName(binding)}) is disabled; restart without --readonly to act`;
@@ -383,7 +410,7 @@ export interface HelpEntry {
 /** The help overlay's rows, filtered by a case-insensitive query over keys, description and command. */
 export function helpEntries(
   query: string,
-  options: { readonly: boolean },
+  options: { readonly: boolean; role?: Role | undefined },
   bindings: readonly Binding[] = BINDINGS,
 ): HelpEntry[] {
   const q = query.trim().toLowerCase();
@@ -393,7 +420,7 @@ export function helpEntries(
       keys: keysLabel(b),
       description: b.description,
       command: b.command,
-      disabled: Boolean(b.mutating) && options.readonly,
+      disabled: disabledReason(b, options) !== undefined,
     }))
     .filter(
       (e) =>
@@ -408,7 +435,8 @@ export function helpEntries(
 export function barHints(
   scopes: readonly Scope[],
   bindings: readonly Binding[] = BINDINGS,
-): { keys: string; description: string; mutating: boolean }[] {
+  role?: Role,
+): { keys: string; description: string; mutating: boolean; denied: boolean }[] {
   return scopes.flatMap((scope) =>
     bindings
       .filter((b) => b.scope === scope && b.bar)
@@ -416,6 +444,7 @@ export function barHints(
         keys: barKeyLabel(b.keys[0] ?? { input: '?' }),
         description: shortName(b),
         mutating: Boolean(b.mutating),
+        denied: roleReason(b, role) !== undefined,
       })),
   );
 }

@@ -10,6 +10,7 @@
 import type { QueuePageQuery } from '../runtime/domain/queue/page.js';
 
 export type { QueuePageQuery } from '../runtime/domain/queue/page.js';
+import type { Role } from '../runtime/domain/operators.js';
 
 export interface DependencyView {
   /** `redis`, `sqlite (embedded)`, `cloud`, `dev`, `in-process`, … */
@@ -260,8 +261,26 @@ export interface ConsoleServices {
   traces: TracesPort | undefined;
   webhooks: WebhooksPort | undefined;
   scorecard: ScorecardPort | undefined;
+  /**
+   * The acting operator's role when the server decides (remote console): keys the role may not use
+   * are shown disabled with the reason. Undefined locally (the CLI identity acts).
+   */
+  role?: Role | undefined;
+  /** Set when attached to a deployed runtime: the header shows the URL, operator and connection. */
+  remote?: RemoteStatus | undefined;
   /** `:pipeline` in the palette: stored leads -> drafts (caio pipeline run); undefined when absent. */
   pipeline?: PipelinePort | undefined;
+}
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
+
+export interface RemoteStatus {
+  url: string;
+  operator: string;
+  role: string;
+  state(): { state: ConnectionState; detail: string | undefined };
+  /** Called on every state change; returns the unsubscribe. */
+  onState(listener: () => void): () => void;
 }
 
 export interface PipelinePort {

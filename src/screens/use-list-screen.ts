@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { useConsole } from './console-context.js';
 import {
   bindingFor,
-  readonlyReason,
+  disabledReason,
   resolveCommand,
   type Command,
   type CommandOf,
@@ -83,7 +83,7 @@ const LIST: Record<Exclude<CommandOf<'list'>, 'list.mark'>, ListHandler> = {
  */
 export function useListScreen<T>(options: ListScreenOptions<T>): ListScreen<T> {
   const { rows, remote, height, keys, memoryKey } = options;
-  const { readonly, notify, memory } = useConsole();
+  const { readonly, notify, memory, services } = useConsole();
   const [list, dispatch, ref] = useSyncReducer(listReducer, () => {
     const kept = memory.get(memoryKey) as ListState | undefined;
     return kept ? { ...kept, editing: false } : initialListState(height);
@@ -141,7 +141,8 @@ export function useListScreen<T>(options: ListScreenOptions<T>): ListScreen<T> {
     }
     const binding = resolveCommand(input, key, o.modeScopes?.() ?? ['list', ...o.scopes]);
     if (!binding) return false;
-    if (readonly && binding.mutating) notify(readonlyReason(binding), 'yellow');
+    const denied = disabledReason(binding, { readonly, role: services.role });
+    if (denied) notify(denied, 'yellow');
     else command(binding.command);
     return true;
   };
@@ -149,7 +150,8 @@ export function useListScreen<T>(options: ListScreenOptions<T>): ListScreen<T> {
     const o = latest.current;
     if (!name.startsWith('list.') && !o.scopes.some((scope) => name.startsWith(`${scope}.`))) return false;
     const binding = bindingFor(name);
-    if (readonly && binding?.mutating) notify(readonlyReason(binding), 'yellow');
+    const denied = binding ? disabledReason(binding, { readonly, role: services.role }) : undefined;
+    if (denied) notify(denied, 'yellow');
     else command(name, arg);
     return true;
   };

@@ -41,6 +41,9 @@ const ROLE_CAPABILITY: Record<RouteRole, Capability> = {
   pto: 'release',
   admin: 'admin',
 };
+import type { ReleasePort } from '../screens/services.js';
+import { createEventBus } from '../runtime/services/events.js';
+import { createEventStreams, type EventStreamOptions } from './event-stream.js';
 import { createBodyGate, type BodyGateOptions } from './body-gate.js';
 import { createCors } from './cors.js';
 import { errorReply } from './error-reply.js';
@@ -69,6 +72,10 @@ export interface HttpAppOptions {
   inngestBatching?: Parameters<typeof createInngestRuntime>[3];
   /** Refused-request log lines per window (default 20 per 10 s). */
   refusalLog?: { perWindow?: number; windowMs?: number };
+  /** `/api/events` keep-alive and per-client buffer bound (tests shorten them). */
+  events?: Pick<EventStreamOptions, 'keepAliveMs' | 'maxBufferedBytes' | 'watchMs'>;
+  /** The release ritual per acting operator (`/api/release*`); the host wires it (serve, console). */
+  releaseFor?: (actor: string) => ReleasePort;
   /** Replace the route table (tests). */
   routes?: readonly Route[];
 }
@@ -81,6 +88,8 @@ export interface HttpApp {
   scheduler: Scheduler;
   /** First readiness probe, scheduler, sweep of events left `stored` by a previous process. */
   start(): Promise<void>;
+  /** End every `/api/events` stream (before the server drains its connections). */
+  endStreams(): void;
   /** Stop background work, commit pending webhook rows. Does not close the runtime. */
   close(): Promise<void>;
 }
@@ -142,6 +151,26 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
   sender.send = inngest.sendWebhookReceived;
 
   const hosts = runtime.hosts;
+  const sharedBus = runtime.events;
+  const events = sharedBus ?? createEventBus({ now });
+  const streams = createEventStreams(events, {
+    ...options.events,
+    // Without Redis, another process on the same record (the CLI) is heard through the change token.
+    changeToken: config.REDIS_URL || !queue?.changeToken ? undefined : queue.changeToken.bind(queue),
+  });
+  let lastHealth: string | undefined;
+  const onHealth = (snapshot: DependencySnapshot) => {
+    const health = {
+      ready: snapshot.ready,
+      redis: snapshot.redis.healthy,
+      inngest: snapshot.inngest.healthy,
+      webhooks: snapshot.webhooks.healthy,
+    };
+    const key = JSON.stringify(health);
+    if (lastHealth !== undefined && key !== lastHealth) events.publish('health', health, { localOnly: true });
+    lastHealth = key;
+  };
+
   const readiness = createReadiness({
     config,
     state,
@@ -149,7 +178,10 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     hosts,
     inngest: { mode: inngest.mode, functionCount: inngest.functionCount },
     now,
-    onSnapshot: notifier ? (snapshot) => notifyDependencies(notifier, snapshot, now()) : undefined,
+    onSnapshot: (snapshot) => {
+      onHealth(snapshot);
+      if (notifier) notifyDependencies(notifier, snapshot, now());
+    },
     ...(options.readinessIntervalMs ? { intervalMs: options.readinessIntervalMs } : {}),
   });
 
@@ -187,6 +219,9 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     meetingPrep,
     notifier,
     hosts,
+    events,
+    streams,
+    releaseFor: options.releaseFor,
   };
 
   const sweep: ScheduledJob = {
@@ -330,6 +365,11 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
         services,
         correlationId,
         identity,
+        stillAuthorized: async () => {
+          if (route.auth !== 'token') return true;
+          const again = guard.check(req, query);
+          return (again instanceof Promise ? await again : again).ok;
+        },
         rawBody,
         jsonBody: async () => parseJson(await rawBody()),
       };
@@ -377,7 +417,10 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
         void scheduler.runNow('webhook-sweep');
       }
     },
+    endStreams: () => streams.close(),
     async close() {
+      streams.close();
+      if (events !== sharedBus) await events.close();
       readiness.stop();
       await scheduler.stop();
       await webhooks.flush();

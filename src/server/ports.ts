@@ -6,6 +6,9 @@ import type { Config } from '../runtime/config.js';
 import type { WebhookSource } from '../runtime/domain/webhooks/sources.js';
 import type { CampaignService } from '../runtime/services/campaigns.js';
 import type { Gatekeeper } from '../runtime/services/gatekeeper.js';
+import type { ReleasePort } from '../screens/services.js';
+import type { EventBus } from '../runtime/services/events.js';
+import type { EventStreams } from './event-stream.js';
 import type { HostRegistry } from '../runtime/services/hosts.js';
 import type { InngestRuntime } from '../runtime/services/inngest/client.js';
 import type { LeadService } from '../runtime/services/leads.js';
@@ -45,6 +48,7 @@ export type HttpRuntime = Pick<Runtime, 'config' | 'db' | 'record'> &
       | 'notifier'
       | 'meetingPrep'
       | 'hosts'
+      | 'events'
     >
   >;
 
@@ -84,4 +88,9 @@ export interface HttpServices {
   notifier: Notifier | undefined;
   /** This process among the hosts (record-id check, heartbeats): a split brain refuses requests. */
   hosts: HostRegistry | undefined;
+  /** Change events (queue, batches, release, health) and the `/api/events` streams over them. */
+  events: EventBus;
+  streams: EventStreams;
+  /** The release ritual acting as `actor` (the console's release port), when the host wires one. */
+  releaseFor: ((actor: string) => ReleasePort) | undefined;
 }

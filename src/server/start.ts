@@ -99,6 +99,7 @@ export async function startServer(runtime: HttpRuntime, options: StartServerOpti
 
   const close = () =>
     (closing ??= (async () => {
+      app.endStreams();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const poll = setInterval(() => server.closeIdleConnections(), 50);

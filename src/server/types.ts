@@ -29,6 +29,8 @@ export interface RouteContext {
   correlationId: string;
   /** Who is asking (token routes); `open` for open and signature routes. */
   identity: RequestIdentity;
+  /** Re-checks this request's token now (a stream outlives its first check: revocation ends it). */
+  stillAuthorized(): Promise<boolean>;
   /** The request body as bytes (bounded by the body limit: 413 beyond it). */
   rawBody(): Promise<Buffer>;
   /** The request body parsed as JSON (400 `invalid_json` when malformed; `undefined` when empty). */

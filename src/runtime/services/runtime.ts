@@ -36,6 +36,8 @@ import { createReplayStore, type ReplayStore } from './replay-store.js';
 import { defaultGoldenSetDir } from './rubric-config.js';
 import { createScorecardService, type ScorecardService } from './scorecard.js';
 import { createTraceWriter, type TraceWriter } from './traces.js';
+import { withChangeEvents } from './change-events.js';
+import { createEventBus, type EventBus } from './events.js';
 import { replaySummary, tracedOutbound } from './traced-services.js';
 import { traceMethods } from './traced.js';
 import { createWebhookStore, type WebhookStore } from './webhook-store.js';
@@ -83,6 +85,8 @@ export interface Runtime {
   scorecard: ScorecardService;
   /** Operators and roles (SPEC 12): add/list/revoke/rotate, and the token resolver of the HTTP layer. */
   operators: OperatorsService;
+  /** Change events for live consoles (`/api/events`): Redis pub/sub with REDIS_URL, else in-process. */
+  events: EventBus;
   close(): Promise<void>;
 }
 
@@ -179,12 +183,21 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     traces,
     { runGate: { tool: 'replay.run', output: replaySummary } },
   );
-  const traced = tracedOutbound(
-    createOutboundServices(
-      { config, record, state, audit, traces },
-      { now: options.now, twoPersonRule: options.twoPersonRule ?? config.GATEKEEPER_TWO_PERSON_RULE },
+  const events = createEventBus({
+    redisUrl: config.REDIS_URL,
+    channel: `${config.STATE_REDIS_PREFIX}:events`,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  cleanups.push(() => events.close());
+  const traced = withChangeEvents(
+    tracedOutbound(
+      createOutboundServices(
+        { config, record, state, audit, traces },
+        { now: options.now, twoPersonRule: options.twoPersonRule ?? config.GATEKEEPER_TWO_PERSON_RULE },
+      ),
+      traces,
     ),
-    traces,
+    events,
   );
   // A split brain dispatches nothing: execute is refused before it reads or locks anything.
   const outbound = {
@@ -243,6 +256,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       leads,
     }),
     leads,
+    events,
     async close() {
       if (closed) return;
       closed = true;

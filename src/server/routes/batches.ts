@@ -32,6 +32,17 @@ export const batchRoutes: Route[] = [
     },
   },
   {
+    method: 'GET',
+    path: '/api/batches/:id',
+    auth: 'token',
+    summary: 'one batch with its items, exclusions and status',
+    async handler({ services, params }) {
+      const gatekeeper = requireService(services.gatekeeper, 'Gatekeeper batches');
+      const found = await gatekeeper.get(params.id as string);
+      return json(200, { ...batchView(found.batch), status: found.status });
+    },
+  },
+  {
     method: 'POST',
     path: '/api/batches',
     auth: 'token',

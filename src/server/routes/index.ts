@@ -2,6 +2,8 @@
 import type { Route } from '../types.js';
 import { batchRoutes } from './batches.js';
 import { campaignRoutes } from './campaigns.js';
+import { consoleRoutes } from './console.js';
+import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { inngestRoutes } from './inngest.js';
 import { operatorRoutes } from './operator.js';
@@ -12,7 +14,9 @@ import { webhookRoutes } from './webhooks.js';
 export const ROUTES: readonly Route[] = [
   ...healthRoutes,
   ...operatorRoutes,
+  ...eventRoutes,
   ...queueRoutes,
+  ...consoleRoutes,
   ...batchRoutes,
   ...campaignRoutes,
   ...webhookRoutes,

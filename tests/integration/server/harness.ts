@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../src/runtime/config.js';
 import { createRuntime, type Runtime } from '../../../src/runtime/services/runtime.js';
+import { projectRoot } from '../../../src/commands/project-root.js';
+import { createReleasePort } from '../../../src/screens/release-port.js';
 import { startServer, type RunningServer, type StartServerOptions } from '../../../src/server/start.js';
 
 export const TOKEN = 'tok_8f3a9c2b7d1e4f60a5b8c9d0e1f2a3b4c5d6';
@@ -38,7 +40,21 @@ export async function startTestServer(
   const runtime = await createRuntime(config);
   const running = await startServer(
     { ...runtime, ...(options.runtimeExtras ?? {}) },
-    { port: 0, host: '127.0.0.1', authFailureLimit: 1_000_000, ...options },
+    {
+      port: 0,
+      host: '127.0.0.1',
+      authFailureLimit: 1_000_000,
+      // The release ritual over the API, wired as `caio serve` wires it.
+      releaseFor: (actor) =>
+        createReleasePort(runtime, {
+          actor,
+          serverUrl: undefined,
+          cwd: hiveDir,
+          projectRoot: projectRoot(),
+          rawEnv: {},
+        }),
+      ...options,
+    },
   );
   return {
     ...running,
