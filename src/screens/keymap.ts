@@ -373,6 +373,7 @@ const SCOPE_CAPABILITY: Partial<Record<string, Capability>> = {
   queue: 'decide',
   batches: 'dispatch',
   release: 'release',
+  scorecard: 'release',
 };
 
 /** Why the acting role may not run this command (remote console), or undefined when it may. */
