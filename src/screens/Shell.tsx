@@ -135,6 +135,18 @@ export function Shell({ services, readonly, width, height, intervals, initialScr
   });
 
   const remote = useRemoteHeader(services.remote);
+  // The header may be cut on a narrow terminal: a lock-out is also said in full on the status line.
+  useEffect(() => {
+    const status = services.remote;
+    return status?.onState(() => {
+      const { state: now, detail } = status.state();
+      if (now === 'unauthorized')
+        notify(
+          `Locked out: ${detail ?? 'the server refused the token'}. Ask an admin for a new token, then start the console again.`,
+          'red',
+        );
+    });
+  }, [services.remote, notify]);
   const bodyHeight = Math.max(4, height - CHROME_LINES);
   const Screen = SCREEN_COMPONENTS[state.screen];
   const message = state.message;

@@ -4,6 +4,9 @@
  * with Last-Event-ID (and `resync` past the ring), a stalled client is dropped without holding the
  * others, a revoked token's stream ends; over Redis, a change on one host reaches another's bus.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus, type ChangeEvent } from '../../../src/runtime/services/events.js';
@@ -270,10 +273,13 @@ describe.runIf(REDIS_AVAILABLE)('change bus over Redis', () => {
 
   it('streams a change another host committed to a console attached to this one', async () => {
     const redis = await startRedis();
+    // Hosts on one Redis share one record (here one SQLite file; in production PostgreSQL).
+    const shared = mkdtempSync(join(tmpdir(), 'caio-events-hosts-'));
     const env = {
       CAIO_MODE: 'development',
       REDIS_URL: redis.url,
       STATE_REDIS_PREFIX: 'caio:test-events:state',
+      HIVE_DIR: shared,
     };
     const hostA = await startTestServer(env);
     const hostB = await startTestServer(env);
@@ -297,6 +303,7 @@ describe.runIf(REDIS_AVAILABLE)('change bus over Redis', () => {
       await hostB.stop();
       await hostA.stop();
       await redis.stop();
+      rmSync(shared, { recursive: true, force: true });
     }
   });
 
