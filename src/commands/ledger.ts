@@ -14,7 +14,9 @@ const HELP = `Usage: caio ledger import-sent FILE [--source ghl] [--dry-run] [--
 
 Records addresses already contacted outside CAIO (a GHL or other CRM export). Each one is excluded
 from every Gatekeeper preview as \`already_sent_external\`, a new draft for it enters the queue
-suppressed, and \`caio pipeline run\` skips it. Importing the same file again records nothing new.
+suppressed, and \`caio pipeline run\` skips it. An address already suppressed or already mailed
+through CAIO is counted as already excluded and keeps its reason. Importing the same file again
+records nothing new.
 
 FILE is CSV with a header naming an email column (email, Email Address, contact_email, ...) or JSONL
 with an email field per line. Bad rows are reported by line number; the good rows are still recorded.

@@ -81,9 +81,13 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     );
   }
   const lines = flags.lines ?? 20;
-  if (!Number.isInteger(lines) || lines < 1) throw new UsageError('-n must be a positive whole number');
+  if (!Number.isInteger(lines) || lines < 1)
+    throw new UsageError('-n must be a positive whole number', 'For example `caio traces tail -n 50`.');
   if (flags.days !== undefined && (!Number.isInteger(flags.days) || flags.days < 1)) {
-    throw new UsageError('--days must be a positive whole number');
+    throw new UsageError(
+      '--days must be a positive whole number',
+      'For example `caio traces prune --days 30 --dry-run`; without --days it uses TRACE_RETENTION_DAYS.',
+    );
   }
 
   const { config } = loadCommandConfig(ctx, flags);

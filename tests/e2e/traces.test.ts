@@ -95,6 +95,7 @@ describe('caio traces', () => {
     const bad = await runCli(['traces', 'prune', '--days', '0'], { cwd, env });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--days must be a positive whole number');
+    expect(bad.stderr).toContain('Next: For example `caio traces prune --days 30 --dry-run`');
     const folder = await runCli(['traces', 'stats', '--file', cwd], { cwd });
     expect(folder.code).toBe(1);
     expect(folder.stderr).toContain(`Error: Cannot stats ${cwd}: EISDIR`);

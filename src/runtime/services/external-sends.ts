@@ -10,9 +10,16 @@ import { parseExternalSent, type ExternalSentParse } from '../domain/ledger/exte
 
 export const EXTERNAL_REASON = 'already_sent_external';
 
+/** An address CAIO (or Instantly, per its `email_sent` webhook) already mailed: excluded as sent. */
+export const SENT_BY_CAIO = 'already_sent';
+
 export interface SentLedger {
-  /** What is already known about this address: undefined, or its suppression reason. */
-  suppressionOf(canonical: string): Promise<string | undefined>;
+  /**
+   * What is already known about these addresses: a suppression reason, else `already_sent` when it
+   * was mailed through CAIO (a GHL export lists CAIO's own sends too: they are not "outside CAIO");
+   * an address with nothing known is absent.
+   */
+  statusOf(canonicals: readonly string[]): Promise<Map<string, string>>;
   /** Record the address as contacted outside CAIO. */
   recordExternal(canonical: string, source: string): Promise<void>;
 }
@@ -39,7 +46,7 @@ export interface ImportSentReport {
   added: number;
   /** Recorded before (a rerun). */
   known: number;
-  /** Already excluded for another reason (bounce, unsubscribe, reply). */
+  /** Already excluded for another reason (bounce, unsubscribe, reply, already sent through CAIO). */
   already_excluded: number;
   repeated_in_file: number;
   errors: { line: number; reason: string }[];
@@ -65,8 +72,9 @@ export function createExternalSends(deps: ExternalSendsDeps) {
       dry_run: dryRun,
     };
     const apply = async ({ ledger, audit }: { ledger: SentLedger; audit?: AuditAppend | undefined }) => {
+      const known = await ledger.statusOf(parsed.rows.map((row) => row.canonical_email));
       for (const row of parsed.rows) {
-        const before = await ledger.suppressionOf(row.canonical_email);
+        const before = known.get(row.canonical_email);
         if (before === EXTERNAL_REASON) report.known += 1;
         else if (before !== undefined) report.already_excluded += 1;
         else {
@@ -125,13 +133,21 @@ export type ExternalSends = ReturnType<typeof createExternalSends>;
 /** Today's storage: a suppression in the sent log and the shared store (AddressFacts). */
 export function sentLedgerOver(
   facts: {
-    suppression(canonical: string): Promise<{ reason: string } | undefined>;
+    lookup(
+      canonicals: readonly string[],
+    ): Promise<{ suppressed: ReadonlyMap<string, { reason: string }>; sent: ReadonlySet<string> }>;
     suppress(canonical: string, reason: string, source: string, at: number): Promise<boolean>;
   },
   now: () => number = Date.now,
 ): SentLedger {
   return {
-    suppressionOf: async (canonical) => (await facts.suppression(canonical))?.reason,
+    statusOf: async (canonicals) => {
+      const found = await facts.lookup(canonicals);
+      const status = new Map<string, string>();
+      for (const canonical of found.sent) status.set(canonical, SENT_BY_CAIO);
+      for (const [canonical, suppression] of found.suppressed) status.set(canonical, suppression.reason);
+      return status;
+    },
     recordExternal: async (canonical, source) => {
       await facts.suppress(canonical, EXTERNAL_REASON, source, now());
     },

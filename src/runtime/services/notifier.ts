@@ -4,6 +4,8 @@
  * coordination store); the post is retried with exponential backoff; a failure is logged once per
  * incident and the incident stays `failed` (visible in the console) until `retryFailed` (the aging
  * watch, every 15 minutes) delivers it; so does one left `sending` by a host that died mid-delivery. Without a URL, incidents are still recorded for the console.
+ * When the coordination store itself cannot be reached (Redis down), each process posts the incident
+ * once on its own, unrecorded.
  *
  * Storage comes through two small interfaces: `IncidentStore` (records for the Overview) and
  * `OnceClaim` (StateStore.claimOnce).
@@ -123,8 +125,18 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     void guarded.finally(() => inflight.delete(guarded));
   };
 
-  async function deliver(record: Pick<IncidentRecord, 'key' | 'text' | 'attempts'>, loggedBefore: boolean) {
+  /**
+   * `persist: false` when the coordination store is unreachable: the post still goes out, its
+   * progress is only not recorded.
+   */
+  async function deliver(
+    record: Pick<IncidentRecord, 'key' | 'text' | 'attempts'>,
+    loggedBefore: boolean,
+    persist = true,
+  ) {
     const url = deps.url;
+    const update = (patch: Partial<IncidentRecord>) =>
+      persist ? deps.store.update(record.key, patch) : Promise.resolve();
     if (!url) return;
     let attempts = record.attempts;
     let logged = loggedBefore;
@@ -132,7 +144,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       attempts += 1;
       try {
         await transport(url, slackMessage(record), timeoutMs);
-        await deps.store.update(record.key, {
+        await update({
           delivery: 'sent',
           attempts,
           last_error: null,
@@ -149,7 +161,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           );
         }
         const last = round === maxAttempts;
-        await deps.store.update(record.key, {
+        await update({
           delivery: last ? 'failed' : 'sending',
           attempts,
           last_error: message,
@@ -160,7 +172,19 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   }
 
   async function raiseNow(incident: Incident) {
-    const claimed = await deps.claim.claimOnce('notify-incident', incident.key, deps.owner);
+    let claimed: ClaimResult;
+    try {
+      claimed = await deps.claim.claimOnce('notify-incident', incident.key, deps.owner);
+    } catch (error) {
+      // The coordination store is down: often the very incident (Redis unhealthy). Post it from this
+      // process anyway (once per process, see `raisedHere`): a message per host beats none at all.
+      deps.logger?.warn(
+        { incident: incident.key, err: errorMessage(error) },
+        'notification claim unavailable; posting from this host without recording it',
+      );
+      await deliver({ key: incident.key, text: incident.text, attempts: 0 }, false, false);
+      return;
+    }
     if (!claimed.claimed) return;
     const record: IncidentRecord = {
       ...incident,

@@ -19,6 +19,7 @@ import {
 } from './pipeline.js';
 import { createTemplateSource, templatesDir } from './pipeline-templates.js';
 import { DRAFTS, type AuditSink, type QueueService } from './queue.js';
+import { textLines } from './queue-import.js';
 import type { RecordStore } from '../stores/record/record.js';
 import type { TraceWriter } from './traces.js';
 import type { WebhookStore } from './webhook-store.js';
@@ -86,7 +87,7 @@ export function factsOverWebhooks(webhooks: Pick<WebhookStore, 'list' | 'get'>):
 }
 
 export function draftSinkOver(
-  queue: Pick<QueueService, 'add'>,
+  queue: Pick<QueueService, 'importStream'>,
   state: Pick<StateStore, 'getRecords'>,
 ): DraftSink {
   return {
@@ -98,9 +99,16 @@ export function draftSinkOver(
       }
       return found;
     },
-    async add(input) {
-      const result = await queue.add(input, 'pipeline');
-      return result.kind === 'added' ? { kind: 'added', status: result.draft.status } : { kind: 'exists' };
+    async addMany(inputs) {
+      // The queue's import path: one transaction for the whole chunk, the same scoring and intake.
+      const lines = inputs.map((input) => JSON.stringify(input)).join('\n');
+      const report = await queue.importStream(textLines(lines), {
+        source: 'pipeline',
+        batchSize: Math.max(1, inputs.length),
+      });
+      const first = report.errors[0];
+      if (first) throw new Error(`pipeline draft ${first.line} was refused by the queue: ${first.reason}`);
+      return { added: report.imported, existing: report.existing, by_status: report.by_status };
     },
   };
 }
@@ -109,7 +117,7 @@ export interface PipelineWiring {
   state: StateStore;
   record: RecordStore;
   leads: Pick<LeadService, 'list'>;
-  queue: Pick<QueueService, 'add'>;
+  queue: Pick<QueueService, 'importStream'>;
   webhooks: Pick<WebhookStore, 'list' | 'get'>;
   audit?: AuditSink | undefined;
   traces?: Pick<TraceWriter, 'span'> | undefined;

@@ -38,8 +38,21 @@ export interface AddressStatus {
 export interface DraftSink {
   /** Which of these draft ids exist already. */
   existing(ids: readonly string[]): Promise<Set<string>>;
-  add(input: DraftInput): Promise<{ kind: 'added'; status: DraftStatus } | { kind: 'exists' }>;
+  /**
+   * Add these drafts in one transaction (scored, intake decided per address as for one draft).
+   * `existing` counts ids another writer stored meanwhile: nothing was written for those.
+   */
+  addMany(inputs: readonly (DraftInput & { id: string })[]): Promise<AddedDrafts>;
 }
+
+export interface AddedDrafts {
+  added: number;
+  existing: number;
+  by_status: Partial<Record<DraftStatus, number>>;
+}
+
+/** Drafts written per transaction: one commit (and fsync) per chunk, not per draft. */
+export const PIPELINE_CHUNK = 500;
 
 export interface TemplateSource {
   /** Every template, parsed; throws a UserError naming the template and token when one is unusable. */
@@ -122,17 +135,21 @@ export function createPipelineService(deps: PipelineDeps): PipelineService {
     const toDraft = options.limit === undefined ? fresh : fresh.slice(0, Math.max(0, options.limit));
     report.considered = all.length;
     let done = 0;
-    for (const item of toDraft) {
-      const added = await deps.drafts.add(item.draft);
-      done += 1;
+    for (let i = 0; i < toDraft.length; i += PIPELINE_CHUNK) {
+      const chunk = toDraft.slice(i, i + PIPELINE_CHUNK);
+      const added = await deps.drafts.addMany(chunk.map((item) => item.draft));
+      done += chunk.length;
       options.onProgress?.(done, toDraft.length);
-      if (added.kind === 'exists') {
-        recordSkip(report, item.lead.email, 'already_drafted', `drafted before as ${item.draft.id}`);
+      report.drafted += added.added;
+      for (const [status, count] of Object.entries(added.by_status) as [DraftStatus, number][])
+        report.by_status[status] = (report.by_status[status] ?? 0) + count;
+      if (added.existing > 0) {
+        // Another writer stored some of these ids since the check above (rare: the run holds the
+        // lock). They are counted, not named: the chunk's result does not say which ones.
+        report.skipped.already_drafted = (report.skipped.already_drafted ?? 0) + added.existing;
         continue;
       }
-      report.drafted += 1;
-      report.by_status[added.status] = (report.by_status[added.status] ?? 0) + 1;
-      report.templates[item.template] = (report.templates[item.template] ?? 0) + 1;
+      for (const item of chunk) report.templates[item.template] = (report.templates[item.template] ?? 0) + 1;
     }
     await deps.audit?.append({
       actor: options.actor,

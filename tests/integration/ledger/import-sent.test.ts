@@ -56,6 +56,22 @@ describe('ledger import-sent', () => {
     );
   });
 
+  it('counts an address already mailed as already excluded, not as contacted outside CAIO', async () => {
+    const { runtime, sends } = await setup();
+    // A GHL export lists CAIO's own sends too (the CRM adapter upserts every sent lead).
+    await runtime.queue.recordExternalSend('Dana@Acme.io', 'instantly');
+    await runtime.queue.suppressAddress('kim@hooli.io', 'bounced', 'instantly');
+    const report = await sends.importText('email\ndana@acme.io\nkim@hooli.io\nlee@globex.io\n', 'ghl', 'ops');
+    expect(report).toMatchObject({ rows: 3, added: 1, known: 0, already_excluded: 2 });
+    expect(await runtime.record.addresses.suppression('dana@acme.io')).toBeUndefined();
+    expect((await runtime.record.addresses.suppression('kim@hooli.io'))?.reason).toBe('bounced');
+    expect((await runtime.record.addresses.suppression('lee@globex.io'))?.reason).toBe(
+      'already_sent_external',
+    );
+    const again = await sends.importText('email\ndana@acme.io\nlee@globex.io\n', 'ghl', 'ops');
+    expect(again).toMatchObject({ added: 0, known: 1, already_excluded: 1 });
+  });
+
   it('a dry run records nothing', async () => {
     const { runtime, sends } = await setup();
     const report = await sends.importText('{"email":"a@x.io"}\n', 'ghl', 'ops', { dryRun: true });

@@ -9,6 +9,7 @@ import { parseConfig } from '../../../src/runtime/config.js';
 import { agingIncident, dependencyIncident } from '../../../src/runtime/domain/notifications/incident.js';
 import { createRuntime } from '../../../src/runtime/services/runtime.js';
 import { queueAgingJob } from '../../../src/runtime/services/inngest/jobs.js';
+import { createNotifier } from '../../../src/runtime/services/notifier.js';
 import { createStateNotifier, incidentStoreOver } from '../../../src/runtime/services/notifier-wiring.js';
 import { openDatabase } from '../../../src/runtime/stores/sqlite/database.js';
 import { createSqliteStateStore } from '../../../src/runtime/stores/sqlite/sqlite-state-store.js';
@@ -153,6 +154,30 @@ describe('notifier', () => {
         last_error: expect.any(String),
       }),
     ]);
+  });
+
+  it('posts once per process when the coordination store itself is down (Redis unhealthy)', async () => {
+    const s = await stub();
+    const logs: string[] = [];
+    const down = () =>
+      Promise.reject(new Error('Redis at redis://127.0.0.1:1 is unavailable: not connected'));
+    const notifier = createNotifier({
+      url: s.url,
+      owner: 'host-a',
+      claim: { claimOnce: down },
+      store: { create: down, update: down, list: down },
+      logger: { warn: (details, message) => logs.push(`${message} ${JSON.stringify(details)}`) },
+      baseDelayMs: 5,
+      maxDelayMs: 20,
+      maxAttempts: 3,
+    });
+    const incident = dependencyIncident('redis', 'ECONNREFUSED', Date.now());
+    for (let probe = 0; probe < 3; probe++) {
+      notifier.raise(incident);
+      await notifier.drain();
+    }
+    expect(s.received).toEqual([{ text: expect.stringContaining('redis') }]);
+    expect(logs).toEqual([expect.stringContaining('notification claim unavailable; posting from this host')]);
   });
 
   it('records incidents for the console without a URL', async () => {

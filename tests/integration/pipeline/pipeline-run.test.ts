@@ -1,7 +1,8 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tailTraces } from '../../../src/runtime/services/traces.js';
+import { PIPELINE_CHUNK } from '../../../src/runtime/services/pipeline.js';
 import { createPipeline } from '../../../src/runtime/services/pipeline-wiring.js';
 import { defaultGoldenSetDir } from '../../../src/runtime/services/rubric-config.js';
 import type { Runtime } from '../../../src/runtime/services/runtime.js';
@@ -129,5 +130,43 @@ describe('pipeline run', () => {
       code: 'pipeline_busy',
     });
     if (lock) await runtime.state.releaseLock(lock);
+  });
+
+  it('stores the drafts a chunk per transaction, not one transaction per draft', async () => {
+    const { runtime, pipeline } = await setup();
+    const count = PIPELINE_CHUNK + 100;
+    for (let n = 0; n < count; n += 1) {
+      await runtime.leads.upsertLead(
+        {
+          email: `lead${n}@company${n}.example`,
+          first_name: 'Sam',
+          company: `Company${n}`,
+          title: 'Head of Sales',
+          ...(n % 2 === 0 ? { segment: 'mid-market' } : {}),
+        },
+        'clay',
+      );
+    }
+    const transactions = vi.spyOn(runtime.record, 'transaction');
+    const progress: [number, number][] = [];
+    const report = await pipeline.run({
+      mode: 'development',
+      actor: 'ops',
+      onProgress: (done, total) => progress.push([done, total]),
+    });
+    expect(report).toMatchObject({ considered: count, drafted: count, by_status: { pending: count } });
+    expect(report.templates).toEqual({ 'mid-market': count / 2, default: count / 2 });
+    expect(progress).toEqual([
+      [PIPELINE_CHUNK, count],
+      [count, count],
+    ]);
+    // Two chunks of drafts plus the run's own bookkeeping (audit), far below one per draft.
+    expect(transactions.mock.calls.length).toBeLessThanOrEqual(4);
+    const drafts = await runtime.queue.list();
+    expect(drafts).toHaveLength(count);
+    expect(drafts.every((d) => d.source === 'pipeline' && d.status === 'pending')).toBe(true);
+    // A rerun drafts nothing new.
+    const again = await pipeline.run({ mode: 'development', actor: 'ops' });
+    expect(again).toMatchObject({ drafted: 0, skipped: { already_drafted: count } });
   });
 });
