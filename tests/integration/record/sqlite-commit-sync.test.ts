@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function open(syncWal: (path: string) => Promise<void>, memory = false) {
+function open(syncWal: (path: string) => Promise<void>, memory = false, checkpointerAfter = 0) {
   const dir = mkdtempSync(join(tmpdir(), 'caio-commit-sync-'));
   dirs.push(dir);
   const path = memory ? ':memory:' : join(dir, 'caio.db');
@@ -25,7 +25,7 @@ function open(syncWal: (path: string) => Promise<void>, memory = false) {
   db.pragma('synchronous = FULL');
   db.exec('create table t (id integer primary key, v text)');
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const kysely = new Kysely<any>({ dialect: new SqliteRecordDialect(db, { syncWal }) });
+  const kysely = new Kysely<any>({ dialect: new SqliteRecordDialect(db, { syncWal, checkpointerAfter }) });
   return { db, kysely, path };
 }
 
@@ -101,5 +101,25 @@ describe('SQLite record commit', () => {
     await expect(syncFile(`${path}-wal`)).resolves.toBeUndefined();
     await expect(syncFile(join(path, 'missing'))).rejects.toThrow();
     await kysely.destroy();
+  });
+
+  it('moves WAL checkpoints to a worker once busy: the database file grows while commits skip them', async () => {
+    const { db, kysely, path } = open(syncFile, false, 1);
+    const insert = () =>
+      kysely
+        .transaction()
+        .execute((trx) => sql`insert into t (v) values (${'x'.repeat(100_000)})`.execute(trx));
+    await insert();
+    for (let i = 0; i < 100 && db.pragma('wal_autocheckpoint', { simple: true }) !== 0; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const before = statSync(path).size;
+    // About 6 MB through the WAL: past the 1,000-page threshold, so the worker checkpoints it.
+    for (let i = 0; i < 60; i += 1) await insert();
+    for (let i = 0; i < 100 && statSync(path).size <= before + 4_000_000; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(statSync(path).size).toBeGreaterThan(before + 4_000_000);
+    await kysely.destroy();
+    expect(db.open).toBe(false);
   });
 });

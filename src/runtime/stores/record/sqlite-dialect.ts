@@ -18,6 +18,7 @@
  */
 import type Database from 'better-sqlite3';
 import { close, fdatasync, open } from 'node:fs';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import {
   CompiledQuery,
   SqliteAdapter,
@@ -103,6 +104,12 @@ export function syncFile(path: string): Promise<void> {
 export interface SqliteRecordDialectOptions {
   /** How the WAL is made durable after a COMMIT (default `syncFile`; tests observe it). */
   syncWal?: (walPath: string) => Promise<void>;
+  /**
+   * After this many transactions, WAL checkpoints move to a worker thread (sqlite-checkpointer.ts):
+   * a busy process (server, import) gets it, a one-shot command never pays for the thread. Default
+   * 100; 0 never.
+   */
+  checkpointerAfter?: number;
 }
 
 const FULL = CompiledQuery.raw('pragma synchronous = FULL');
@@ -113,12 +120,16 @@ class SqliteRecordDriver implements Driver {
   readonly #connection: SqliteRecordConnection;
   readonly #mutex = new Mutex();
   readonly #syncWal: (walPath: string) => Promise<void>;
+  readonly #checkpointerAfter: number;
+  #commits = 0;
+  #checkpointer: Checkpointer | undefined;
   #release: (() => void) | undefined;
 
   constructor(db: Database.Database, options: SqliteRecordDialectOptions) {
     this.#db = db;
     this.#connection = new SqliteRecordConnection(db);
     this.#syncWal = options.syncWal ?? syncFile;
+    this.#checkpointerAfter = options.checkpointerAfter ?? 100;
   }
 
   /** WAL mode on a file: the COMMIT's fsync can leave the event loop. Else FULL stays in place. */
@@ -160,6 +171,8 @@ class SqliteRecordDriver implements Driver {
     // The connection stays held until the WAL is on disk: nothing else of this process sees the
     // store move on before this transaction is durable.
     await this.#syncWal(`${this.#db.name}-wal`);
+    this.#commits += 1;
+    if (this.#commits === this.#checkpointerAfter) this.#checkpointer = startCheckpointer(this.#db);
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
@@ -180,6 +193,9 @@ class SqliteRecordDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
+    // The worker's connection closes first: the last one to close checkpoints and removes the WAL.
+    await this.#checkpointer?.stop();
+    this.#checkpointer = undefined;
     if (this.#db.open) this.#db.close();
   }
 }
