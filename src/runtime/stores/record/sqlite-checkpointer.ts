@@ -86,9 +86,13 @@ export function startCheckpointer(
   return {
     async stop() {
       fallBack();
+      // Referenced while stopping: a process with nothing else left must still wait for it.
+      worker.ref();
       const exited = new Promise((resolve) => worker.once('exit', resolve));
       worker.postMessage('stop');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+      clearTimeout(timer);
       await worker.terminate();
     },
   };
