@@ -106,7 +106,10 @@ export async function alternate(variants, rounds) {
   return new Map(
     [...runs].map(([name, results]) => {
       const rps = median(results.map((result) => result.rps));
-      return [name, { ...results.find((result) => result.rps === rps), runs: results.map((r) => r.rps) }];
+      return [
+        name,
+        { ...results.find((result) => result.rps === rps), runs: results.map((r) => r.rps), all: results },
+      ];
     }),
   );
 }
