@@ -1,5 +1,6 @@
 /** Shared helpers of the HTTP benchmarks: spawn a bench server, run autocannon, format numbers. */
 import { spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
@@ -85,6 +86,9 @@ export function summary(result) {
 
 export const ratio = (a, b) => (b === 0 ? 0 : a / b);
 
+/** The 1-minute load average and the core count, e.g. "load 3.42 on 2 cores" (print it with figures). */
+export const loadLine = () => `load ${loadavg()[0].toFixed(2)} on ${cpus().length} cores`;
+
 export const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -102,7 +106,10 @@ export async function alternate(variants, rounds) {
   return new Map(
     [...runs].map(([name, results]) => {
       const rps = median(results.map((result) => result.rps));
-      return [name, { ...results.find((result) => result.rps === rps), runs: results.map((r) => r.rps) }];
+      return [
+        name,
+        { ...results.find((result) => result.rps === rps), runs: results.map((r) => r.rps), all: results },
+      ];
     }),
   );
 }

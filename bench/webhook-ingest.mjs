@@ -13,33 +13,16 @@
  *   node bench/webhook-ingest.mjs [--duration 5] [--rounds 3]
  */
 import { parseArgs } from 'node:util';
-import { BENCH_SECRET, alternate, cannon, ratio, spawnServer, summary } from './http-lib.mjs';
+import { alternate, loadLine, ratio } from './http-lib.mjs';
 import { startBenchPostgres } from './postgres.mjs';
+import { measureIntake } from './webhook-lib.mjs';
 
 const { values } = parseArgs({
   options: { duration: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' } },
 });
 const duration = Number(values.duration);
 const rounds = Number(values.rounds);
-
-let counter = 0;
-const request = {
-  method: 'POST',
-  path: '/webhooks/clay',
-  headers: { 'content-type': 'application/json', 'x-clay-webhook-secret': BENCH_SECRET },
-  setupRequest: (req) => {
-    counter += 1;
-    return {
-      ...req,
-      body: JSON.stringify({
-        id: `evt-${process.pid}-${counter}`,
-        email: `lead${counter}@acme.io`,
-        company: 'Acme',
-        title: 'CTO',
-      }),
-    };
-  },
-};
+const loadBefore = loadLine();
 
 const postgres = await startBenchPostgres();
 
@@ -49,12 +32,10 @@ const postgres = await startBenchPostgres();
 async function measure(variant, connections, pipelining) {
   const kind = variant.replace(/^pg-/, '');
   const database = variant.startsWith('pg-') ? await postgres.createDatabase() : undefined;
-  const server = await spawnServer(kind, database ? { BENCH_DATABASE_URL: database.url } : {});
   try {
-    await cannon({ url: server.url, connections, pipelining, duration: 1, requests: [request] }); // warm-up
-    return summary(await cannon({ url: server.url, connections, pipelining, duration, requests: [request] }));
+    const env = database ? { BENCH_DATABASE_URL: database.url } : {};
+    return await measureIntake({ kind, env, connections, pipelining, duration });
   } finally {
-    server.stop();
     await database?.drop();
   }
 }
@@ -81,13 +62,16 @@ const bareLatency = latency.get('bare');
 const caioLatency = latency.get('caio-ingest');
 const caioFullLatency = latency.get('caio');
 
-console.log(`webhook ingest, ${rounds} alternating rounds of ${duration}s per variant (median)`);
+const us = (value) => `${value.toFixed(0)} µs`;
+console.log(
+  `webhook ingest, ${rounds} alternating rounds of ${duration}s per variant (median; ${loadBefore} before, ${loadLine()} after)`,
+);
 console.log(`throughput (100 connections, pipelining 10):`);
 console.log(
-  `  bare node:http + JSON.parse : ${bare.rps} req/s (p99 ${bare.p99} ms, non-2xx ${bare.non2xx}, errors ${bare.errors})`,
+  `  bare node:http + JSON.parse : ${bare.rps} req/s (p99 ${bare.p99} ms, non-2xx ${bare.non2xx}, errors ${bare.errors}; server CPU ${us(bare.cpuPerRequest)}/request)`,
 );
 console.log(
-  `  caio ingest (durable)       : ${caio.rps} req/s (p99 ${caio.p99} ms, non-2xx ${caio.non2xx}, errors ${caio.errors})`,
+  `  caio ingest (durable)       : ${caio.rps} req/s (p99 ${caio.p99} ms, non-2xx ${caio.non2xx}, errors ${caio.errors}; server CPU ${us(caio.cpuPerRequest)}/request)`,
 );
 console.log(`  ratio caio/bare             : ${ratio(caio.rps, bare.rps).toFixed(2)}x (goal >= 0.50x)`);
 console.log(
@@ -109,7 +93,7 @@ if (postgres) {
   const pgLatency = latency.get('pg-caio-ingest');
   console.log(`record on PostgreSQL (private server, fsync on, synchronous_commit on):`);
   console.log(
-    `  caio ingest (durable)       : ${pgIngest.rps} req/s (p99 ${pgIngest.p99} ms, non-2xx ${pgIngest.non2xx}, errors ${pgIngest.errors})`,
+    `  caio ingest (durable)       : ${pgIngest.rps} req/s (p99 ${pgIngest.p99} ms, non-2xx ${pgIngest.non2xx}, errors ${pgIngest.errors}; server CPU ${us(pgIngest.cpuPerRequest)}/request)`,
   );
   console.log(`  ratio caio/bare             : ${ratio(pgIngest.rps, bare.rps).toFixed(2)}x`);
   console.log(

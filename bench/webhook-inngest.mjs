@@ -10,114 +10,26 @@
  *
  *   node bench/webhook-inngest.mjs [--duration 5] [--rounds 3]
  */
-import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BENCH_SECRET, alternate, cannon, ratio, spawnServer, summary } from './http-lib.mjs';
+import { BENCH_SECRET, alternate, loadLine, ratio, spawnServer } from './http-lib.mjs';
+import { measureIntake, progress, spawnEventStub } from './webhook-lib.mjs';
 
 const { values } = parseArgs({
   options: { duration: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' } },
 });
 const duration = Number(values.duration);
 const rounds = Number(values.rounds);
+const loadBefore = loadLine();
 
-function spawnStub() {
-  const path = fileURLToPath(new URL('./inngest-event-stub.mjs', import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    const onData = (chunk) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"port"'));
-      if (!line) return;
-      child.stdout.off('data', onData);
-      resolve({
-        url: `http://127.0.0.1:${JSON.parse(line).port}`,
-        stop: () => child.kill('SIGKILL'),
-        stats: () =>
-          new Promise((done) => {
-            const onStats = (part) => {
-              const found = part
-                .toString()
-                .split('\n')
-                .find((l) => l.startsWith('{"requests"'));
-              if (!found) return;
-              child.stdout.off('data', onStats);
-              done(JSON.parse(found));
-            };
-            child.stdout.on('data', onStats);
-            child.kill('SIGUSR2');
-          }),
-      });
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`event API stub exited ${code}`)));
-  });
-}
-
-let counter = 0;
-const request = {
-  method: 'POST',
-  path: '/webhooks/clay',
-  headers: { 'content-type': 'application/json', 'x-clay-webhook-secret': BENCH_SECRET },
-  setupRequest: (req) => {
-    counter += 1;
-    return {
-      ...req,
-      body: JSON.stringify({
-        id: `evt-${process.pid}-${counter}`,
-        email: `lead${counter}@acme.io`,
-        company: 'Acme',
-      }),
-    };
-  },
-};
-
-const stub = await spawnStub();
+const stub = await spawnEventStub();
 const env = { BENCH_EVENT_API_URL: stub.url };
 let accepted = 0;
 
-const progress = (text) => process.stderr.write(`  … ${text}\n`);
-
 async function measure(kind, connections, pipelining) {
-  progress(`${kind}, ${connections} connections, pipelining ${pipelining}`);
-  const server = await spawnServer(kind, env);
-  // On a saturated shared machine a run has been seen to stall: give up on it rather than hang.
-  let timer;
-  const watchdog = new Promise((resolve) => {
-    timer = setTimeout(
-      () => {
-        progress(`${kind}: no result after ${duration * 4 + 30}s, counted as 0`);
-        resolve({ rps: 0, p50: NaN, p99: NaN, non2xx: 0, errors: 1 });
-      },
-      (duration * 4 + 30) * 1000,
-    );
-  });
-  try {
-    const run = (async () => {
-      const warm = await cannon({
-        url: server.url,
-        connections,
-        pipelining,
-        duration: 1,
-        requests: [request],
-      });
-      const result = await cannon({
-        url: server.url,
-        connections,
-        pipelining,
-        duration,
-        requests: [request],
-      });
-      if (kind === 'caio-inngest') accepted += warm['2xx'] + result['2xx'];
-      return summary(result);
-    })();
-    return await Promise.race([run, watchdog]);
-  } finally {
-    clearTimeout(timer);
-    server.stop();
-  }
+  const result = await measureIntake({ kind, env, connections, pipelining, duration });
+  if (kind === 'caio-inngest') accepted += result.accepted;
+  return result;
 }
 
 // caio-ingest (no Inngest keys, the embedded default) is measured too: what the hand-off costs.
@@ -183,16 +95,21 @@ stub.stop();
 const bare = throughput.get('bare');
 const caio = throughput.get('caio-inngest');
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-console.log(`webhook ingest with Inngest keys set, ${rounds} alternating rounds of ${duration}s (median)`);
-console.log('throughput (100 connections, pipelining 10):');
-console.log(`  bare node:http + JSON.parse : ${bare.rps} req/s (p99 ${bare.p99} ms)`);
+const us = (value) => `${value.toFixed(0)} µs`;
 console.log(
-  `  caio, events to Inngest     : ${caio.rps} req/s (p99 ${caio.p99} ms, non-2xx ${caio.non2xx}, errors ${caio.errors})`,
+  `webhook ingest with Inngest keys set, ${rounds} alternating rounds of ${duration}s (median; ${loadBefore} before, ${loadLine()} after)`,
+);
+console.log('throughput (100 connections, pipelining 10):');
+console.log(
+  `  bare node:http + JSON.parse : ${bare.rps} req/s (p99 ${bare.p99} ms; server CPU ${us(bare.cpuPerRequest)}/request)`,
+);
+console.log(
+  `  caio, events to Inngest     : ${caio.rps} req/s (p99 ${caio.p99} ms, non-2xx ${caio.non2xx}, errors ${caio.errors}; server CPU ${us(caio.cpuPerRequest)}/request)`,
 );
 console.log(`  ratio caio/bare             : ${ratio(caio.rps, bare.rps).toFixed(2)}x (goal >= 0.50x)`);
 const embedded = throughput.get('caio-ingest');
 console.log(
-  `  same intake, no Inngest     : ${embedded.rps} req/s = ${ratio(embedded.rps, bare.rps).toFixed(2)}x bare (the hand-off costs ${ratio(caio.rps, embedded.rps).toFixed(2)}x of it)`,
+  `  same intake, no Inngest     : ${embedded.rps} req/s = ${ratio(embedded.rps, bare.rps).toFixed(2)}x bare (with the hand-off: ${ratio(caio.rps, embedded.rps).toFixed(2)}x of it; server CPU ${us(embedded.cpuPerRequest)}/request)`,
 );
 console.log(
   `  event API (stub)            : ${sent.events} events in ${sent.requests} requests (${(sent.events / Math.max(1, sent.requests)).toFixed(0)} per request; ${accepted} deliveries accepted)`,

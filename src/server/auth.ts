@@ -153,10 +153,17 @@ export function createAuthGuard(options: AuthGuardOptions): AuthGuard {
     return { ok: false, status: 401, code: 'unauthorized', message: 'the token is not valid' };
   };
 
-  const asOperator = (found: { name: string; role: Role }): AuthDecision => ({
-    ok: true,
-    identity: { via: 'operator', name: found.name, role: found.role },
-  });
+  // The operators' cache answers the same object while its entry is fresh: one decision per entry,
+  // not two allocations per request.
+  const decisions = new WeakMap<{ name: string; role: Role }, AuthDecision>();
+  const asOperator = (found: { name: string; role: Role }): AuthDecision => {
+    let decision = decisions.get(found);
+    if (!decision) {
+      decision = { ok: true, identity: { via: 'operator', name: found.name, role: found.role } };
+      decisions.set(found, decision);
+    }
+    return decision;
+  };
 
   const operatorOrRefuse = (given: string, address: string): AuthDecision | Promise<AuthDecision> => {
     const resolver = options.operators;

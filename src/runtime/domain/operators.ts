@@ -4,7 +4,7 @@
  * the service token on someone's behalf (`NAME (service token)`) counts as NAME for capacity and the
  * two-person rule.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256.js';
 
 export const ROLES = ['viewer', 'reviewer', 'approver', 'pto', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -67,9 +67,9 @@ export function operatorNameProblem(name: string): string | undefined {
   return 'a name is 1 to 64 letters, digits or . _ @ + - and starts with a letter or digit';
 }
 
-/** Operator tokens are stored only as this digest. */
+/** Operator tokens are stored only as this digest (SHA-256 hex of the UTF-8 token). */
 export function tokenDigest(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return sha256Hex(token);
 }
 
 export const OPERATOR_TOKEN_PREFIX = 'caio_op_';

@@ -22,10 +22,20 @@ export interface LineSource {
   totalBytes: number | undefined;
 }
 
+/**
+ * The file is opened when the lines are first asked for, not before: a readline interface starts
+ * reading at once, and lines it emits before anyone iterates are lost (the CLI opens the source, then
+ * the runtime, whose opening awaits real I/O).
+ */
 export async function fileLines(path: string): Promise<LineSource> {
   const size = (await stat(path)).size;
-  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  return { lines: createInterface({ input, crlfDelay: Infinity }), totalBytes: size };
+  return {
+    lines: (async function* () {
+      const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+      yield* createInterface({ input, crlfDelay: Infinity });
+    })(),
+    totalBytes: size,
+  };
 }
 
 export function textLines(text: string): LineSource {

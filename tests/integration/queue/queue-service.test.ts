@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { UNDO_GRACE_MS } from '../../../src/runtime/domain/queue/transitions.js';
 import { createQueueService } from '../../../src/runtime/services/queue.js';
+import { fileLines } from '../../../src/runtime/services/queue-import.js';
 import { draftInput, jsonl } from '../../helpers/queue/drafts.js';
 import { describeStores } from '../../helpers/queue/stores.js';
 
@@ -59,6 +63,35 @@ describeStores('queue service', (make) => {
     await queue.reject('d00001', 'maria', 'tone');
     await queue.add(draftInput(5, { lead: { email: 'john.smith@gmail.com' } }), 'api');
     expect((await queue.get('d00005'))?.status).toBe('pending');
+  });
+
+  it('streams a file opened before the store was ready, deduplicating addresses inside and across chunks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'caio-import-file-'));
+    try {
+      const path = join(dir, 'drafts.jsonl');
+      writeFileSync(
+        path,
+        jsonl([
+          draftInput(1, { lead: { email: 'ann@acme.io' } }),
+          draftInput(2, { lead: { email: 'Ann+x@ACME.io' } }), // same chunk as 1
+          draftInput(3),
+          draftInput(4, { lead: { email: 'ann@acme.io' } }), // next chunk
+          draftInput(5),
+          draftInput(1), // re-sent id
+        ]),
+      );
+      // The CLI opens the file, then the runtime: no line may be lost while that awaits real I/O.
+      const source = await fileLines(path);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const { queue } = await make();
+      const report = await queue.importStream(source, { batchSize: 3 });
+      expect(report).toMatchObject({ imported: 5, existing: 1, errors: [] });
+      expect(report.by_status).toEqual({ pending: 3, duplicate: 2 });
+      expect(await queue.get('d00002')).toMatchObject({ status: 'duplicate', duplicate_of: 'd00001' });
+      expect(await queue.get('d00004')).toMatchObject({ status: 'duplicate', duplicate_of: 'd00001' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('suppression turns the pending draft for that address into suppressed', async () => {

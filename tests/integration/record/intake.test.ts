@@ -39,6 +39,29 @@ describeRecords('record intake: webhook events', ({ open, reopen }) => {
     expect(await record.webhookEvents.counts()).toEqual({ stored: 4, processed: 0, quarantined: 0 });
   });
 
+  it('stores a batch larger than one INSERT statement, each row with its own payload and error', async () => {
+    const { record } = await open();
+    await record.webhookEvents.insertMany([event('big-7'), event('big-300')]);
+    // 517 rows (two already stored, one repeated): cut into several statements of different sizes.
+    const keys = [...Array.from({ length: 515 }, (_, i) => `big-${i}`), 'big-3', 'big-514'];
+    const results = await record.webhookEvents.insertMany(
+      keys.map((key, i) => event(key, i % 100 === 1 ? { status: 'quarantined', error: `bad ${key}` } : {})),
+    );
+    expect(results).toHaveLength(517);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(513);
+    expect([results[7]?.duplicate, results[300]?.duplicate, results[515]?.duplicate]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(results[515]?.id).toBe(results[3]?.id);
+    expect(new Set(results.map((r) => r.id)).size).toBe(515);
+    const stored = await record.webhookEvents.get(results[401]?.id as number);
+    expect(stored).toMatchObject({ idempotency_key: 'big-401', status: 'quarantined', error: 'bad big-401' });
+    expect(JSON.parse(stored?.payload.toString() ?? '')).toEqual({ email: 'big-401@acme.io' });
+    expect(await record.webhookEvents.counts()).toEqual({ stored: 509, processed: 0, quarantined: 6 });
+  });
+
   it('deduplicates across openers (hosts) racing on the same keys', async () => {
     const { record, config } = await open();
     const other = await reopen(config);

@@ -7,13 +7,13 @@
  * update of the same row (same `id`, new data) is a new delivery that must not be dropped as a
  * duplicate. Such deliveries are keyed by their body.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../sha256.js';
 
 const ID_FIELDS = ['event_id', 'eventId', 'webhook_id'] as const;
 const MAX_KEY_LENGTH = 200;
 
 export function bodyDigest(body: Buffer | string): string {
-  return createHash('sha256').update(body).digest('hex');
+  return sha256Hex(body);
 }
 
 export function idempotencyKey(options: {

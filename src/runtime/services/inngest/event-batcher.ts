@@ -1,7 +1,10 @@
 /**
  * Inngest events sent in batches, off the request path (SPEC 6.2). `enqueue` only appends to a
  * bounded buffer; a flush sends up to `maxBatch` events in one call (the SDK's `send` takes an
- * array: one POST to the event API), at most `concurrency` calls at a time. A failed call keeps its
+ * array: one POST to the event API), at most `concurrency` calls at a time. A partial batch leaves
+ * only once its oldest event has waited `lingerMs` (a call that finishes does not send whatever few
+ * events arrived meanwhile: under load that made many small calls, each costing the SDK's fixed
+ * overhead on the event loop). A failed call keeps its
  * events at the front of the buffer and is retried with exponential backoff (capped, with jitter),
  * so an event API that is down for a while loses nothing. When the buffer is full, `enqueue`
  * refuses and the caller processes the event in-process instead; the stored webhook row is the
@@ -46,6 +49,9 @@ export function createEventBatcher<E>(options: BatcherOptions<E>): EventBatcher<
   let failures = 0;
   let timer: NodeJS.Timeout | undefined;
   let retryAt = 0;
+  /** When the oldest buffered event arrived (0: the buffer is empty). */
+  let oldestAt = 0;
+  let draining = false;
   const idle: (() => void)[] = [];
 
   const schedule = (delayMs: number) => {
@@ -89,15 +95,27 @@ export function createEventBatcher<E>(options: BatcherOptions<E>): EventBatcher<
       });
   };
 
-  function pump(): void {
-    if (buffer.length === 0) return settle();
-    const wait = retryAt - Date.now();
+  /** `force`: send partial batches now (drain). */
+  function pump(force = false): void {
+    if (buffer.length === 0) {
+      oldestAt = 0;
+      return settle();
+    }
+    const at = Date.now();
+    const wait = retryAt - at;
     if (wait > 0) return schedule(wait);
     // While failing, one call at a time probes the event API.
     const slots = failures > 0 ? Math.min(1, concurrency) : concurrency;
     while (inFlight < slots && buffer.length > 0) {
+      const lingered = at - oldestAt;
+      if (buffer.length < maxBatch && !force && !draining && lingered < lingerMs) {
+        schedule(lingerMs - lingered);
+        return;
+      }
       const batch = buffer.slice(0, maxBatch);
       buffer = buffer.slice(batch.length);
+      // What stays behind waited as long as the batch just sent (it arrived no earlier).
+      if (buffer.length === 0) oldestAt = 0;
       sendBatch(batch);
     }
   }
@@ -105,6 +123,7 @@ export function createEventBatcher<E>(options: BatcherOptions<E>): EventBatcher<
   return {
     enqueue(event) {
       if (buffer.length + inFlightEvents >= maxBuffer) return false;
+      if (buffer.length === 0) oldestAt = Date.now();
       buffer.push(event);
       if (buffer.length >= maxBatch) pump();
       else schedule(lingerMs);
@@ -119,7 +138,8 @@ export function createEventBatcher<E>(options: BatcherOptions<E>): EventBatcher<
         timer = undefined;
       }
       retryAt = 0;
-      pump();
+      draining = true;
+      pump(true);
       const done = new Promise<void>((resolve) => {
         idle.push(resolve);
         settle();
@@ -130,8 +150,10 @@ export function createEventBatcher<E>(options: BatcherOptions<E>): EventBatcher<
         new Promise<void>((resolve) => (deadline = setTimeout(resolve, deadlineMs))),
       ]);
       clearTimeout(deadline);
+      draining = false;
       const left = buffer;
       buffer = [];
+      oldestAt = 0;
       return left;
     },
   };

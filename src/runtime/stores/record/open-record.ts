@@ -193,6 +193,10 @@ function registerRegexp(database: SqliteDatabase): void {
 
 async function openSqliteOnce(path: string, readonly = false): Promise<RecordDb> {
   const database = openDatabase(path, { readonly });
+  // Up to 64 MiB of page cache (SQLite's default is 2 MiB): at 100,000 drafts the record's indexes
+  // outgrow 2 MiB, and every write then re-reads index pages from the OS (an import of 100,000 lines
+  // ran ~20% faster with it, measured A/B). Pages are allocated as used, so a small record stays small.
+  database.pragma('cache_size = -65536');
   registerRegexp(database);
   const kysely = new Kysely<RecordSchema>({ dialect: new SqliteRecordDialect(database) });
   try {
