@@ -20,7 +20,7 @@ describe('private files', () => {
     const hive = join(tempDir(), 'deep', 'hive');
     const runtime = await createRuntime(parseConfig({ HIVE_DIR: hive }));
     try {
-      runtime.audit.append({ actor: 'ann', action: 'queue.approve', subject: 'd-1' });
+      await runtime.audit.append({ actor: 'ann', action: 'queue.approve', subject: 'd-1' });
       runtime.traces.record({ tool_name: 'queue.approve', status: 'success' });
       runtime.traces.flush();
       expect(mode(hive)).toBe(0o700);

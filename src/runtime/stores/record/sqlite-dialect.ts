@@ -176,6 +176,8 @@ class SqliteRecordDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    // A closed connection rolled its open transaction back when it closed: nothing left to undo.
+    if (!this.#db.open) return;
     try {
       // Kysely also calls this when the COMMIT went through but the WAL sync failed: nothing to undo
       // then, and the caller hears the sync's error (the transaction was not acknowledged).
