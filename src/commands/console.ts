@@ -17,6 +17,7 @@ import { projectRoot } from './project-root.js';
 import { resolveActor } from './queue.js';
 
 const HELP = `Usage: caio [console] [--readonly] [--env-file F] [--mode M] [--port N] [--screen S]
+                     [--by NAME] [--release ID]
 
 The interactive console: live Redis/Inngest health, the approval queue, Gatekeeper batches, the
 release checklist, traces, webhooks and the scorecard, over the same runtime and HTTP server as
@@ -35,6 +36,8 @@ Flags:
   --screen S      open on ${SCREENS.join(' | ')} (default: overview)
   --by NAME       who acts (default: $CAIO_OPERATOR, else your OS user name): the same identity as
                   the CLI's --by, compared case-insensitively (capacity, undo, audit)
+  --release ID    the release the Release screen shows and signs off (default: the newest one
+                  \`caio release check --release ID\` stored for this env, else v<version>)
 
 Needs an interactive terminal; for scripts use \`caio status\` (--json).
 Exit codes: 0 quit normally, 2 configuration error or no terminal.`;
@@ -53,6 +56,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       port: { type: 'number' },
       screen: { type: 'string', choices: SCREENS },
       by: { type: 'string' },
+      release: { type: 'string' },
     },
     'console',
   );
@@ -91,6 +95,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     cwd: ctx.cwd,
     projectRoot: projectRoot(),
     rawEnv: loaded.env,
+    releaseId: flags.release,
   }).catch(async (error: unknown) => {
     await runtime.close();
     throw error;
