@@ -20,6 +20,7 @@ import { projectRoot } from './project-root.js';
 import { resolveActor } from './queue.js';
 
 const HELP = `Usage: caio [console] [--readonly] [--env-file F] [--mode M] [--port N] [--screen S]
+                     [--by NAME] [--release ID]
        caio console --remote URL [--token T] [--readonly] [--screen S]
 
 The interactive console: live Redis/Inngest health, the approval queue, Gatekeeper batches, the
@@ -43,6 +44,8 @@ Flags:
                   and what the role allows
   --by NAME       who acts (default: $CAIO_OPERATOR, else your OS user name): the same identity as
                   the CLI's --by, compared case-insensitively (capacity, undo, audit)
+  --release ID    the release the Release screen shows and signs off (default: the newest one
+                  \`caio release check --release ID\` stored for this env, else v<version>)
 
 Needs an interactive terminal; for scripts use \`caio status\` (--json).
 Exit codes: 0 quit normally, 2 configuration error, no terminal, or a remote URL that is not a caio
@@ -64,6 +67,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       by: { type: 'string' },
       remote: { type: 'string' },
       token: { type: 'string' },
+      release: { type: 'string' },
     },
     'console',
   );
@@ -102,6 +106,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     cwd: ctx.cwd,
     projectRoot: projectRoot(),
     rawEnv: loaded.env,
+    releaseId: flags.release,
   }).catch(async (error: unknown) => {
     await runtime.close();
     throw error;

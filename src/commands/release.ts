@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
 import { makeColors, statusColor, writeJson, writeLine } from '../cli/output.js';
@@ -93,8 +94,17 @@ export function releaseSetup(
   return { config, env, releaseId: flags.release ?? `v${VERSION}`, rawEnv: loaded.env };
 }
 
+/** Who ran a check: `cli:` and the acting person ($CAIO_OPERATOR, else the OS user), as sign-offs name them. */
 export function defaultActor(env: NodeJS.ProcessEnv): string {
-  return `cli:${env.USER ?? env.LOGNAME ?? 'unknown'}`;
+  const named = [env.CAIO_OPERATOR, env.USER, env.LOGNAME].find((v) => v !== undefined && v.trim() !== '');
+  if (named) return `cli:${named.trim()}`;
+  try {
+    const name = userInfo().username;
+    if (name) return `cli:${name}`;
+  } catch {
+    // No passwd entry (some containers): fall through.
+  }
+  return 'cli:unknown';
 }
 
 export async function run(ctx: CommandContext): Promise<ExitCode> {

@@ -20,6 +20,8 @@ export interface ConsoleRuntimeOptions {
   projectRoot: string;
   /** The environment the config came from (release checks read it). */
   rawEnv: RawEnv;
+  /** The release the Release screen shows (`--release ID`); else the newest one checked. */
+  releaseId?: string | undefined;
 }
 
 export interface ConsoleRuntime {
@@ -82,6 +84,7 @@ export async function startConsoleRuntime(
       cwd: options.cwd,
       projectRoot: options.projectRoot,
       rawEnv: options.rawEnv,
+      releaseId: options.releaseId,
     }),
   });
   return {

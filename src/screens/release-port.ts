@@ -35,6 +35,8 @@ export interface ReleasePortOptions {
   cwd: string;
   projectRoot: string;
   rawEnv: RawEnv;
+  /** The release to show and sign off (`caio console --release ID`); else the newest one checked for this env. */
+  releaseId?: string | undefined;
 }
 
 function historyLine(c: ConfirmationRecord): string {
@@ -79,7 +81,6 @@ export function stepView(
 export function createReleasePort(runtime: Runtime, options: ReleasePortOptions): ReleasePort {
   const { config } = runtime;
   const env: TargetEnv = config.mode === 'production' ? 'production' : 'staging';
-  const releaseId = `v${VERSION}`;
   const deployed = env === 'production' ? config.DEPLOY_BASE_URL_PRODUCTION : config.DEPLOY_BASE_URL_STAGING;
   const baseUrl = deployed ?? options.serverUrl;
   const target: CheckTarget = {
@@ -108,10 +109,14 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
   const ritual = () =>
     (loaded ??= loadRitual({ cwd: options.cwd, hiveDir: config.HIVE_DIR, projectRoot: options.projectRoot }))
       .ritual;
-  const check = (only: readonly string[] | undefined, onStep: StepProgress | undefined) =>
+  // The release on screen: the one asked for, else the newest decision for this env (what the CLI's
+  // `caio release check --release r7` just stored), else this build's version.
+  const currentRelease = async (): Promise<string> =>
+    options.releaseId ?? (await service.latestRun(undefined, env))?.release_id ?? `v${VERSION}`;
+  const check = async (only: readonly string[] | undefined, onStep: StepProgress | undefined) =>
     service.check({
       ritual: ritual(),
-      releaseId,
+      releaseId: await currentRelease(),
       target,
       actor: options.actor,
       ...(only ? { only } : {}),
@@ -121,6 +126,7 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
   return {
     async checklist() {
       const r = ritual();
+      const releaseId = await currentRelease();
       const [verdict, history] = await Promise.all([
         service.verdict(r, releaseId, env),
         service.confirmationHistory(releaseId),
@@ -150,7 +156,7 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
       try {
         const outcome = await service.confirm({
           ritual: ritual(),
-          releaseId,
+          releaseId: await currentRelease(),
           which: stepId,
           by: options.actor,
           force: tickOptions.force === true,
@@ -178,7 +184,7 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
     async untick(stepId) {
       const withdrawn = await service.unconfirm({
         ritual: ritual(),
-        releaseId,
+        releaseId: await currentRelease(),
         step: stepId,
         by: options.actor,
       });
@@ -186,6 +192,7 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
       return `Withdrew the sign-off of ${stepId} (${withdrawn.map((c) => c.by).join(', ')})`;
     },
     async exportReport() {
+      const releaseId = await currentRelease();
       const report = await service.report(ritual(), releaseId, env);
       const file = join(config.HIVE_DIR, 'reports', `completion-${releaseId}-${env}.md`);
       writePrivateFile(file, renderCompletionMarkdown(report));

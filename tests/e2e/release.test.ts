@@ -67,6 +67,7 @@ describeRedis('caio release / report / status (spawned CLI, production env)', ()
     const reviewer = await cli('release', 'confirm', 'all', '--release', 'r1', '--by', 'rev');
     expect(reviewer.code).toBe(1);
     expect(reviewer.stderr).toContain('needs the pto or admin role; rev is a reviewer');
+    expect(reviewer.stderr).toContain('Next: Sign off as a pto or admin operator: --by NAME');
 
     const confirm = await cli(
       'release',
@@ -141,7 +142,7 @@ describeRedis('caio release / report / status (spawned CLI, production env)', ()
       /\n- validate_env_staging \(staging\): PASS on in-process runtime \(http:\/\/127\.0\.0\.1:\d+\), by ci-staging at 20\d\d-/,
     );
     expect(report.stdout).toMatch(
-      /\n- runtime_dependencies: PASS on in-process runtime \(http:\/\/127\.0\.0\.1:\d+\), by cli:\S+ at 20\d\d-/,
+      /\n- runtime_dependencies: PASS on in-process runtime \(http:\/\/127\.0\.0\.1:\d+\), by cli:(?!unknown)\S+ at 20\d\d-/,
     );
     expect(report.stdout).toMatch(/\n- confirm_pto_inputs: confirmed by pat at \S+ — note: tokens rotated\n/);
     // `caio release report` is the same report
@@ -200,6 +201,12 @@ describeRedis('caio release / report / status (spawned CLI, production env)', ()
       const down = await cli('release', 'check', '--release', 'r1', '--timeout-ms', '20000');
       expect(down.code).toBe(1);
       expect(down.stdout).toMatch(/No-go conditions:\n- redis \(required\) is unhealthy/);
+      // the aging and weekly checks need the runtime too: they say why they could not run
+      expect(down.stdout).toMatch(/INCONCLUSIVE\s+queue_aging_within_sla.*\n\s+the runtime did not start: /);
+      expect(down.stdout).toMatch(
+        /INCONCLUSIVE\s+no_critical_failures_week.*\n\s+the runtime did not start: /,
+      );
+      expect(down.stdout).not.toContain('not available in this build');
       expect(down.stdout.trimEnd().split('\n').at(-1)).toBe('Release Decision: NO-GO');
 
       const status = await cli('status', '--json');

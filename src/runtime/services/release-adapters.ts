@@ -184,7 +184,9 @@ export function createCheckRegistry(deps: CheckRegistryDeps): CheckRegistry {
   const replays = deps.runtime?.replays as (Partial<ReplayRunsSource> & Partial<ReplayStore>) | undefined;
   const down = deps.runtimeError ? runtimeDown(deps.runtimeError) : undefined;
   return {
-    ...(down ? { selftest: down, outbound_dry_run: down } : {}),
+    ...(down
+      ? { selftest: down, outbound_dry_run: down, queue_aging: down, critical_failures_week: down }
+      : {}),
     validate: validateCheck(deps.exampleValues),
     dependencies: dependenciesCheck,
     inngest_route: inngestRouteCheck,

@@ -142,6 +142,9 @@ export interface ReleaseServiceDeps {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** The next step after a role refusal. */
+const ROLE_HINT = 'Sign off as a pto or admin operator: --by NAME (`caio operators list` shows the roles).';
+
 export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
   const { record } = deps;
   const now = deps.now ?? Date.now;
@@ -178,7 +181,11 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
       );
     }
     if (!roleAllows(operator.role, 'release')) {
-      throw new RefusedError(forbiddenMessage(operator.name, operator.role, 'release'), 'forbidden');
+      throw new RefusedError(
+        forbiddenMessage(operator.name, operator.role, 'release'),
+        'forbidden',
+        ROLE_HINT,
+      );
     }
     return operator.name;
   }

@@ -164,6 +164,46 @@ describe('console services over the runtime', () => {
   });
 });
 
+describe('the Release screen shows the release the CLI checked', () => {
+  it('follows the newest checked release (`caio release check --release r7`), unless pinned with --release', async () => {
+    const { runtime, started } = await boot({}, 'pat');
+    await runtime.operators.add('pat', 'pto', 'admin');
+    // what `caio release check --release r7` and `caio release confirm … --release r7` store
+    const cli = createReleasePort(runtime, {
+      actor: 'pat',
+      serverUrl: started.services.server.url,
+      cwd: tempDir(),
+      projectRoot: ROOT,
+      rawEnv: {},
+      releaseId: 'r7',
+    });
+    expect((await cli.tick('confirm_pto_inputs')).status).toBe('confirmed');
+    await cli.rerun('validate_env_staging');
+
+    // the console opened without --release shows r7 and its evidence, not an empty v<version>
+    const shown = await started.services.release!.checklist();
+    expect(shown.environment).toMatch(/^staging, release r7, against /);
+    expect(shown.steps.find((s) => s.id === 'confirm_pto_inputs')).toMatchObject({
+      status: 'PASS',
+      by: 'pat',
+    });
+    expect(shown.steps.find((s) => s.id === 'validate_env_staging')?.status).not.toBe('PENDING');
+
+    // pinned to another release, it shows that one (nothing signed there yet)
+    const pinned = createReleasePort(runtime, {
+      actor: 'pat',
+      serverUrl: undefined,
+      cwd: tempDir(),
+      projectRoot: ROOT,
+      rawEnv: {},
+      releaseId: 'r8',
+    });
+    const r8 = await pinned.checklist();
+    expect(r8.environment).toMatch(/^staging, release r8, /);
+    expect(r8.steps.find((s) => s.id === 'confirm_pto_inputs')?.status).toBe('PENDING');
+  });
+});
+
 describe('HTTP port for the console', () => {
   it('serves on a free port and says so when PORT is taken', async () => {
     const dir = tempDir();
