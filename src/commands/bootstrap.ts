@@ -4,7 +4,7 @@ import type { CommandContext } from '../cli/command.js';
 import { writeJson, writeLine } from '../cli/output.js';
 import { MODES, resolveMode } from '../runtime/config.js';
 import type { ExitCode } from '../runtime/errors.js';
-import { bootstrapEnvFile } from '../runtime/services/bootstrap.js';
+import { bootstrapEnvFile } from '../runtime/tasks/bootstrap.js';
 import { exampleValues } from '../runtime/services/load-env.js';
 import { projectRoot } from './project-root.js';
 

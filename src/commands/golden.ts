@@ -3,7 +3,7 @@ import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
 import { writeJson, writeLine } from '../cli/output.js';
 import { UsageError, type ExitCode } from '../runtime/errors.js';
-import { addGoldenCase } from '../runtime/services/golden.js';
+import { addGoldenCase } from '../runtime/tasks/golden.js';
 import { defaultGoldenSetDir } from '../runtime/services/rubric-config.js';
 import { openRuntime, resolveActor } from './queue.js';
 

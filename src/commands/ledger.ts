@@ -6,7 +6,7 @@ import { writeJson, writeLine } from '../cli/output.js';
 import { fetchGhlTaggedEmails } from '../runtime/adapters/ghl-contacts.js';
 import { MODES } from '../runtime/config.js';
 import { UsageError, UserError, errorMessage, type ExitCode } from '../runtime/errors.js';
-import { externalSendsOverRecord, type ImportSentReport } from '../runtime/services/external-sends.js';
+import { externalSendsOverRecord, type ImportSentReport } from '../runtime/tasks/external-sends.js';
 import { openRuntime, resolveActor } from './queue.js';
 
 const HELP = `Usage: caio ledger import-sent FILE [--source ghl] [--dry-run] [--json]

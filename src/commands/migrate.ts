@@ -7,7 +7,7 @@ import { makeColors, writeLine } from '../cli/output.js';
 import { MODES, secretValues, type Config } from '../runtime/config.js';
 import type { ExitCode } from '../runtime/errors.js';
 import { redact } from '../runtime/mask.js';
-import { runMigrate, type MigrateProgress, type MigrateSummary } from '../runtime/services/migrate.js';
+import { runMigrate, type MigrateProgress, type MigrateSummary } from '../runtime/tasks/migrate.js';
 
 const HELP = `Usage: caio migrate [--hive-dir D] [--dry-run] [--json] [--mode M] [--env-file F]
 

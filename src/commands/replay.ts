@@ -12,7 +12,7 @@ import { createTraceWriter } from '../runtime/services/traces.js';
 import { defaultGoldenSetDir } from '../runtime/services/rubric-config.js';
 import { printAgreement, printBaseline, printHoldout } from './replay-print.js';
 import { resolveActor } from './queue.js';
-import { createReplayStore } from '../runtime/services/replay-store.js';
+import { createReplayStore } from '../runtime/stores/replay-store.js';
 import { createRecordStore, type RecordStore } from '../runtime/stores/record/record.js';
 
 const HELP = `Usage: caio replay [--golden-set DIR] [--min-pass-rate 0.95] [--json] [--env-file F] [--no-store]

@@ -4,7 +4,7 @@ import { loadCommandConfig } from '../cli/config.js';
 import { writeJson, writeLine } from '../cli/output.js';
 import { MODES } from '../runtime/config.js';
 import { UsageError, errorMessage, type ExitCode } from '../runtime/errors.js';
-import { createReplayStore } from '../runtime/services/replay-store.js';
+import { createReplayStore } from '../runtime/stores/replay-store.js';
 import { resolveActor } from './queue.js';
 import { defaultGoldenSetDir } from '../runtime/services/rubric-config.js';
 import { createRuntime, type Runtime } from '../runtime/services/runtime.js';

@@ -6,7 +6,7 @@ import { makeColors, statusColor, writeLine } from '../cli/output.js';
 import { MODES, secretValues } from '../runtime/config.js';
 import { errorMessage, type ExitCode } from '../runtime/errors.js';
 import { maskUrl, redact } from '../runtime/mask.js';
-import { runSelftest, type SelftestResult } from '../runtime/services/selftest.js';
+import { runSelftest, type SelftestResult } from '../runtime/tasks/selftest.js';
 import { createStateStore } from '../runtime/stores/select-store.js';
 import { coordinationPath, openDatabase } from '../runtime/stores/sqlite/database.js';
 

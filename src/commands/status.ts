@@ -8,7 +8,7 @@ import { errorMessage, type ExitCode } from '../runtime/errors.js';
 import { inngestMode } from '../runtime/services/inngest/client.js';
 import { createReadiness } from '../runtime/services/readiness.js';
 import { createReleaseService } from '../runtime/services/release.js';
-import { createReplayStore } from '../runtime/services/replay-store.js';
+import { createReplayStore } from '../runtime/stores/replay-store.js';
 import { createRuntime, type Runtime } from '../runtime/services/runtime.js';
 import { createRecordStore, type RecordStore } from '../runtime/stores/record/record.js';
 import {

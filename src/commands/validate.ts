@@ -4,7 +4,7 @@ import { makeColors, statusColor, writeJson, writeLine } from '../cli/output.js'
 import { MODES, resolveMode } from '../runtime/config.js';
 import type { ExitCode } from '../runtime/errors.js';
 import { exampleValues, loadEnv } from '../runtime/services/load-env.js';
-import { runValidate } from '../runtime/services/validate.js';
+import { runValidate } from '../runtime/tasks/validate.js';
 import { projectRoot } from './project-root.js';
 
 const HELP = `Usage: caio validate --mode M --env-file F [--check-connections] [--verify-inngest-route] [--json]

@@ -28,7 +28,7 @@ import { createReadiness, type DependencySnapshot } from '../runtime/services/re
 import { RECORDS_NOT_SHARED_FIX, recordsNotSharedMessage } from '../runtime/services/hosts.js';
 import { dependencyIncident } from '../runtime/domain/notifications/incident.js';
 import { createWebhookProcessor } from '../runtime/services/webhook-processor.js';
-import { createWebhookStore } from '../runtime/services/webhook-store.js';
+import { createWebhookStore } from '../runtime/stores/webhook-store.js';
 import { clientAddress, createAuthGuard, type RequestIdentity } from './auth.js';
 import type { Notifier } from '../runtime/services/notifier.js';
 import { forbiddenMessage, roleAllows, type Capability } from '../runtime/domain/operators.js';

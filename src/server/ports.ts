@@ -21,7 +21,7 @@ import type { ReplayService } from '../runtime/services/replay.js';
 import type { Runtime } from '../runtime/services/runtime.js';
 import type { ScorecardService } from '../runtime/services/scorecard.js';
 import type { WebhookProcessor } from '../runtime/services/webhook-processor.js';
-import type { WebhookStore } from '../runtime/services/webhook-store.js';
+import type { WebhookStore } from '../runtime/stores/webhook-store.js';
 import type { StateStore } from '../runtime/stores/state-store.js';
 
 /**

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseConfig, type Mode, type RawEnv } from '../runtime/config.js';
 import type { Check } from '../runtime/domain/env-rules.js';
 import { errorMessage } from '../runtime/errors.js';
-import { probeInngest } from '../runtime/services/connections.js';
+import { probeInngest } from '../runtime/tasks/connections.js';
 import { createRecordStore } from '../runtime/stores/record/record.js';
 import { startServer } from './start.js';
 

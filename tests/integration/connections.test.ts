@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Inngest } from 'inngest';
 import { serve } from 'inngest/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkInngest, checkRedis } from '../../src/runtime/services/connections.js';
+import { checkInngest, checkRedis } from '../../src/runtime/tasks/connections.js';
 import { SIGNING_KEY } from '../helpers/env-fixtures.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { describeRedis } from '../helpers/redis-suite.js';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as migrateCommand from '../../src/commands/migrate.js';
 import { parseConfig } from '../../src/runtime/config.js';
 import { createRuntime } from '../../src/runtime/services/runtime.js';
-import { runMigrate, type MigrateSummary } from '../../src/runtime/services/migrate.js';
+import { runMigrate, type MigrateSummary } from '../../src/runtime/tasks/migrate.js';
 import { DERIVED_TABLES, recordTables } from '../../src/runtime/stores/record/copy-record.js';
 import { createRecordStore, type RecordStore } from '../../src/runtime/stores/record/record.js';
 import { registeredRecordId, registerRecordId } from '../../src/runtime/stores/redis/record-registration.js';

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CATEGORIES, type GoldenCase } from '../../src/runtime/domain/rubric/index.js';
 import { isUserError } from '../../src/runtime/errors.js';
 import { loadGoldenSet, runReplay } from '../../src/runtime/services/replay.js';
-import { createReplayStore } from '../../src/runtime/services/replay-store.js';
+import { createReplayStore } from '../../src/runtime/stores/replay-store.js';
 import { defaultGoldenSetDir } from '../../src/runtime/services/rubric-config.js';
 import { createRecordStore, type RecordStore } from '../../src/runtime/stores/record/record.js';
 import { databasePath, openDatabase } from '../../src/runtime/stores/sqlite/database.js';

@@ -10,7 +10,7 @@ import {
 } from '../../src/runtime/domain/rubric/index.js';
 import { isUserError } from '../../src/runtime/errors.js';
 import { loadGoldenSet, runReplay } from '../../src/runtime/services/replay.js';
-import { createReplayStore } from '../../src/runtime/services/replay-store.js';
+import { createReplayStore } from '../../src/runtime/stores/replay-store.js';
 import { defaultGoldenSetDir, loadRubricConfig } from '../../src/runtime/services/rubric-config.js';
 import { createRecordStore, type RecordStore } from '../../src/runtime/stores/record/record.js';
 import { useTempDir } from '../helpers/temp.js';

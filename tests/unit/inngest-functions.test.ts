@@ -8,7 +8,7 @@ import { createInngestRuntime } from '../../src/runtime/services/inngest/client.
 import { cronJobs, createScheduler } from '../../src/runtime/services/inngest/scheduler.js';
 import type { JobDeps } from '../../src/runtime/services/inngest/jobs.js';
 import { createWebhookProcessor } from '../../src/runtime/services/webhook-processor.js';
-import { createWebhookStore } from '../../src/runtime/services/webhook-store.js';
+import { createWebhookStore } from '../../src/runtime/stores/webhook-store.js';
 import { createRecordStore, type RecordStore } from '../../src/runtime/stores/record/record.js';
 
 const SIGNING_KEY = `signkey-prod-${'0123456789abcdef'.repeat(4)}`;

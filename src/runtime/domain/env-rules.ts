@@ -1,6 +1,6 @@
 /**
  * The rules of `caio validate` (SPEC 4) as a pure function: raw env + mode -> one check per line.
- * Connection checks (Redis PING, signed Inngest GET) live in services/connections.ts.
+ * Connection checks (Redis PING, signed Inngest GET) live in tasks/connections.ts.
  */
 import {
   VARIABLES,

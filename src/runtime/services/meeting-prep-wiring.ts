@@ -15,7 +15,7 @@ import type { LeadService } from './leads.js';
 import { createMeetingPrep, type MeetingPrep, type PublishedBriefs } from './meeting-prep.js';
 import { factsOverWebhooks } from './pipeline-wiring.js';
 import type { AuditSink, QueueService } from './queue.js';
-import type { WebhookStore } from './webhook-store.js';
+import type { WebhookStore } from '../stores/webhook-store.js';
 
 export const PREP_PUBLISHED = 'prep_published';
 const ABANDONED_WRITE_MS = 10 * 60_000;

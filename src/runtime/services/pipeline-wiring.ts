@@ -22,7 +22,7 @@ import { DRAFTS, type AuditSink, type QueueService } from './queue.js';
 import { textLines } from './queue-import.js';
 import type { RecordStore } from '../stores/record/record.js';
 import type { TraceWriter } from './traces.js';
-import type { WebhookStore } from './webhook-store.js';
+import type { WebhookStore } from '../stores/webhook-store.js';
 
 const FACT_SOURCES = ['rb2b', 'clay', 'instantly'] as const;
 const PAGE = 500;

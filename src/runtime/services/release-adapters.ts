@@ -7,7 +7,7 @@
 import type { Facts } from '../domain/ritual/index.js';
 import { maskUrl } from '../mask.js';
 import { runSmoke } from '../../server/smoke.js';
-import { pendingCount, runMigrate } from './migrate.js';
+import { pendingCount, runMigrate } from '../tasks/migrate.js';
 import {
   dependenciesCheck,
   inngestRouteCheck,
@@ -21,9 +21,9 @@ import {
   type AgingSource,
   type ReplayRunsSource,
 } from './release-readiness-checks.js';
-import type { ReplayStore } from './replay-store.js';
+import type { ReplayStore } from '../stores/replay-store.js';
 import { runReplay } from './replay.js';
-import { runSelftest } from './selftest.js';
+import { runSelftest } from '../tasks/selftest.js';
 import type { StateStore } from '../stores/state-store.js';
 
 export const smokeCheck: CheckFn = async ({ target, timeoutMs }) => {

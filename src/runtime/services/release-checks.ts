@@ -10,8 +10,8 @@ import type { Config, RawEnv } from '../config.js';
 import type { DependencyFact, Facts, NoGoPolicy, RitualStep, TargetEnv } from '../domain/ritual/index.js';
 import { errorMessage } from '../errors.js';
 import { maskUrl, redact } from '../mask.js';
-import { checkRedis, probeInngest } from './connections.js';
-import { runValidate } from './validate.js';
+import { checkRedis, probeInngest } from '../tasks/connections.js';
+import { runValidate } from '../tasks/validate.js';
 
 /** Where the checks of one `release check` run go. */
 export interface CheckTarget {

@@ -14,7 +14,7 @@ import {
   type ReplaySummary,
 } from '../domain/rubric/index.js';
 import { RefusedError, UserError, errorMessage } from '../errors.js';
-import type { ReplayBaseline, ReplayRun, ReplayRunInput, ReplayStore } from './replay-store.js';
+import type { ReplayBaseline, ReplayRun, ReplayRunInput, ReplayStore } from '../stores/replay-store.js';
 import { defaultGoldenSetDir, loadRubricConfig, rubricConfigPath } from './rubric-config.js';
 
 export interface GoldenSet {

@@ -32,7 +32,7 @@ import { createOutboundServices, type RampService } from './outbound-wiring.js';
 import type { QueueService } from './queue.js';
 import { createOperatorsService, type OperatorsService } from './operators.js';
 import { createReplayService, type ReplayService } from './replay.js';
-import { createReplayStore, type ReplayStore } from './replay-store.js';
+import { createReplayStore, type ReplayStore } from '../stores/replay-store.js';
 import { defaultGoldenSetDir } from './rubric-config.js';
 import { createScorecardService, type ScorecardService } from './scorecard.js';
 import { createTraceWriter, type TraceWriter } from './traces.js';
@@ -40,7 +40,7 @@ import { withChangeEvents } from './change-events.js';
 import { createEventBus, type EventBus } from './events.js';
 import { replaySummary, tracedOutbound } from './traced-services.js';
 import { traceMethods } from './traced.js';
-import { createWebhookStore, type WebhookStore } from './webhook-store.js';
+import { createWebhookStore, type WebhookStore } from '../stores/webhook-store.js';
 
 export interface Runtime {
   config: Config;

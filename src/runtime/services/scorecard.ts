@@ -15,7 +15,7 @@ import {
 import { formatPercent } from '../domain/rubric/index.js';
 import { UsageError, UserError, errorMessage } from '../errors.js';
 import type { RecordStore } from '../stores/record/record.js';
-import type { ReplayStore } from './replay-store.js';
+import type { ReplayStore } from '../stores/replay-store.js';
 import { signOffWeek, type SignOffRequest } from './scorecard-sign-off.js';
 
 export { signOffFigures } from './scorecard-sign-off.js';

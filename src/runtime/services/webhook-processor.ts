@@ -21,7 +21,7 @@ import {
   type WebhookEffect,
 } from '../domain/webhooks/sources.js';
 import type { TraceEnvelopeInput } from '../domain/trace-envelope.js';
-import type { WebhookStore } from './webhook-store.js';
+import type { WebhookStore } from '../stores/webhook-store.js';
 
 export interface EffectQueuePort {
   suppressAddress?(email: string, reason: SuppressReason, source: string): Promise<unknown>;

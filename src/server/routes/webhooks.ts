@@ -1,7 +1,7 @@
 /** Webhook intake per source (SPEC 6.2) and the stored-event listing. */
 import { z } from 'zod';
 import { WEBHOOK_SOURCES } from '../../runtime/domain/webhooks/sources.js';
-import { WEBHOOK_STATUSES } from '../../runtime/services/webhook-store.js';
+import { WEBHOOK_STATUSES } from '../../runtime/stores/webhook-store.js';
 import { HttpError } from '../http.js';
 import { json, type Route } from '../types.js';
 import { ingestWebhook } from '../webhook-ingest.js';

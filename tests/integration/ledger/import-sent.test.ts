@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchGhlTaggedEmails } from '../../../src/runtime/adapters/ghl-contacts.js';
-import { externalSendsOverRecord } from '../../../src/runtime/services/external-sends.js';
+import { externalSendsOverRecord } from '../../../src/runtime/tasks/external-sends.js';
 import type { Runtime } from '../../../src/runtime/services/runtime.js';
 import { openTestRuntime } from '../../helpers/pipeline-runtime.js';
 import { useTempDir } from '../../helpers/temp.js';

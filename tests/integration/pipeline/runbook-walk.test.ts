@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStandardWebhook } from '../../../src/runtime/domain/webhooks/signatures.js';
-import { externalSendsOverRecord } from '../../../src/runtime/services/external-sends.js';
+import { externalSendsOverRecord } from '../../../src/runtime/tasks/external-sends.js';
 import { SECRETS, TOKEN, startTestServer, waitFor, type TestServer } from '../server/harness.js';
 
 describe('runbook walk: webhooks -> pipeline -> approval -> dispatch -> call brief', () => {

@@ -4,7 +4,7 @@
  * first), the week's release decision from the audit chain, and the audit rows committed with them.
  */
 import { expect, it } from 'vitest';
-import { createReplayStore } from '../../../src/runtime/services/replay-store.js';
+import { createReplayStore } from '../../../src/runtime/stores/replay-store.js';
 import type { ReplayRunInput } from '../../../src/runtime/stores/record/tables/replay.js';
 import type { SignOffInput } from '../../../src/runtime/stores/record/tables/scorecard.js';
 import { describeRecords } from '../../helpers/record.js';

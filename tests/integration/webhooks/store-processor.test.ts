@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { createWebhookProcessor } from '../../../src/runtime/services/webhook-processor.js';
-import { createWebhookStore } from '../../../src/runtime/services/webhook-store.js';
+import { createWebhookStore } from '../../../src/runtime/stores/webhook-store.js';
 import { describeRecords } from '../../helpers/record.js';
 
 const event = (key: string, body: unknown = { email: `${key}@acme.io` }) => ({

@@ -36,7 +36,7 @@ import {
 } from '../stores/sqlite/database.js';
 import { createSqliteStateStore, type SqliteStateStore } from '../stores/sqlite/sqlite-state-store.js';
 import type { RestoreOutcome } from '../stores/state-dump.js';
-import { CLAIM_NAMESPACE as BATCH_CLAIMS } from './gatekeeper.js';
+import { CLAIM_NAMESPACE as BATCH_CLAIMS } from '../services/gatekeeper.js';
 
 export interface RedisTally {
   /** The record id registration (1 or 0). */

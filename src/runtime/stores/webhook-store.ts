@@ -15,7 +15,7 @@
  */
 import { canonicalEmail } from '../domain/canonical-email.js';
 import type { WebhookEffect } from '../domain/webhooks/sources.js';
-import type { RecordStore } from '../stores/record/record.js';
+import type { RecordStore } from './record/record.js';
 import {
   WEBHOOK_STATUSES,
   type InsertResult,
@@ -24,11 +24,11 @@ import {
   type WebhookListOptions,
   type WebhookPage,
   type WebhookStatus,
-} from '../stores/record/tables/intake.js';
+} from './record/tables/intake.js';
 
 export { WEBHOOK_STATUSES };
 export type { InsertResult, WebhookEvent, WebhookPage, WebhookStatus };
-export type { WebhookEventSummary } from '../stores/record/tables/intake.js';
+export type { WebhookEventSummary } from './record/tables/intake.js';
 export type ListOptions = WebhookListOptions;
 
 export interface NewDelivery extends NewWebhookEvent {

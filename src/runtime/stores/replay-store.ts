@@ -4,20 +4,10 @@
  * ritual's evidence. A promotion to baseline is audited in the same record transaction.
  */
 import { RefusedError } from '../errors.js';
-import type { RecordStore } from '../stores/record/record.js';
-import type {
-  ReplayBaseline,
-  ReplayListOptions,
-  ReplayRun,
-  ReplayRunInput,
-} from '../stores/record/tables/replay.js';
+import type { RecordStore } from './record/record.js';
+import type { ReplayBaseline, ReplayListOptions, ReplayRun, ReplayRunInput } from './record/tables/replay.js';
 
-export type {
-  ReplayBaseline,
-  ReplayListOptions,
-  ReplayRun,
-  ReplayRunInput,
-} from '../stores/record/tables/replay.js';
+export type { ReplayBaseline, ReplayListOptions, ReplayRun, ReplayRunInput } from './record/tables/replay.js';
 
 export const BASELINE_PROMOTE_ACTION = 'replay.baseline.promote';
 

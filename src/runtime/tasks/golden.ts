@@ -16,9 +16,9 @@ import {
   type RubricResult,
 } from '../domain/rubric/index.js';
 import { RefusedError, UserError } from '../errors.js';
-import type { AuditService } from './audit.js';
+import type { AuditService } from '../services/audit.js';
 import { writeAtomic } from './bootstrap.js';
-import { loadRubricConfig } from './rubric-config.js';
+import { loadRubricConfig } from '../services/rubric-config.js';
 
 export interface GoldenAddInput {
   draft: Draft | undefined;
