@@ -15,6 +15,7 @@ import { up as pipeline } from './migrations/008-pipeline.js';
 import { up as auditHeads } from './migrations/009-audit-heads.js';
 import { up as releaseEvidence } from './migrations/010-release-evidence.js';
 import { up as replayScorecard } from './migrations/011-replay-scorecard.js';
+import { up as draftsTextScan } from './migrations/012-drafts-text-scan.js';
 
 export interface Migration {
   version: number;
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'audit-heads', up: auditHeads },
   { version: 10, name: 'release-evidence', up: releaseEvidence },
   { version: 11, name: 'replay-scorecard', up: replayScorecard },
+  { version: 12, name: 'drafts-text-scan', up: draftsTextScan },
 ];
 
 /** The newest version this caio knows (versions ascend; a gap is allowed). */

@@ -158,8 +158,14 @@ export function createDraftsRepo(exec: Executor, ctx: RepoContext) {
   /** The filter of a page query (status, motion, text, pattern, invert), without the cursor. */
   function filter(eb: Eb, query: QueuePageQueryParsed): Expression<SqlBool> {
     const parts: Expression<SqlBool>[] = [];
-    if (query.status) parts.push(eb('status', '=', query.status));
-    if (query.motion) parts.push(eb('motion', '=', query.motion));
+    // A text filter on SQLite reads the covering index drafts_text_scan (migration 12): a unary `+`
+    // keeps the planner from choosing the status/motion indexes instead, which would read every
+    // matching row whole to test its text.
+    const scan = ctx.dialect === 'sqlite' && ((query.q?.trim() ?? '') !== '' || (query.pattern ?? '') !== '');
+    const column = (name: 'status' | 'motion', value: string) =>
+      scan ? sql<SqlBool>`+${sql.ref(name)} = ${value}` : eb(name, '=', value);
+    if (query.status) parts.push(column('status', query.status));
+    if (query.motion) parts.push(column('motion', query.motion));
     const text: Expression<SqlBool>[] = [];
     const needle = query.q?.trim().toLowerCase() ?? '';
     if (needle !== '')
@@ -384,9 +390,10 @@ export function createDraftsRepo(exec: Executor, ctx: RepoContext) {
       const descending = query.sort === '-age';
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;
       const direction = descending ? 'desc' : 'asc';
-      const rows = await exec
+      // The page's keys first (from an index alone when filtering text), then those rows whole.
+      const keys = await exec
         .selectFrom('drafts')
-        .select(['id', 'created_at', 'draft', 'version'])
+        .select(['id', 'created_at'])
         .where((eb) => {
           const base = filter(eb, query);
           if (!after) return base;
@@ -399,11 +406,27 @@ export function createDraftsRepo(exec: Executor, ctx: RepoContext) {
         .orderBy('id', direction)
         .limit(query.limit + 1)
         .execute();
-      const shown = rows.slice(0, query.limit);
+      const shown = keys.slice(0, query.limit);
       const last = shown.at(-1);
+      const stored =
+        shown.length === 0
+          ? []
+          : await exec
+              .selectFrom('drafts')
+              .select(['id', 'draft', 'version'])
+              .where(
+                'id',
+                'in',
+                shown.map((row) => row.id),
+              )
+              .execute();
+      const byId = new Map(stored.map((row) => [row.id, row]));
       return {
-        items: shown.map((row) => parseStored(row).draft),
-        next: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+        items: shown.flatMap((key) => {
+          const row = byId.get(key.id);
+          return row ? [parseStored(row).draft] : [];
+        }),
+        next: keys.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
         total: await countWhere(query),
       };
     },
