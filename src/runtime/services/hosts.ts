@@ -183,6 +183,17 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
       // Absent (first use, or Redis was flushed): a host that shares the record registers it again;
       // a split brain waits for the deployment to do so.
       if (mayRegister && (current.shared || !verified)) registered = await register();
+    } else if (mayRegister && registered === recordId && parsed.success && !parsed.data.dialect) {
+      // Registered by `caio migrate` or an older caio: name the dialect, which guards the takeover.
+      await state.compareAndSet(
+        RECORD_REGISTRATION_COLLECTION,
+        RECORD_REGISTRATION_ID,
+        stored?.version ?? 0,
+        {
+          ...parsed.data,
+          dialect,
+        },
+      );
     } else if (mayRegister && registered !== recordId && parsed.success) {
       // Another record is registered: take over only when no live host runs with it, and not while
       // the registration is younger than the heartbeat TTL (re-registered after a flush, its hosts

@@ -255,6 +255,13 @@ runWithPostgres('one record per Redis: a PostgreSQL deployment and a host on its
     const timing = { role: 'serve' as const, heartbeatIntervalMs: 50, heartbeatTtlMs: 300 };
     const shared = configFor(join(tempDir(), 'a'), { DATABASE_URL: database.url });
     const deployment = await createRuntime(shared, timing);
+    // Registered the way `caio migrate` (or an older caio) does, without the dialect: a check adds it.
+    await deployment.state.putRecord('record-registration', 'record_id', {
+      record_id: deployment.record.db.id,
+      registered_at: new Date(Date.now() - 60_000).toISOString(),
+      by: 'caio migrate',
+    });
+    await deployment.hosts.check();
     const stray = await createRuntime(configFor(join(tempDir(), 'stray')), timing);
     try {
       expect(await stray.hosts.check()).toMatchObject({ shared: false });
