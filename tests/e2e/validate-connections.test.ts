@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/postgres-server.js';
 import { POSTGRES_FOR_TESTS } from '../helpers/record.js';
+import { REDIS_AVAILABLE, startRedis } from '../helpers/redis-server.js';
 import { useTempDir } from '../helpers/temp.js';
 
 async function closedPort(): Promise<number> {
@@ -32,6 +33,25 @@ describe('caio validate --check-connections (spawned CLI)', () => {
     );
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('Result: FAIL');
   });
+
+  (REDIS_AVAILABLE ? it : it.skip)(
+    'a Redis without persistence is a warning that loses no fact',
+    async () => {
+      const redis = await startRedis();
+      try {
+        const result = await runCli(['validate', '--check-connections'], {
+          cwd: tempDir(),
+          env: { REDIS_URL: redis.url },
+        });
+        expect(result.stdout).toMatch(
+          /^WARN redis\.persistence\s+no persistence configured .*the record keeps every fact/m,
+        );
+        expect(result.stdout).not.toContain('loses queue');
+      } finally {
+        await redis.close();
+      }
+    },
+  );
 
   it('an unreachable DATABASE_URL fails postgres.connect naming it and the fix, exit 1', async () => {
     const port = await closedPort();

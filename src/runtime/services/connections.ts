@@ -103,8 +103,9 @@ async function persistenceCheck(client: Redis, timeoutMs: number): Promise<Check
       return {
         status: 'WARN',
         name,
-        reason: 'no persistence configured (save "" and appendonly no): a restart loses queue and lock state',
-        fix: 'Enable AOF (appendonly yes) or RDB snapshots on the Redis server.',
+        reason:
+          'no persistence configured (save "" and appendonly no): a restart drops locks, claims and caches (the record keeps every fact and they are rebuilt)',
+        fix: 'Enable AOF (appendonly yes) or RDB snapshots on the Redis server to avoid the rebuild after a restart.',
       };
     }
     return { status: 'PASS', name, reason: appendOnly ? 'AOF enabled' : 'RDB snapshots enabled', fix: '' };
