@@ -1,6 +1,8 @@
 import type { Writable } from 'node:stream';
 import { cliNextStep } from '../cli/hints.js';
 import { userInfo } from 'node:os';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, requireFlag } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
@@ -163,19 +165,30 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       `Use one of: ${known.join(', ')}. See \`caio queue --help\`.`,
     );
   }
-  let source: LineSource | undefined;
+  // The import file is checked before the runtime opens, but its line stream is only created after:
+  // a readline interface reads (and drops) lines while nobody iterates it, so opening a slow record
+  // (PostgreSQL) in between left the import waiting forever for lines already gone.
+  let openSource: (() => Promise<LineSource>) | undefined;
   if (sub === 'import') {
     const file = args[0];
     if (!file)
       throw new UsageError('Missing FILE for `caio queue import`', 'Usage: caio queue import FILE.jsonl');
-    try {
-      source = await fileLines(resolve(ctx.cwd, file));
-    } catch (error) {
-      throw new UserError(`Cannot read ${file}: ${errorMessage(error)}`, {
+    const unreadable = (error: unknown) =>
+      new UserError(`Cannot read ${file}: ${errorMessage(error)}`, {
         code: 'file_unreadable',
         nextStep: 'Check the path; the file must be JSON lines (one draft per line).',
       });
+    const path = resolve(ctx.cwd, file);
+    try {
+      await access(path, constants.R_OK);
+      if (!(await stat(path)).isFile()) throw new Error('not a file');
+    } catch (error) {
+      throw unreadable(error);
     }
+    openSource = () =>
+      fileLines(path).catch((error: unknown) => {
+        throw unreadable(error);
+      });
   }
   const ids = args;
   if ((sub === 'approve' || sub === 'reject' || sub === 'undo') && ids.length === 0) {
@@ -190,7 +203,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       case 'import': {
         const progress = flags.json ? undefined : progressBar(ctx.stderr);
         const started = Date.now();
-        const report = await queue.importStream(source!, {
+        const report = await queue.importStream(await openSource!(), {
           source: 'import',
           ...(progress ? { onProgress: progress.update } : {}),
         });

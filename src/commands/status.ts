@@ -59,9 +59,15 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     unavailableReason = `the runtime did not start: ${errorMessage(error)}`;
   }
   let record: RecordStore | undefined;
+  let recordError: string | undefined;
   try {
     // The record answers even when the runtime (Redis) is down: the last replay run, the release evidence.
-    record = runtime?.record ?? (await createRecordStore(config).catch(() => undefined));
+    record =
+      runtime?.record ??
+      (await createRecordStore(config).catch((error: unknown) => {
+        recordError = errorMessage(error);
+        return undefined;
+      }));
     const services = (runtime ?? {}) as Record<string, unknown>;
     const gatekeeper = services.gatekeeper as { ramp?: () => unknown } | undefined;
     const replays = runtime?.replays ?? (record ? createReplayStore(record) : undefined);
@@ -69,6 +75,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       config,
       version: VERSION,
       ...(unavailableReason ? { unavailableReason } : {}),
+      ...(recordError ? { recordError } : {}),
       ...pick(services, 'state', 'health'),
       ...pick(services, 'queue', 'metrics'),
       ...pick(services, 'hosts', 'list'),

@@ -15,7 +15,7 @@ Checks that every key the mode requires is present and well formed, one line per
 Flags:
   --mode M                 development | staging | production (default: CAIO_MODE, else development)
   --env-file F             env file to check; its values override the environment (default: ./.env if present)
-  --check-connections      also PING Redis and send a signed GET to INNGEST_WEBHOOK_URL
+  --check-connections      also PING Redis, connect to DATABASE_URL and send a signed GET to INNGEST_WEBHOOK_URL
   --verify-inngest-route   boot the app in-process and check the signed /inngest answer
   --json                   print the checks as JSON
 

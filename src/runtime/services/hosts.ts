@@ -9,7 +9,8 @@
  *   id on its next check. A split-brain host never registers an absent id (after a flush it would
  *   race the real deployment); it takes over a registration only when no live host runs with the
  *   registered id (the mismatched process is gone) and the registration is older than the heartbeat
- *   TTL, so fixing that process and restarting heals.
+ *   TTL, so fixing that process and restarting heals; a process on SQLite never takes over from a
+ *   PostgreSQL record (the registration names its dialect), however long that record's hosts are down.
  * - `serve` and the console keep a heartbeat (`hosts` collection, one entry per `<hostname>:<pid>:<x>`,
  *   every 5 s); entries older than the TTL (20 s) are not listed and are pruned by any host's beat.
  */
@@ -57,6 +58,8 @@ const registrationSchema = z.object({
   record_id: z.string().min(1),
   registered_at: z.string(),
   by: z.string(),
+  /** The registered record's dialect (absent when written by an older caio or `caio migrate`). */
+  dialect: z.enum(['postgres', 'sqlite']).optional(),
 });
 const beatSchema = z.object({
   id: z.string(),
@@ -93,7 +96,7 @@ export class RecordsNotSharedError extends UserError {
 export interface HostRegistryDeps {
   /** The unfenced coordination store. */
   state: StateStore;
-  record: { id: string; location: string };
+  record: { id: string; location: string; dialect?: 'postgres' | 'sqlite' };
   role: HostRole;
   version: string;
   now?: () => number;
@@ -135,6 +138,8 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
   // The suffix tells apart two runtimes of one process (tests, a console started twice).
   const id = `${host}:${pid}:${randomBytes(2).toString('hex')}`;
   const recordId = deps.record.id;
+  const dialect =
+    deps.record.dialect ?? (/^postgres(ql)?:/.test(deps.record.location) ? 'postgres' : 'sqlite');
   const startedAt = new Date(now()).toISOString();
   let current: RecordSharing = {
     shared: true,
@@ -163,7 +168,7 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
   };
 
   const register = async (): Promise<string> => {
-    const value = { record_id: recordId, registered_at: new Date(now()).toISOString(), by: id };
+    const value = { record_id: recordId, registered_at: new Date(now()).toISOString(), by: id, dialect };
     const cas = await state.compareAndSet(RECORD_REGISTRATION_COLLECTION, RECORD_REGISTRATION_ID, 0, value);
     if (cas.ok) return recordId;
     const found = registrationSchema.safeParse(cas.current?.value);
@@ -178,14 +183,29 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
       // Absent (first use, or Redis was flushed): a host that shares the record registers it again;
       // a split brain waits for the deployment to do so.
       if (mayRegister && (current.shared || !verified)) registered = await register();
+    } else if (mayRegister && registered === recordId && parsed.success && !parsed.data.dialect) {
+      // Registered by `caio migrate` or an older caio: name the dialect, which guards the takeover.
+      await state.compareAndSet(
+        RECORD_REGISTRATION_COLLECTION,
+        RECORD_REGISTRATION_ID,
+        stored?.version ?? 0,
+        {
+          ...parsed.data,
+          dialect,
+        },
+      );
     } else if (mayRegister && registered !== recordId && parsed.success) {
       // Another record is registered: take over only when no live host runs with it, and not while
       // the registration is younger than the heartbeat TTL (re-registered after a flush, its hosts
       // have not beaten again yet).
+      // A process on its own SQLite file never takes over a PostgreSQL record's registration: that
+      // record's hosts being all down for a moment (a restart, a deploy) does not make the host that
+      // forgot DATABASE_URL the deployment.
       const age = now() - Date.parse(parsed.data.registered_at);
-      const { live } = age > ttlMs ? await readBeats() : { live: undefined };
+      const mayTakeOver = age > ttlMs && !(parsed.data.dialect === 'postgres' && dialect !== 'postgres');
+      const { live } = mayTakeOver ? await readBeats() : { live: undefined };
       if (live && !live.some((beat) => beat.record_id === registered && beat.id !== id)) {
-        const value = { record_id: recordId, registered_at: new Date(now()).toISOString(), by: id };
+        const value = { record_id: recordId, registered_at: new Date(now()).toISOString(), by: id, dialect };
         const cas = await state.compareAndSet(
           RECORD_REGISTRATION_COLLECTION,
           RECORD_REGISTRATION_ID,

@@ -149,7 +149,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const role = options.role ?? 'cli';
   const hosts = createHostRegistry({
     state: rawState,
-    record: { id: record.db.id, location: record.db.location },
+    record: { id: record.db.id, location: record.db.location, dialect: record.db.dialect },
     role,
     version: VERSION,
     ...(options.now ? { now: options.now } : {}),

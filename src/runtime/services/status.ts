@@ -74,6 +74,8 @@ export interface StatusSources {
   hosts?: { sharing(): RecordSharing; check(): Promise<RecordSharing>; list(): Promise<HostBeat[]> };
   /** Why a service is absent (e.g. the runtime failed to start), shown instead of "not in this build". */
   unavailableReason?: string;
+  /** The record itself could not be opened (a wrong or unreachable DATABASE_URL): it, not Redis, is down. */
+  recordError?: string;
 }
 
 interface ReadinessLike {
@@ -163,7 +165,7 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
   const run = await Promise.resolve(sources.release?.latestRun()).catch(() => undefined);
   // The runtime refused to start (e.g. REDIS_REQUIRED and Redis down): the store is what is unhealthy.
   const storeSection: StatusReport['store'] =
-    !store.available && sources.unavailableReason && !sources.state
+    !store.available && sources.unavailableReason && !sources.state && !sources.recordError
       ? {
           available: true,
           kind: config.REDIS_URL ? 'redis' : 'sqlite',
@@ -174,7 +176,13 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
         }
       : store;
   const problems: string[] = [];
-  if (storeSection.available && !storeSection.healthy) {
+  if (sources.recordError) {
+    problems.push(
+      config.DATABASE_URL
+        ? `the record (DATABASE_URL) is down: ${sources.recordError}; start PostgreSQL or correct DATABASE_URL`
+        : `the record (HIVE_DIR/caio.db) is down: ${sources.recordError}`,
+    );
+  } else if (storeSection.available && !storeSection.healthy) {
     const required = config.REDIS_URL ? config.REDIS_REQUIRED : true;
     if (required)
       problems.push(

@@ -1,6 +1,7 @@
 /**
  * Live connection checks for `caio validate --check-connections`: a Redis PING with a deadline and
- * measured latency, and a signed GET of the deployed /inngest. Each answers within its timeout.
+ * measured latency, a PostgreSQL connect reading the record's schema version, and a signed GET of the
+ * deployed /inngest. Each answers within its timeout.
  */
 import { Redis } from 'ioredis';
 import { request } from 'undici';
@@ -8,6 +9,35 @@ import type { Check } from '../domain/env-rules.js';
 import { errorMessage } from '../errors.js';
 import { signInngestRequest } from '../inngest-signature.js';
 import { maskUrl } from '../mask.js';
+import { SCHEMA_VERSION, postgresLocation, probePostgresRecord } from '../stores/record/open-record.js';
+
+/** DATABASE_URL: connect, read the record's schema version (never migrates). */
+export async function checkPostgres(url: string, timeoutMs = 3000): Promise<Check> {
+  const name = 'postgres.connect';
+  try {
+    const found = await probePostgresRecord(url, timeoutMs);
+    if (found.schemaVersion > SCHEMA_VERSION)
+      return {
+        status: 'FAIL',
+        name,
+        reason: `${found.location} has schema version ${found.schemaVersion}, newer than this caio knows (${SCHEMA_VERSION})`,
+        fix: 'Run the same caio version as the other hosts (upgrade this one).',
+      };
+    return {
+      status: 'PASS',
+      name,
+      reason: `${found.location} in ${found.latencyMs.toFixed(1)} ms, schema ${found.schemaVersion ? `version ${found.schemaVersion}` : 'not created yet (the first start creates it)'}`,
+      fix: '',
+    };
+  } catch (error) {
+    return {
+      status: 'FAIL',
+      name,
+      reason: `cannot use ${postgresLocation(url)}: ${errorMessage(error)}`,
+      fix: 'Start PostgreSQL or correct DATABASE_URL (postgres://user:password@host:5432/database).',
+    };
+  }
+}
 
 export async function checkRedis(url: string, timeoutMs = 3000): Promise<Check[]> {
   const name = 'redis.ping';
@@ -73,8 +103,9 @@ async function persistenceCheck(client: Redis, timeoutMs: number): Promise<Check
       return {
         status: 'WARN',
         name,
-        reason: 'no persistence configured (save "" and appendonly no): a restart loses queue and lock state',
-        fix: 'Enable AOF (appendonly yes) or RDB snapshots on the Redis server.',
+        reason:
+          'no persistence configured (save "" and appendonly no): a restart drops locks, claims and caches (the record keeps every fact and they are rebuilt)',
+        fix: 'Enable AOF (appendonly yes) or RDB snapshots on the Redis server to avoid the rebuild after a restart.',
       };
     }
     return { status: 'PASS', name, reason: appendOnly ? 'AOF enabled' : 'RDB snapshots enabled', fix: '' };

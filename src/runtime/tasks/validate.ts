@@ -4,7 +4,7 @@
  */
 import { rawValue, type Mode, type RawEnv } from '../config.js';
 import { summarize, validateEnv, type Check } from '../domain/env-rules.js';
-import { checkInngest, checkRedis } from './connections.js';
+import { checkInngest, checkPostgres, checkRedis } from './connections.js';
 
 export interface ValidateOptions {
   env: RawEnv;
@@ -34,6 +34,9 @@ export async function runValidate(options: ValidateOptions): Promise<ValidateRes
     const inngestUrl = rawValue(env, 'INNGEST_WEBHOOK_URL');
     const signingKey = rawValue(env, 'INNGEST_SIGNING_KEY');
     const pending: Promise<Check[]>[] = [];
+    const databaseUrl = rawValue(env, 'DATABASE_URL');
+    if (databaseUrl && !failed.has('DATABASE_URL'))
+      pending.push(checkPostgres(databaseUrl, options.timeoutMs).then((check) => [check]));
     if (redisUrl && !failed.has('REDIS_URL')) pending.push(checkRedis(redisUrl, options.timeoutMs));
     else
       checks.push(

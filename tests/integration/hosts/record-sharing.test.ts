@@ -13,11 +13,14 @@ import { parseConfig } from '../../../src/runtime/config.js';
 import { createRuntime, type Runtime } from '../../../src/runtime/services/runtime.js';
 import { collectStatus } from '../../../src/runtime/services/status.js';
 import { startServer, type RunningServer } from '../../../src/server/start.js';
+import { createTestDatabase } from '../../helpers/postgres-server.js';
+import { POSTGRES_FOR_TESTS } from '../../helpers/record.js';
 import { REDIS_AVAILABLE, startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { useTempDir } from '../../helpers/temp.js';
 import { TOKEN, SECRETS } from '../server/harness.js';
 
 const run = REDIS_AVAILABLE ? describe : describe.skip;
+const runWithPostgres = REDIS_AVAILABLE && POSTGRES_FOR_TESTS ? describe : describe.skip;
 
 interface ReadyBody {
   ready: boolean;
@@ -219,6 +222,70 @@ run('one record per Redis', () => {
     expect(await good.hosts.check()).toMatchObject({ shared: true, registered_record_id: good.record.db.id });
     await expect(good.state.increment('sends', 1)).resolves.toBe(1);
     await closeAll();
+  }, 30_000);
+});
+
+runWithPostgres('one record per Redis: a PostgreSQL deployment and a host on its own SQLite file', () => {
+  let redis: TestRedis;
+  let database: { url: string; drop(): Promise<void> };
+  const tempDir = useTempDir();
+  beforeAll(async () => {
+    redis = await startRedis();
+    database = await createTestDatabase('caio_hosts_takeover');
+  });
+  afterAll(async () => {
+    await redis?.close();
+    await database?.drop();
+  });
+
+  it('a stray SQLite host never takes over while the deployment restarts', async () => {
+    const prefix = `caio:test:${randomUUID()}`;
+    const configFor = (hive: string, extra: Record<string, string> = {}) =>
+      parseConfig({
+        HIVE_DIR: hive,
+        REDIS_URL: redis.url,
+        REDIS_REQUIRED: 'true',
+        STATE_REDIS_PREFIX: `${prefix}:state`,
+        CONTEXT_REDIS_PREFIX: `${prefix}:ctx`,
+        RATE_LIMIT_REDIS_NAMESPACE: `${prefix}:rl`,
+        DASHBOARD_AUTH_TOKEN: TOKEN,
+        ...SECRETS,
+        ...extra,
+      });
+    const timing = { role: 'serve' as const, heartbeatIntervalMs: 50, heartbeatTtlMs: 300 };
+    const shared = configFor(join(tempDir(), 'a'), { DATABASE_URL: database.url });
+    const deployment = await createRuntime(shared, timing);
+    // Registered the way `caio migrate` (or an older caio) does, without the dialect: a check adds it.
+    await deployment.state.putRecord('record-registration', 'record_id', {
+      record_id: deployment.record.db.id,
+      registered_at: new Date(Date.now() - 60_000).toISOString(),
+      by: 'caio migrate',
+    });
+    await deployment.hosts.check();
+    const stray = await createRuntime(configFor(join(tempDir(), 'stray')), timing);
+    try {
+      expect(await stray.hosts.check()).toMatchObject({ shared: false });
+      // The deployment's only host stops (a restart); its registration outlives the heartbeat TTL.
+      await deployment.close();
+      const until = Date.now() + 1_000;
+      while (Date.now() < until) {
+        expect(await stray.hosts.check()).toMatchObject({
+          shared: false,
+          registered_record_id: deployment.record.db.id,
+        });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // It comes back on the same record and is served at once; the stray stays refused.
+      const restarted = await createRuntime(shared, timing);
+      try {
+        expect(restarted.hosts.sharing()).toMatchObject({ shared: true });
+        expect(await stray.hosts.check()).toMatchObject({ shared: false });
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      await stray.close();
+    }
   }, 30_000);
 });
 

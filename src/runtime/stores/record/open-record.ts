@@ -126,6 +126,38 @@ function unreachable(location: string, error: unknown): UserError {
   });
 }
 
+/**
+ * `caio validate --check-connections`: reach the PostgreSQL record at `url` without migrating it and
+ * read its schema version (0 when it has no caio tables yet). Throws the driver's error.
+ */
+export async function probePostgresRecord(
+  url: string,
+  timeoutMs = 3000,
+): Promise<{ location: string; latencyMs: number; schemaVersion: number }> {
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+  });
+  const started = performance.now();
+  try {
+    await client.connect();
+    const table = await client.query<{ found: string | null }>(
+      `select to_regclass('caio_migrations') as found`,
+    );
+    let schemaVersion = 0;
+    if (table.rows[0]?.found) {
+      const row = await client.query<{ v: number | null }>('select max(version) as v from caio_migrations');
+      schemaVersion = Number(row.rows[0]?.v ?? 0);
+    }
+    return { location: postgresLocation(url), latencyMs: performance.now() - started, schemaVersion };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export { postgresLocation, SCHEMA_VERSION };
+
 async function probe(db: Kysely<RecordSchema>): Promise<RecordHealth> {
   const started = performance.now();
   try {

@@ -154,4 +154,23 @@ describe('collectStatus', () => {
       reason: 'the runtime did not start: Redis unreachable',
     });
   });
+
+  it('names the record, not Redis, when DATABASE_URL cannot be used', async () => {
+    const error = 'Cannot use the record at DATABASE_URL (postgres://127.0.0.1:5999/x): connect ECONNREFUSED';
+    const report = await collectStatus({
+      ...base,
+      config: parseConfig({
+        CAIO_MODE: 'staging',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        DATABASE_URL: 'postgres://127.0.0.1:5999/x',
+      }),
+      unavailableReason: `the runtime did not start: ${error}`,
+      recordError: error,
+    });
+    expect(report.problems).toEqual([
+      `the record (DATABASE_URL) is down: ${error}; start PostgreSQL or correct DATABASE_URL`,
+    ]);
+    expect(report.problems.join('\n')).not.toContain('Redis');
+    expect(report.store).toMatchObject({ available: false });
+  });
 });
