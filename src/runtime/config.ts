@@ -367,6 +367,13 @@ export const VARIABLES = {
     'https://api.instantly.ai',
     'an http(s) URL',
   ),
+  INSTANTLY_CAMPAIGN_ID: v(
+    text(),
+    undefined,
+    'Instantly campaign that mails each approved lead (EMAIL_SEND_MODE=live|whitelist)',
+    'your-instantly-campaign-id',
+    'the campaign id',
+  ),
   GHL_API_KEY: v(
     text(),
     undefined,

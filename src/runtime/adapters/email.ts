@@ -21,6 +21,8 @@ export function createLogOnlyEmail(): EmailAdapter {
 export interface InstantlyOptions {
   apiKey: string;
   baseUrl: string;
+  /** The campaign that mails the lead; without one Instantly only stores it in the workspace. */
+  campaignId?: string | undefined;
   timeoutMs?: number;
   retries?: number;
   backoffMs?: number;
@@ -41,6 +43,7 @@ export function createInstantlyEmail(options: InstantlyOptions): EmailAdapter {
       try {
         const answer = (await http.postJson('/api/v2/leads', {
           email: message.to,
+          ...(options.campaignId ? { campaign: options.campaignId } : {}),
           first_name: message.lead.first_name,
           last_name: message.lead.last_name,
           company_name: message.lead.company,

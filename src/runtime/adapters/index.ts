@@ -23,6 +23,7 @@ type AdapterConfig = Pick<
   | 'EMAIL_WHITELIST'
   | 'INSTANTLY_API_KEY'
   | 'INSTANTLY_BASE_URL'
+  | 'INSTANTLY_CAMPAIGN_ID'
   | 'GHL_MODE'
   | 'GHL_API_KEY'
   | 'GHL_BASE_URL'
@@ -46,6 +47,7 @@ export function createAdapters(
     return createInstantlyEmail({
       apiKey: config.INSTANTLY_API_KEY,
       baseUrl: config.INSTANTLY_BASE_URL,
+      campaignId: config.INSTANTLY_CAMPAIGN_ID,
       ...http,
     });
   };

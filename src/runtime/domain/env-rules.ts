@@ -290,6 +290,13 @@ function crossFieldRules(env: RawEnv, mode: Mode): Check[] {
       ),
     );
   }
+  if ((sendMode === 'live' || sendMode === 'whitelist') && !get('INSTANTLY_CAMPAIGN_ID')) {
+    const problem = `${sendMode} sending needs INSTANTLY_CAMPAIGN_ID: without a campaign Instantly stores each lead and mails none`;
+    const fix = 'Set INSTANTLY_CAMPAIGN_ID to the campaign that sends the approved drafts.';
+    checks.push(
+      sendMode === 'live' ? fail('EMAIL_SEND_MODE', problem, fix) : warn('EMAIL_SEND_MODE', problem, fix),
+    );
+  }
   if (sendMode === 'live' && mode === 'development') {
     checks.push(
       warn(

@@ -80,6 +80,7 @@ describe('Instantly email adapter (live)', () => {
     createInstantlyEmail({
       apiKey: 'inst_key_0123456789',
       baseUrl,
+      campaignId: 'camp_42',
       timeoutMs: 300,
       retries: 2,
       backoffMs: 5,
@@ -94,6 +95,7 @@ describe('Instantly email adapter (live)', () => {
       headers: { authorization: 'Bearer inst_key_0123456789', 'content-type': 'application/json' },
       body: {
         email: 'ada@acme.io',
+        campaign: 'camp_42',
         first_name: 'Ada',
         company_name: 'Acme',
         skip_if_in_workspace: true,

@@ -107,6 +107,12 @@ describe('validate rules', () => {
     ],
     ['short webhook secret', { CLAY_WEBHOOK_SECRET: 'abc123' }, 'CLAY_WEBHOOK_SECRET', /too short/],
     ['live email without API key', { EMAIL_SEND_MODE: 'live' }, 'EMAIL_SEND_MODE', /INSTANTLY_API_KEY/],
+    [
+      'live email without a campaign',
+      { EMAIL_SEND_MODE: 'live', INSTANTLY_API_KEY: 'inst_9f8e7d6c5b4a39281706f5e4d3c2b1a0' },
+      'EMAIL_SEND_MODE',
+      /INSTANTLY_CAMPAIGN_ID: without a campaign Instantly stores each lead and mails none/,
+    ],
     ['INNGEST_DEV in production', { INNGEST_DEV: '1' }, 'INNGEST_DEV', /dev mode/],
   ])('fails on %s', (_label, override, name, reason) => {
     const checks = validateEnv({ env: productionEnv(override), mode: 'production' });
