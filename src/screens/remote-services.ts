@@ -335,6 +335,15 @@ export function createRemoteServices(options: RemoteServicesOptions): {
         }));
       },
     },
+    // `:pipeline` through the trigger route (approver role); typing it is the operator's confirmation.
+    pipeline: {
+      async run() {
+        const { result } = await post<{
+          result: { drafted: number; considered: number; skipped: Readonly<Record<string, number>> };
+        }>('/api/operator/trigger', { action: 'pipeline', confirm: true });
+        return result;
+      },
+    },
     scorecard: {
       async current() {
         return scorecardView(await get<Scorecard>('/api/scorecard'));

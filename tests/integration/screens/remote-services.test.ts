@@ -195,6 +195,29 @@ describe('remote console services', () => {
     }
   });
 
+  it('runs :pipeline through the trigger route for an approver, and a reviewer is refused', async () => {
+    const client = createRemoteClient({ url: server.url, token: alex });
+    const identity = await probeRemote(client, alex);
+    const summary = await client.request<QueueSummary>('GET', '/api/queue/summary');
+    const remote = createRemoteServices({ client, identity, url: server.url, token: alex, summary });
+    const reviewerClient = createRemoteClient({ url: server.url, token: maria });
+    const reviewer = createRemoteServices({
+      client: reviewerClient,
+      identity: await probeRemote(reviewerClient, maria),
+      url: server.url,
+      token: maria,
+      summary,
+    });
+    try {
+      // No stored leads in this record: a real run that drafts nothing.
+      expect(await remote.services.pipeline?.run()).toMatchObject({ drafted: 0, considered: 0 });
+      await expect(reviewer.services.pipeline?.run()).rejects.toThrow(/403|approver/);
+    } finally {
+      remote.close();
+      reviewer.close();
+    }
+  });
+
   it('says reconnecting when the stream drops, recovers by itself, and catches up', async () => {
     const client = createRemoteClient({ url: server.url, token: maria });
     const identity = await probeRemote(client, maria);
