@@ -1,3 +1,4 @@
+import { createReleaseFor } from '../runtime/services/release-wiring.js';
 import { userInfo } from 'node:os';
 import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
@@ -9,11 +10,9 @@ import { UsageError, errorMessage, type ExitCode } from '../runtime/errors.js';
 import { createRuntime, type Runtime } from '../runtime/services/runtime.js';
 import { startServer } from '../server/start.js';
 import { maskUrl } from '../runtime/mask.js';
-import { exampleValues, loadConfig } from '../runtime/services/load-env.js';
-import { createCheckRegistry } from '../runtime/services/release-adapters.js';
+import { loadConfig } from '../runtime/services/load-env.js';
 import type { CheckTarget } from '../runtime/services/release-checks.js';
-import { onReleaseDecision } from '../runtime/services/notifier-wiring.js';
-import { createReleaseService, loadRitual } from '../runtime/services/release.js';
+import { loadRitual } from '../runtime/services/release.js';
 import { createRecordStore, type RecordStore } from '../runtime/stores/record/record.js';
 import { databasePath, openDatabase } from '../runtime/stores/sqlite/database.js';
 import { projectRoot } from './project-root.js';
@@ -141,15 +140,11 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   const record = target.runtime?.record ?? (await createRecordStore(setup.config));
   const db = target.runtime?.db ?? openDatabase(databasePath(setup.config.HIVE_DIR));
   try {
-    const service = createReleaseService({
+    const service = createReleaseFor({
       record,
-      onDecision: target.runtime ? onReleaseDecision(target.runtime.notifier) : undefined,
-      traces: target.runtime?.traces,
-      checks: createCheckRegistry({
-        exampleValues: exampleValues(projectRoot()),
-        runtime: target.runtime as unknown as Record<string, unknown> | undefined,
-        runtimeError: target.runtimeError,
-      }),
+      runtime: target.runtime,
+      runtimeError: target.runtimeError,
+      projectRoot: projectRoot(),
     });
     const { verdict, run: decided } = await service.check({
       ritual,
@@ -206,7 +201,7 @@ async function signOff(
   const by = resolveActor(flags.by, ctx.env);
   const record: RecordStore = await createRecordStore(setup.config);
   try {
-    const service = createReleaseService({ record, checks: {} });
+    const service = createReleaseFor({ record });
     const releaseId = setup.releaseId;
     if (sub === 'unconfirm') {
       const withdrawn = await service.unconfirm({ ritual, releaseId, step: which, by });

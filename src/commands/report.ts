@@ -1,3 +1,4 @@
+import { createReleaseFor } from '../runtime/services/release-wiring.js';
 import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
 import { writeJson, writeLine } from '../cli/output.js';
@@ -8,7 +9,7 @@ import {
   type TargetEnv,
 } from '../runtime/domain/ritual/index.js';
 import { assertNever, type ExitCode } from '../runtime/errors.js';
-import { createReleaseService, loadRitual } from '../runtime/services/release.js';
+import { loadRitual } from '../runtime/services/release.js';
 import { createRecordStore } from '../runtime/stores/record/record.js';
 import { projectRoot } from './project-root.js';
 import { releaseSetup } from './release.js';
@@ -56,7 +57,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   });
   const record = await createRecordStore(setup.config);
   try {
-    const service = createReleaseService({ record, checks: {} });
+    const service = createReleaseFor({ record });
     const env: TargetEnv =
       (flags.env as TargetEnv | undefined) ?? (await service.latestRun(setup.releaseId))?.env ?? setup.env;
     const report = await service.report(ritual, setup.releaseId, env);

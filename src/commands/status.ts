@@ -1,3 +1,4 @@
+import { createReleaseFor } from '../runtime/services/release-wiring.js';
 import { parseArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
 import { loadCommandConfig } from '../cli/config.js';
@@ -7,7 +8,6 @@ import { MODES } from '../runtime/config.js';
 import { errorMessage, type ExitCode } from '../runtime/errors.js';
 import { inngestMode } from '../runtime/services/inngest/client.js';
 import { createReadiness } from '../runtime/services/readiness.js';
-import { createReleaseService } from '../runtime/services/release.js';
 import { createReplayStore } from '../runtime/stores/replay-store.js';
 import { createRuntime, type Runtime } from '../runtime/services/runtime.js';
 import { createRecordStore, type RecordStore } from '../runtime/stores/record/record.js';
@@ -92,7 +92,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
         : {}),
       ...(typeof gatekeeper?.ramp === 'function' ? { ramp: { status: async () => gatekeeper.ramp!() } } : {}),
       ...(replays ? { replay: { last: () => replays.latest() } } : {}),
-      ...(record ? { release: createReleaseService({ record, checks: {} }) } : {}),
+      ...(record ? { release: createReleaseFor({ record }) } : {}),
     };
     const report = await collectStatus(sources);
     const format = flags.json ? 'json' : (flags.format ?? 'text');

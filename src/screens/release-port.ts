@@ -4,6 +4,7 @@
  * deployed URL), with the same release service, evidence in the record and audit rows as
  * `caio release`. Sign-offs are made as the console's operator (pto or admin role).
  */
+import { createReleaseFor } from '../runtime/services/release-wiring.js';
 import { join } from 'node:path';
 import { VERSION } from '../cli/version.js';
 import type { RawEnv } from '../runtime/config.js';
@@ -16,16 +17,8 @@ import {
 import { UserError } from '../runtime/errors.js';
 import { maskUrl } from '../runtime/mask.js';
 import { writePrivateFile } from '../runtime/private-files.js';
-import { exampleValues } from '../runtime/services/load-env.js';
-import { createCheckRegistry } from '../runtime/services/release-adapters.js';
 import type { CheckTarget } from '../runtime/services/release-checks.js';
-import { onReleaseDecision } from '../runtime/services/notifier-wiring.js';
-import {
-  createReleaseService,
-  loadRitual,
-  type ConfirmationRecord,
-  type LoadedRitual,
-} from '../runtime/services/release.js';
+import { loadRitual, type ConfirmationRecord, type LoadedRitual } from '../runtime/services/release.js';
 import type { Runtime } from '../runtime/services/runtime.js';
 import type { ReleasePort, ReleaseStepView, StepProgress, TickResult } from './services.js';
 
@@ -96,14 +89,7 @@ export function createReleasePort(runtime: Runtime, options: ReleasePortOptions)
     rawEnv: options.rawEnv,
     config,
   };
-  const service = createReleaseService({
-    record: runtime.record,
-    onDecision: onReleaseDecision(runtime.notifier),
-    checks: createCheckRegistry({
-      exampleValues: exampleValues(options.projectRoot),
-      runtime: runtime as unknown as Record<string, unknown>,
-    }),
-  });
+  const service = createReleaseFor({ record: runtime.record, runtime, projectRoot: options.projectRoot });
   // The ritual file is read on first use; a broken file shows on the Release screen, not at start.
   let loaded: LoadedRitual | undefined;
   const ritual = () =>
