@@ -12,10 +12,22 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// A signal asks the command to stop (serve drains, an import stops reading). A command that does not
+// stop within STOP_GRACE_MS, or a second signal, ends the process: `timeout caio …` and Ctrl-C twice
+// always work, even on a command stuck waiting for a dependency.
+const STOP_GRACE_MS = 20_000;
 const controller = new AbortController();
-const stop = () => controller.abort();
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+const stop = (signal: NodeJS.Signals) => {
+  const code = signal === 'SIGINT' ? 130 : 143;
+  if (controller.signal.aborted) process.exit(code);
+  controller.abort();
+  setTimeout(() => {
+    process.stderr.write(`caio: still stopping ${STOP_GRACE_MS / 1000} s after ${signal}; exiting\n`);
+    process.exit(code);
+  }, STOP_GRACE_MS).unref();
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
 
 // bin/caio renames --env-file (Node 20 would consume it); undo that here.
 const argv = process.argv

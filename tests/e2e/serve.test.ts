@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signInngestRequest } from '../../src/runtime/inngest-signature.js';
@@ -56,6 +56,28 @@ describeRedis('caio serve (spawned CLI, production env, private Redis)', () => {
     writeFileSync(join(dir, 'prod.env'), toEnvFile(env));
     return env;
   };
+
+  it('a second signal ends the process at once with 143 while the first one is still draining', async () => {
+    const dir = tempDir();
+    const env = envFile(dir);
+    const server = await serve(dir, ['--env-file', 'prod.env', '--port', '0']);
+    // A request whose body never finishes keeps the drain waiting (up to its deadline).
+    const url = new URL(server.url);
+    const socket = connect(Number(url.port), url.hostname);
+    socket.on('error', () => undefined);
+    socket.write(
+      `POST /api/queue HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${env.DASHBOARD_AUTH_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"lead":`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    server.child.kill('SIGTERM');
+    const deadline = Date.now() + 10_000;
+    while (!server.output().includes('shutting down') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(server.output()).toContain('shutting down');
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(143);
+    socket.destroy();
+  });
 
   it('serves, passes caio smoke, answers the signed /inngest, stores webhooks, stops on SIGTERM with exit 0', async () => {
     const dir = tempDir();
