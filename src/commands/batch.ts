@@ -9,7 +9,7 @@ import { jsonRefusal, openRuntime, resolveActor } from './queue.js';
 
 const HELP = `Usage: caio batch <subcommand> [flags]
 
-Gatekeeper batches (SPEC 8): a preview freezes what would be sent behind a hash; executing needs
+Gatekeeper batches: a preview freezes what would be sent behind a hash; executing needs
 that hash, before the batch expires, exactly once.
 
 Subcommands:

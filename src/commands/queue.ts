@@ -23,7 +23,7 @@ import { fileLines, type ImportProgress, type LineSource } from '../runtime/serv
 
 const HELP = `Usage: caio queue <subcommand> [flags]
 
-The approval queue (SPEC 7).
+The approval queue.
 
 Subcommands:
   import FILE.jsonl               add drafts, one JSON object per line:

@@ -108,7 +108,7 @@ function invalidDraft(error: ZodError): UserError {
   return new UserError(`Invalid draft: ${describeIssues(error)}`, {
     exitCode: 1,
     code: 'invalid_draft',
-    nextStep: 'Each draft needs lead.email, subject and body; see SPEC 7 for the line format.',
+    nextStep: 'Each draft needs lead.email, subject and body; samples/drafts.jsonl shows the line format.',
   });
 }
 
