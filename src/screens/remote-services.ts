@@ -19,12 +19,11 @@ import {
   type RemoteClient,
   type RemoteIdentity,
 } from './remote-client.js';
-import { batchView, draftView, scorecardView } from './runtime-services.js';
+import { batchView, draftView, healthFromSnapshot, scorecardView } from './runtime-services.js';
 import type { Scorecard } from '../runtime/domain/rubric/scorecard.js';
 import type {
   BatchView,
   ConsoleServices,
-  HealthView,
   OverviewView,
   QueueHeaderView,
   ReleaseView,
@@ -73,34 +72,6 @@ function queryString(query: QueuePageQuery): string {
   }
   const text = params.toString();
   return text ? `?${text}` : '';
-}
-
-export function healthFromSnapshot(r: DependencySnapshot): HealthView {
-  return {
-    redis: {
-      mode: r.redis.mode,
-      required: r.redis.required,
-      healthy: r.redis.healthy,
-      degraded: r.redis.degraded,
-      latencyMs: r.redis.latency_ms ?? undefined,
-      error: r.redis.error ?? undefined,
-    },
-    inngest: {
-      mode: r.inngest.mode,
-      required: r.inngest.required,
-      healthy: r.inngest.healthy,
-      degraded: false,
-      latencyMs: undefined,
-      error: r.inngest.error ?? undefined,
-      detail: `${r.inngest.function_count} functions`,
-    },
-    ready: r.ready,
-    reasons: [
-      ...(r.redis.healthy ? [] : [`redis: ${r.redis.error ?? 'unhealthy'}`]),
-      ...(r.inngest.healthy ? [] : [`inngest: ${r.inngest.error ?? 'unhealthy'}`]),
-      ...(r.webhooks.healthy ? [] : [`webhooks: ${r.webhooks.error ?? 'a secret is missing'}`]),
-    ],
-  };
 }
 
 export function overviewFromStatus(report: StatusReport): OverviewView {

@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { traceFilePath } from '../runtime/config.js';
 import type { Draft } from '../runtime/domain/queue/draft.js';
 import type { Batch } from '../runtime/domain/gatekeeper/batch.js';
-import type { Readiness } from '../runtime/services/readiness.js';
+import type { DependencySnapshot, Readiness } from '../runtime/services/readiness.js';
 import type { Runtime } from '../runtime/services/runtime.js';
 import type { Scorecard } from '../runtime/domain/rubric/scorecard.js';
 import { scorecardRows } from '../runtime/services/scorecard.js';
@@ -84,43 +84,47 @@ const HEADER_TTL_MS = 10 * 60_000;
 /** Batches shown in full (items + exclusions); older ones are listed by `caio batch list`. */
 const BATCH_DETAIL_LIMIT = 50;
 
+/** The console's health view of a readiness snapshot (in process, or `/api/runtime/dependencies`). */
+export function healthFromSnapshot(r: DependencySnapshot): HealthView {
+  const missing = r.webhooks.missing_secrets ?? [];
+  return {
+    redis: {
+      mode: r.redis.mode,
+      required: r.redis.required,
+      healthy: r.redis.healthy,
+      degraded: r.redis.degraded,
+      latencyMs: r.redis.latency_ms ?? undefined,
+      error: r.redis.error ?? undefined,
+    },
+    inngest: {
+      mode: r.inngest.mode,
+      required: r.inngest.required,
+      healthy: r.inngest.healthy,
+      degraded: false,
+      latencyMs: undefined,
+      error: r.inngest.error ?? undefined,
+      detail: `${r.inngest.function_count} functions`,
+    },
+    ready: r.ready,
+    reasons: [
+      ...(r.redis.healthy ? [] : [`redis: ${r.redis.error ?? 'unhealthy'}`]),
+      ...(r.inngest.healthy ? [] : [`inngest: ${r.inngest.error ?? 'unhealthy'}`]),
+      ...(r.webhooks.healthy
+        ? []
+        : [
+            `webhooks: ${r.webhooks.error ?? (missing.length > 0 ? `no secret for ${missing.join(', ')}` : 'a secret is missing')}`,
+          ]),
+    ],
+  };
+}
+
 export function createRuntimeServices(runtime: Runtime, options: RuntimeServicesOptions): ConsoleServices {
   const now = options.now ?? Date.now;
   const { actor } = options;
   const { queue, gatekeeper, config } = runtime;
 
   async function health(): Promise<HealthView> {
-    if (options.readiness) {
-      const r = await options.readiness.refresh();
-      const reasons = [
-        ...(r.redis.healthy ? [] : [`redis: ${r.redis.error ?? 'unhealthy'}`]),
-        ...(r.inngest.healthy ? [] : [`inngest: ${r.inngest.error ?? 'unhealthy'}`]),
-        ...(r.webhooks.healthy
-          ? []
-          : [`webhooks: ${r.webhooks.error ?? `no secret for ${r.webhooks.missing_secrets.join(', ')}`}`]),
-      ];
-      return {
-        redis: {
-          mode: r.redis.mode,
-          required: r.redis.required,
-          healthy: r.redis.healthy,
-          degraded: r.redis.degraded,
-          latencyMs: r.redis.latency_ms ?? undefined,
-          error: r.redis.error ?? undefined,
-        },
-        inngest: {
-          mode: r.inngest.mode,
-          required: r.inngest.required,
-          healthy: r.inngest.healthy,
-          degraded: false,
-          latencyMs: undefined,
-          error: r.inngest.error ?? undefined,
-          detail: `${r.inngest.function_count} functions`,
-        },
-        ready: r.ready,
-        reasons,
-      };
-    }
+    if (options.readiness) return healthFromSnapshot(await options.readiness.refresh());
     const started = now();
     const h = await runtime.state.health();
     return {
