@@ -86,6 +86,7 @@ const BATCH_DETAIL_LIMIT = 50;
 
 /** The console's health view of a readiness snapshot (in process, or `/api/runtime/dependencies`). */
 export function healthFromSnapshot(r: DependencySnapshot): HealthView {
+  // Over the API (remote console) the open route may leave the list out.
   const missing = r.webhooks.missing_secrets ?? [];
   return {
     redis: {
