@@ -13,7 +13,7 @@
  *   node bench/webhook-ingest.mjs [--duration 5] [--rounds 3]
  */
 import { parseArgs } from 'node:util';
-import { alternate, loadLine, ratio } from './http-lib.mjs';
+import { alternate, loadLine, pinLine, pinLoadGenerator, ratio } from './http-lib.mjs';
 import { startBenchPostgres } from './postgres.mjs';
 import { measureIntake } from './webhook-lib.mjs';
 
@@ -25,6 +25,8 @@ const rounds = Number(values.rounds);
 const loadBefore = loadLine();
 
 const postgres = await startBenchPostgres();
+// After PostgreSQL has started: it floats over both cores (in production it is another machine).
+pinLoadGenerator();
 
 // Fresh servers (and, on PostgreSQL, fresh databases) per run: an ever-growing table would tilt later
 // rounds. Measured in alternating rounds (median kept) so load drift on a shared machine spreads over
@@ -64,7 +66,7 @@ const caioFullLatency = latency.get('caio');
 
 const us = (value) => `${value.toFixed(0)} µs`;
 console.log(
-  `webhook ingest, ${rounds} alternating rounds of ${duration}s per variant (median; ${loadBefore} before, ${loadLine()} after)`,
+  `webhook ingest, ${rounds} alternating rounds of ${duration}s per variant (median; ${loadBefore} before, ${loadLine()} after; ${pinLine()})`,
 );
 console.log(`throughput (100 connections, pipelining 10):`);
 console.log(
