@@ -9,6 +9,11 @@
  *   caio-operators the real app with 1,000 operators registered; announces the last one's token
  *   caio-inngest the production configuration: Inngest keys set, accepted webhooks sent as events to
  *               the event API at INNGEST_EVENT_API_BASE_URL (a local stub, bench/inngest-event-stub.mjs)
+ *   floor       the least a durable intake can do, for scale: node:http, JSON.parse, a SHA-256 key and
+ *               one INSERT into a webhook_events table with the record's columns and indexes (the
+ *               unique source + key index that deduplicates, the status and source indexes), one
+ *               transaction per event-loop turn, the WAL fdatasync'd off the loop before the 2xx.
+ *               No validation, secret, trace, processing or query layer: not a product, a ceiling.
  * With BENCH_DATABASE_URL set, the caio variants keep the record in that PostgreSQL database.
  */
 import { mkdtempSync } from 'node:fs';
@@ -49,6 +54,8 @@ if (kind === 'bare') {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = server.address().port;
+} else if (kind === 'floor') {
+  port = await floorServer();
 } else {
   const config = parseConfig({
     HIVE_DIR: mkdtempSync(join(tmpdir(), 'caio-bench-')),
@@ -100,3 +107,78 @@ process.on('SIGUSR2', () => {
 process.stdout.write(`${JSON.stringify({ port, operator_token: operatorToken })}\n`);
 // Exit on SIGINT (profiling: --cpu-prof writes its file on a normal exit).
 process.on('SIGINT', () => process.exit(0));
+
+/** The `floor` variant (see the top of this file). */
+async function floorServer() {
+  const { default: Database } = await import('better-sqlite3');
+  const { hash } = await import('node:crypto');
+  const { close, fdatasync, open } = await import('node:fs');
+  const file = join(mkdtempSync(join(tmpdir(), 'caio-bench-floor-')), 'floor.db');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -65536');
+  db.exec(`create table webhook_events (id integer primary key autoincrement, source text not null,
+    idempotency_key text not null, status text not null, received_at text not null, processed_at text,
+    attempts integer not null default 0, error text, payload blob not null);
+    create unique index webhook_events_key on webhook_events (source, idempotency_key);
+    create index webhook_events_status on webhook_events (status, id);
+    create index webhook_events_source on webhook_events (source, id);`);
+  const insert = db.prepare(
+    `insert into webhook_events (source, idempotency_key, status, received_at, payload)
+     values ('clay', ?, 'stored', ?, ?) on conflict do nothing`,
+  );
+  let pending = [];
+  let scheduled = false;
+  let committing = false;
+  const syncWal = (done) =>
+    open(`${file}-wal`, 'r', (error, fd) => (error ? done() : fdatasync(fd, () => close(fd, done))));
+  const pump = () => {
+    scheduled = false;
+    if (committing || pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    committing = true;
+    const at = new Date().toISOString();
+    db.exec('begin immediate');
+    for (const item of batch) item.id = Number(insert.run(item.key, at, item.body).lastInsertRowid);
+    db.exec('commit');
+    syncWal(() => {
+      committing = false;
+      for (const item of batch) item.answer();
+      pump();
+    });
+  };
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      let status = 200;
+      try {
+        JSON.parse(body.toString('utf8'));
+      } catch {
+        status = 400;
+      }
+      const item = {
+        key: `sha256:${hash('sha256', body, 'hex')}`,
+        body,
+        answer: () => {
+          const text = JSON.stringify({ received: true, id: item.id });
+          res.writeHead(status, {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(text),
+          });
+          res.end(text);
+        },
+      };
+      pending.push(item);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(pump);
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server.address().port;
+}

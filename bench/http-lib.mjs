@@ -1,5 +1,6 @@
 /** Shared helpers of the HTTP benchmarks: spawn a bench server, run autocannon, format numbers. */
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -38,12 +39,17 @@ export const pinLine = () =>
     ? `server on CPU ${PIN.server}, load generator on CPU ${PIN.client}`
     : 'server and load generator not pinned (BENCH_PIN=0, one core, or no taskset)';
 
+/** The node flags `caio serve` runs with (bin/caio sets them), so caio is measured as it is served. */
+const SERVE_FLAGS = (() => {
+  const launcher = readFileSync(fileURLToPath(new URL('../bin/caio', import.meta.url)), 'utf8');
+  return /node_flags=(--\S+)/.exec(launcher)?.[1]?.split(' ') ?? [];
+})();
+
 /** `env` is added to the server's environment (e.g. BENCH_DATABASE_URL: the record on PostgreSQL). */
 export function spawnServer(kind, env = {}) {
   return new Promise((resolve, reject) => {
-    const [command, args] = PIN
-      ? ['taskset', ['-c', PIN.server, process.execPath, SERVER, kind]]
-      : [process.execPath, [SERVER, kind]];
+    const node = [process.execPath, ...(kind === 'bare' ? [] : SERVE_FLAGS), SERVER, kind];
+    const [command, args] = PIN ? ['taskset', ['-c', PIN.server, ...node]] : [node[0], node.slice(1)];
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, ...env },

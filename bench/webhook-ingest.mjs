@@ -8,7 +8,9 @@
  *   2. latency: 10 connections, no pipelining (goal: p99 <= 10 ms).
  * Every request carries a unique event id, so each one is a real insert (no duplicate shortcut).
  * `caio` is measured twice: intake alone (the goal's definition), and with the in-process
- * processing after the reply (Clay rows become leads) sharing the event loop.
+ * processing after the reply (Clay rows become leads) sharing the event loop. For scale, a `floor`
+ * server does the least a durable intake can (http-bench-server.mjs): the ratio no implementation
+ * with a deduplicating, fsync'd record can pass on this machine.
  *
  *   node bench/webhook-ingest.mjs [--duration 5] [--rounds 3]
  */
@@ -50,7 +52,7 @@ let throughput;
 let latency;
 try {
   throughput = await alternate(
-    variants(['bare', 'caio-ingest', 'caio', 'pg-caio-ingest', 'pg-caio'], 100, 10),
+    variants(['bare', 'floor', 'caio-ingest', 'caio', 'pg-caio-ingest', 'pg-caio'], 100, 10),
     rounds,
   );
   latency = await alternate(variants(['bare', 'caio-ingest', 'caio', 'pg-caio-ingest'], 10, 1), rounds);
@@ -78,6 +80,10 @@ console.log(
 console.log(`  ratio caio/bare             : ${ratio(caio.rps, bare.rps).toFixed(2)}x (goal >= 0.50x)`);
 console.log(
   `  caio + processing           : ${caioFull.rps} req/s (${ratio(caioFull.rps, bare.rps).toFixed(2)}x; lead upserts after the reply share the loop)`,
+);
+const floor = throughput.get('floor');
+console.log(
+  `  durable floor, for scale    : ${floor.rps} req/s = ${ratio(floor.rps, bare.rps).toFixed(2)}x bare (one INSERT + group commit, nothing else; server CPU ${us(floor.cpuPerRequest)}/request); caio = ${ratio(caio.rps, floor.rps).toFixed(2)}x of it`,
 );
 console.log(`latency (10 connections, no pipelining):`);
 console.log(

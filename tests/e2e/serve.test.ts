@@ -123,6 +123,8 @@ describeRedis('caio serve (spawned CLI, production env, private Redis)', () => {
     }
     expect(await server.exit).toBe(0);
     expect(server.output()).toContain('"msg":"stopped"');
+    // bin/caio gives serve its larger young generation (cleanEnv sets no NODE_OPTIONS).
+    expect(server.output()).toMatch(/"node_flags":"[^"]*--max-semi-space-size=64/);
     for (const secret of [env.DASHBOARD_AUTH_TOKEN, env.CLAY_WEBHOOK_SECRET, env.INNGEST_SIGNING_KEY]) {
       expect(server.output()).not.toContain(secret);
     }
