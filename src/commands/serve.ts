@@ -149,7 +149,9 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
       function_count: snapshot.inngest.function_count,
       record_id: runtime.hosts.recordId,
       // bin/caio gives serve a larger young generation; a launcher that bypasses it shows here.
-      node_flags: [...process.execArgv, ...(process.env.NODE_OPTIONS ? [process.env.NODE_OPTIONS] : [])].join(' '),
+      node_flags: [...process.execArgv, ...(process.env.NODE_OPTIONS ? [process.env.NODE_OPTIONS] : [])].join(
+        ' ',
+      ),
     },
     'caio serve listening',
   );
