@@ -3,7 +3,21 @@
  * run. The runtime's errors say what went wrong and, at most, a next step with no surface in it;
  * the console has its own words (screens/hints.ts).
  */
+import type { EmptyPreviewCause } from '../runtime/domain/gatekeeper/selection.js';
 import type { UserError } from '../runtime/errors.js';
+import { EmptyPreviewError } from '../runtime/services/gatekeeper.js';
+
+/** Why a preview had nothing to send -> what to run (see `emptyPreviewCauses`). */
+const EMPTY_PREVIEW_STEPS: Record<EmptyPreviewCause, string> = {
+  none: 'Approve drafts first (`caio queue list --status pending`, `caio queue approve <id>`), then `caio batch preview` again.',
+  ramp: "Today's ramp allowance is used: preview again tomorrow, or check `caio batch ramp` and graduate when it is eligible.",
+  whitelist:
+    'Whitelist mode sends only to EMAIL_WHITELIST: add the recipients to it in the env file, then `caio batch preview` again.',
+  scope:
+    'Only approved e-mail drafts can be batched: check the ids with `caio queue list`, approve them (`caio queue approve <id>`), then preview again.',
+  contacted:
+    'Suppressed or already contacted addresses are never e-mailed again, so those drafts will not be sent; approve other drafts (`caio queue list --status pending`), then `caio batch preview` again.',
+};
 
 const HINTS: Record<string, string | ((error: UserError) => string)> = {
   redis_unavailable: (error) =>
@@ -32,7 +46,10 @@ const HINTS: Record<string, string | ((error: UserError) => string)> = {
     'Preview again (`caio batch preview`; the new batch keeps within what is left today), or graduate the ramp when it is eligible: `caio batch ramp`.',
   ramp_not_eligible: 'Check `caio batch ramp` for the clean-day count.',
   dispatch_locked: 'Wait for the running batch to finish (`caio batch list`), then try again.',
-  empty_preview: 'Approve drafts first (`caio queue approve <id>`), then `caio batch preview` again.',
+  empty_preview: (error) =>
+    error instanceof EmptyPreviewError
+      ? error.causes.map((cause) => EMPTY_PREVIEW_STEPS[cause]).join(' ')
+      : EMPTY_PREVIEW_STEPS.none,
   record_unavailable:
     'Check HIVE_DIR (or DATABASE_URL) with `caio validate --check-connections`, then retry.',
   audit_chain_broken: 'Investigate with `caio audit verify --json`; do not release until it passes.',
