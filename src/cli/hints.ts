@@ -5,7 +5,7 @@
  */
 import type { EmptyPreviewCause } from '../runtime/domain/gatekeeper/selection.js';
 import type { UserError } from '../runtime/errors.js';
-import { EmptyPreviewError } from '../runtime/services/gatekeeper.js';
+import { DispatchLockedError, EmptyPreviewError } from '../runtime/services/gatekeeper.js';
 
 /** Why a preview had nothing to send -> what to run (see `emptyPreviewCauses`). */
 const EMPTY_PREVIEW_STEPS: Record<EmptyPreviewCause, string> = {
@@ -45,7 +45,10 @@ const HINTS: Record<string, string | ((error: UserError) => string)> = {
   ramp_limit:
     'Preview again (`caio batch preview`; the new batch keeps within what is left today), or graduate the ramp when it is eligible: `caio batch ramp`.',
   ramp_not_eligible: 'Check `caio batch ramp` for the clean-day count.',
-  dispatch_locked: 'Wait for the running batch to finish (`caio batch list`), then try again.',
+  dispatch_locked: (error) =>
+    error instanceof DispatchLockedError && error.running
+      ? `Wait for it to finish, then see its outcome with \`caio batch show ${error.batchId}\`; do not execute it again.`
+      : 'Run the same `caio batch execute` again once that execution finishes (`caio batch list` shows it executing); if it was this batch, the retry is refused as already executed.',
   empty_preview: (error) =>
     error instanceof EmptyPreviewError
       ? error.causes.map((cause) => EMPTY_PREVIEW_STEPS[cause]).join(' ')
@@ -72,7 +75,7 @@ const HINTS: Record<string, string | ((error: UserError) => string)> = {
 /** What the CLI prints after "Next:" for this error, if anything. */
 export function cliNextStep(error: UserError): string | undefined {
   if (error.code === 'already_executed' && error.nextStep?.includes('resume')) {
-    return 'If that run crashed, resume it: `caio batch execute <id> --hash <hash> --resume` (sends only what is left).';
+    return 'If it is still running on another host or process, wait for it (`caio batch show <id>`; nothing is sent twice); if that run crashed, resume it: `caio batch execute <id> --hash <hash> --resume` (sends only what is left).';
   }
   const hint = HINTS[error.code];
   return typeof hint === 'function' ? hint(error) : (hint ?? error.nextStep);

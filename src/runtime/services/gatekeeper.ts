@@ -88,6 +88,29 @@ export class EmptyPreviewError extends RefusedError {
   }
 }
 
+/**
+ * Another host or process holds the dispatch lock: one execution at a time, on every host. This
+ * request sent nothing, and no draft is ever sent twice (the one-time claim, the run record and the
+ * sent log). `running` is set when the execution elsewhere is this batch's.
+ */
+export class DispatchLockedError extends RefusedError {
+  constructor(
+    readonly batchId: string,
+    readonly running: { by: string; startedAt: string } | undefined,
+  ) {
+    super(
+      running
+        ? `Batch ${batchId} is being executed by ${running.by} on another host or process (started ${running.startedAt}); this request sent nothing, and no draft is ever sent twice`
+        : `Another host or process is executing a batch (one at a time, on every host); this request sent nothing for batch ${batchId}, and no draft is ever sent twice`,
+      'dispatch_locked',
+      running
+        ? 'Wait for that execution to finish, then look at the batch for its outcome; do not execute it again.'
+        : 'Retry after that execution finishes: this batch then executes, or, if the other execution was this batch, the retry is refused as already executed.',
+    );
+    this.name = 'DispatchLockedError';
+  }
+}
+
 export interface GatekeeperDeps {
   /** The record: batches, runs, ledger, suppressions, ramp, audit. */
   record: RecordStore;
@@ -328,10 +351,13 @@ export function createGatekeeper(deps: GatekeeperDeps) {
     dispatcher.prepare();
     const lock = await state.acquireLock(DISPATCH_LOCK, lockTtlMs);
     if (!lock) {
-      refuse(
-        'dispatch_locked',
-        'The dispatch lock is held by another execution; nothing was sent',
-        'Wait for the running batch to finish, then try again.',
+      // Say whether it is this batch that runs elsewhere (its run row), or another one.
+      const running = await record.batches.run(batchId).catch(() => undefined);
+      throw new DispatchLockedError(
+        batchId,
+        running && running.status === 'executing'
+          ? { by: running.executed_by, startedAt: running.started_at }
+          : undefined,
       );
     }
     try {
@@ -435,11 +461,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
         return resumed;
       });
       if (!run)
-        refuse(
-          'dispatch_locked',
-          `Batch ${batch.id} is being resumed by someone else`,
-          'Wait, then check the batch list.',
-        );
+        throw new DispatchLockedError(batch.id, { by: current.executed_by, startedAt: current.started_at });
       records = await state.getRecords(DRAFTS, ids);
     }
 
