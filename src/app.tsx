@@ -4,6 +4,7 @@
  */
 import { useMemo } from 'react';
 import { Shell } from './screens/Shell.js';
+import type { ConsoleIntervals } from './screens/console-context.js';
 import type { ScreenId } from './screens/keymap.js';
 import type { ConsoleServices } from './screens/services.js';
 import { useTerminalSize, type TerminalSize } from './screens/use-terminal-size.js';
@@ -15,13 +16,13 @@ export interface AppProps {
   colors?: boolean;
   /** Fixed size (tests, benchmarks); otherwise the terminal's, following resizes. */
   size?: TerminalSize;
-  intervals?: { health: number; data: number; clock: number };
+  intervals?: ConsoleIntervals;
   initialScreen?: ScreenId;
   /** Called when the operator quits, before the app unmounts. */
   onQuit?: () => void;
 }
 
-export const DEFAULT_INTERVALS = { health: 2000, data: 3000, clock: 1000 };
+export const DEFAULT_INTERVALS: ConsoleIntervals = { health: 2000, data: 3000, clock: 1000, age: 60_000 };
 
 export function App({
   services,

@@ -3,7 +3,21 @@
  * run. The runtime's errors say what went wrong and, at most, a next step with no surface in it;
  * the console has its own words (screens/hints.ts).
  */
+import type { EmptyPreviewCause } from '../runtime/domain/gatekeeper/selection.js';
 import type { UserError } from '../runtime/errors.js';
+import { DispatchLockedError, EmptyPreviewError } from '../runtime/services/gatekeeper.js';
+
+/** Why a preview had nothing to send -> what to run (see `emptyPreviewCauses`). */
+const EMPTY_PREVIEW_STEPS: Record<EmptyPreviewCause, string> = {
+  none: 'Approve drafts first (`caio queue list --status pending`, `caio queue approve <id>`), then `caio batch preview` again.',
+  ramp: "Today's ramp allowance is used: preview again tomorrow, or check `caio batch ramp` and graduate when it is eligible.",
+  whitelist:
+    'Whitelist mode sends only to EMAIL_WHITELIST: add the recipients to it in the env file, then `caio batch preview` again.',
+  scope:
+    'Only approved e-mail drafts can be batched: check the ids with `caio queue list`, approve them (`caio queue approve <id>`), then preview again.',
+  contacted:
+    'Suppressed or already contacted addresses are never e-mailed again, so those drafts will not be sent; approve other drafts (`caio queue list --status pending`), then `caio batch preview` again.',
+};
 
 const HINTS: Record<string, string | ((error: UserError) => string)> = {
   redis_unavailable: (error) =>
@@ -31,8 +45,14 @@ const HINTS: Record<string, string | ((error: UserError) => string)> = {
   ramp_limit:
     'Preview again (`caio batch preview`; the new batch keeps within what is left today), or graduate the ramp when it is eligible: `caio batch ramp`.',
   ramp_not_eligible: 'Check `caio batch ramp` for the clean-day count.',
-  dispatch_locked: 'Wait for the running batch to finish (`caio batch list`), then try again.',
-  empty_preview: 'Approve drafts first (`caio queue approve <id>`), then `caio batch preview` again.',
+  dispatch_locked: (error) =>
+    error instanceof DispatchLockedError && error.running
+      ? `Wait for it to finish, then see its outcome with \`caio batch show ${error.batchId}\`; do not execute it again.`
+      : 'Run the same `caio batch execute` again once that execution finishes (`caio batch list` shows it executing); if it was this batch, the retry is refused as already executed.',
+  empty_preview: (error) =>
+    error instanceof EmptyPreviewError
+      ? error.causes.map((cause) => EMPTY_PREVIEW_STEPS[cause]).join(' ')
+      : EMPTY_PREVIEW_STEPS.none,
   record_unavailable:
     'Check HIVE_DIR (or DATABASE_URL) with `caio validate --check-connections`, then retry.',
   audit_chain_broken: 'Investigate with `caio audit verify --json`; do not release until it passes.',
@@ -55,7 +75,7 @@ const HINTS: Record<string, string | ((error: UserError) => string)> = {
 /** What the CLI prints after "Next:" for this error, if anything. */
 export function cliNextStep(error: UserError): string | undefined {
   if (error.code === 'already_executed' && error.nextStep?.includes('resume')) {
-    return 'If that run crashed, resume it: `caio batch execute <id> --hash <hash> --resume` (sends only what is left).';
+    return 'If it is still running on another host or process, wait for it (`caio batch show <id>`; nothing is sent twice); if that run crashed, resume it: `caio batch execute <id> --hash <hash> --resume` (sends only what is left).';
   }
   const hint = HINTS[error.code];
   return typeof hint === 'function' ? hint(error) : (hint ?? error.nextStep);

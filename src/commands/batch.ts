@@ -5,6 +5,9 @@ import { MODES } from '../runtime/config.js';
 import { UsageError, type ExitCode } from '../runtime/errors.js';
 import { batchView, type Batch } from '../runtime/domain/gatekeeper/batch.js';
 import { shortHash } from '../runtime/domain/gatekeeper/hash.js';
+import { cliNextStep } from '../cli/hints.js';
+import { countByReason } from '../runtime/domain/gatekeeper/selection.js';
+import { EmptyPreviewError } from '../runtime/services/gatekeeper.js';
 import { jsonRefusal, openRuntime, resolveActor } from './queue.js';
 
 const HELP = `Usage: caio batch <subcommand> [flags]
@@ -27,8 +30,12 @@ Flags:
   --mode M         development | staging | production (default: CAIO_MODE)
   --env-file F     env file; its values override the environment
 
-Exit codes: 0 done; 1 refused (wrong hash, expired, already executed, items changed, lock held,
-unknown id); 2 usage or configuration error.`;
+A preview with nothing to send (no approved drafts, or every one excluded: suppressed, already
+contacted, over the ramp, not whitelisted) stores no batch, lists the exclusions and exits 1; with
+--json it prints {ok: false, code: "empty_preview", message, next_step, counts, excluded}.
+
+Exit codes: 0 done; 1 refused (nothing to send, wrong hash, expired, already executed, items
+changed, lock held, unknown id); 2 usage or configuration error.`;
 
 const FLAGS = {
   motion: { type: 'string', choices: ['outbound', 'inbound', 'all'] },
@@ -68,6 +75,33 @@ export function writeBatchText(ctx: CommandContext, batch: Batch, now: number, s
   }
 }
 
+/**
+ * A preview that stored nothing: with --json one document (the refusal's `ok`, `code`, `message`,
+ * `next_step`, plus the mode, the counts and every exclusion), else the exclusions on stdout and the
+ * error with its next step on stderr. Exit 1 (refused).
+ */
+export function previewRefusal(ctx: CommandContext, json: boolean | undefined, error: unknown): ExitCode {
+  if (!(error instanceof EmptyPreviewError)) return jsonRefusal(ctx, json ?? false, error);
+  if (json) {
+    writeJson(ctx.stdout, {
+      ok: false,
+      code: error.code,
+      message: error.message,
+      next_step: cliNextStep(error) ?? null,
+      mode: error.mode,
+      counts: {
+        items: 0,
+        excluded: error.excluded.length,
+        excluded_by_reason: countByReason(error.excluded),
+      },
+      excluded: error.excluded,
+    });
+    return error.exitCode;
+  }
+  for (const ex of error.excluded) writeLine(ctx.stdout, `  - ${ex.draft_id}  ${ex.reason}: ${ex.detail}`);
+  throw error;
+}
+
 export async function run(ctx: CommandContext): Promise<ExitCode> {
   const { flags, input } = parseArgs(ctx.argv, FLAGS, 'batch');
   const [sub, ...args] = input;
@@ -100,10 +134,15 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     switch (sub) {
       case 'preview': {
         const actor = resolveActor(flags.by, ctx.env);
-        const batch = await gatekeeper.preview(
-          ids ? { ids } : { motion: (flags.motion as 'outbound' | 'inbound' | 'all') ?? 'all' },
-          actor,
-        );
+        let batch: Batch;
+        try {
+          batch = await gatekeeper.preview(
+            ids ? { ids } : { motion: (flags.motion as 'outbound' | 'inbound' | 'all') ?? 'all' },
+            actor,
+          );
+        } catch (error) {
+          return previewRefusal(ctx, flags.json, error);
+        }
         if (flags.json) writeJson(ctx.stdout, batchJson(batch));
         else writeBatchText(ctx, batch, Date.now(), true);
         return 0;

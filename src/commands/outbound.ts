@@ -3,7 +3,8 @@ import type { CommandContext } from '../cli/command.js';
 import { writeJson, writeLine } from '../cli/output.js';
 import { MODES } from '../runtime/config.js';
 import { UsageError, type ExitCode } from '../runtime/errors.js';
-import { batchJson, writeBatchText } from './batch.js';
+import type { Batch } from '../runtime/domain/gatekeeper/batch.js';
+import { batchJson, previewRefusal, writeBatchText } from './batch.js';
 import { openRuntime, resolveActor } from './queue.js';
 
 const HELP = `Usage: caio outbound --motion outbound|inbound|all (--dry-run|--live) [--json]
@@ -50,10 +51,15 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   const runtime = await openRuntime(ctx, flags);
   try {
     const actor = resolveActor(flags.by, ctx.env);
-    const batch = await runtime.gatekeeper.preview({ motion }, actor, {
-      persist: flags.live,
-      triggeredBy: flags.live ? actor : null,
-    });
+    let batch: Batch;
+    try {
+      batch = await runtime.gatekeeper.preview({ motion }, actor, {
+        persist: flags.live,
+        triggeredBy: flags.live ? actor : null,
+      });
+    } catch (error) {
+      return previewRefusal(ctx, flags.json, error);
+    }
     const byReason: Record<string, number> = {};
     for (const ex of batch.excluded) byReason[ex.reason] = (byReason[ex.reason] ?? 0) + 1;
     const counts = {

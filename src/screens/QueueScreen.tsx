@@ -22,8 +22,8 @@ export function QueueScreen({ width, height, focused, keys }: ScreenProps) {
   // The draft view: everything but the header and the prompt line.
   const readHeight = Math.max(3, height - HEADER_LINES - 2);
   const { state } = useQueueScreen({ tableHeight, detailHeight: readHeight, width, keys });
-  const minute = Math.floor(state.now / 60_000);
-  const columns = useMemo(() => queueColumns(minute * 60_000, state.slaMinutes), [minute, state.slaMinutes]);
+  // Keyed on the screen's clock (a tick a minute): a key press or a re-read does not rebuild them.
+  const columns = useMemo(() => queueColumns(state.now, state.slaMinutes), [state.now, state.slaMinutes]);
   const { list } = state;
   const rows = useMemo(() => {
     const end = Math.min(state.total, list.offset + tableHeight);

@@ -6,13 +6,21 @@ import { createContext, useContext, type ReactNode } from 'react';
 import type { Scope } from './keymap.js';
 import type { ConsoleServices } from './services.js';
 
+/** Periods (ms): health and data polls, countdown clocks, and the tick of the Queue's AGE column. */
+export interface ConsoleIntervals {
+  health: number;
+  data: number;
+  clock: number;
+  /** The AGE column advances this often (default a minute: its resolution); no read, no query. */
+  age?: number;
+}
+
 export type Tone = 'green' | 'red' | 'yellow' | undefined;
 
 export interface ConsoleContextValue {
   services: ConsoleServices;
   readonly: boolean;
-  /** Health polling and data polling periods (ms). */
-  intervals: { health: number; data: number; clock: number };
+  intervals: ConsoleIntervals;
   refreshToken: number;
   notify(text: string, tone?: Tone): void;
   /** Per-screen state kept while another screen shows (filter, cursor, marks), by key. */

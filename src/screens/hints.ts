@@ -4,6 +4,7 @@
  * surface-neutral next step, if any.
  */
 import { isUserError } from '../runtime/errors.js';
+import { DispatchLockedError, EmptyPreviewError } from '../runtime/services/gatekeeper.js';
 
 const HINTS: Record<string, string> = {
   draft_not_found: 'Press R to refresh the queue.',
@@ -18,8 +19,6 @@ const HINTS: Record<string, string> = {
   items_changed: 'Press p to preview again: the new batch holds what is approved now.',
   ramp_limit: 'Press p to preview again: the new batch keeps within what is left today.',
   already_executed: 'Press p to preview a new batch for anything still approved.',
-  dispatch_locked: 'Wait for the running batch to finish (R refreshes), then try again.',
-  empty_preview: 'Approve drafts on the Queue screen (a), then press p again.',
   redis_unavailable: 'Redis is down: the status bar shows when it is back; try again then.',
   record_unavailable: 'The record cannot be reached; try again shortly.',
   sign_off_forbidden:
@@ -32,5 +31,17 @@ const HINTS: Record<string, string> = {
 /** The next step the console shows for this error, if any. */
 export function consoleNextStep(error: unknown): string | undefined {
   if (!isUserError(error)) return undefined;
+  if (error.code === 'dispatch_locked') {
+    return error instanceof DispatchLockedError && error.running
+      ? 'It is running on another host or process: R refreshes to show its outcome; do not execute it again.'
+      : 'Wait for the running batch to finish (R refreshes), then try again.';
+  }
+  if (error.code === 'empty_preview') {
+    // Nothing approved: approve on the Queue screen. Everything excluded (ramp, whitelist, already
+    // contacted): the runtime's step names the cause. From a remote runtime the message carries it.
+    if (error instanceof EmptyPreviewError && error.causes.join() === 'none')
+      return 'Approve drafts on the Queue screen (a), then press p again.';
+    return error instanceof EmptyPreviewError ? error.nextStep : undefined;
+  }
   return HINTS[error.code] ?? error.nextStep;
 }

@@ -5,7 +5,7 @@
  * screen only. A key is bound at most once per scope and never in both `global` and another scope
  * (tested).
  */
-import { roleAllows, rolesFor, type Capability, type Role } from '../runtime/domain/operators.js';
+import { aRole, roleAllows, rolesText, type Capability, type Role } from '../runtime/domain/operators.js';
 
 export const SCREENS = [
   'overview',
@@ -381,9 +381,7 @@ export function roleReason(binding: Binding, role: Role | undefined): string | u
   if (!role || !binding.mutating) return undefined;
   const need = SCOPE_CAPABILITY[binding.command.split('.')[0] ?? ''];
   if (!need || roleAllows(role, need)) return undefined;
-  const roles = rolesFor(need);
-  const list = roles.length > 1 ? `${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}` : roles[0];
-  return `Disabled for a ${role}: ${keysLabel(binding)} (${shortName(binding)}) needs the ${list} role (the server answers 403)`;
+  return `Disabled for ${aRole(role)}: ${keysLabel(binding)} (${shortName(binding)}) needs the ${rolesText(need)} role (the server answers 403)`;
 }
 
 /** Why a mutating command does nothing: --readonly first, else the acting role. */

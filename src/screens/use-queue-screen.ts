@@ -10,14 +10,16 @@ import { reportAction } from './report-action.js';
 import type { ScreenKeys } from './screen-props.js';
 import type { DraftView } from './services.js';
 import { useListScreen, type ListTarget } from './use-list-screen.js';
-import { useChangeToken, usePoll } from './use-poll.js';
+import { useChangeToken, useNow, usePoll } from './use-poll.js';
 import { useQueuePages } from './use-queue-pages.js';
 
 const draftKey = (d: DraftView) => d.id;
 /** `*` marks at most this many rows (one page of the record). */
 const MARK_ALL_LIMIT = 500;
-/** The visible pages are re-read at least this often (batches, sends and the age column). */
+/** The visible pages are re-read at least this often, beside the change token (a safety net). */
 const REREAD_MS = 30_000;
+/** The AGE column's clock ticks once a minute (its resolution). */
+const AGE_TICK_MS = 60_000;
 const HEADER_MS = 300_000;
 
 type Sort = 'age' | '-age';
@@ -67,6 +69,9 @@ export function useQueueScreen({
     [sort, parsed.pattern, parsed.invert],
   );
   const pages = useQueuePages(port, query, view.from, view.to);
+  // Ages (and the SLA marker) advance with this clock, not with reads: one state change a minute,
+  // which re-renders the rows on screen only (the table draws no other rows).
+  const now = useNow(services.now, intervals.age ?? AGE_TICK_MS);
   const total = pages.window.total ?? 0;
   const refreshPages = useRef(pages.refresh);
   refreshPages.current = pages.refresh;
@@ -294,7 +299,7 @@ export function useQueueScreen({
       detailMissing: detail !== undefined && openDraft === undefined,
       taxonomy: port?.taxonomy ?? [],
       canLoadSamples: port?.loadSamples !== undefined,
-      now: services.now(),
+      now,
       slaMinutes: port?.slaMinutes ?? 0,
       serverUrl: services.server.url,
       operator: services.actor,

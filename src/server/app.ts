@@ -31,7 +31,7 @@ import { createWebhookProcessor } from '../runtime/services/webhook-processor.js
 import { createWebhookStore } from '../runtime/stores/webhook-store.js';
 import { clientAddress, createAuthGuard, type RequestIdentity } from './auth.js';
 import type { Notifier } from '../runtime/services/notifier.js';
-import { forbiddenMessage, roleAllows, type Capability } from '../runtime/domain/operators.js';
+import { apiForbiddenMessage, roleAllows, rolesFor, type Capability } from '../runtime/domain/operators.js';
 import type { RouteRole } from './types.js';
 
 const UNAUTHENTICATED: RequestIdentity = { via: 'open', name: 'api', role: 'viewer' };
@@ -351,7 +351,13 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
         if (route.role) {
           const need = ROLE_CAPABILITY[route.role];
           if (!roleAllows(identity.role, need))
-            throw new HttpError(403, 'forbidden', forbiddenMessage(identity.name, identity.role, need));
+            throw new HttpError(
+              403,
+              'forbidden',
+              apiForbiddenMessage(`${method} ${pathname.slice(0, 200)}`, identity.name, identity.role, need),
+              {},
+              { operator: identity.name, role: identity.role, roles: rolesFor(need) },
+            );
         }
       }
       if (route.trace) traced = { tool: route.trace, method, started: performance.now() };

@@ -24,7 +24,7 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 const CAPABILITY_WORDS: Record<Capability, string> = {
   read: 'reading',
   decide: 'approving, rejecting or undoing drafts',
-  dispatch: 'previewing or executing batches and controlling campaigns',
+  dispatch: 'previewing or executing batches, triggering operator actions and controlling campaigns',
   release: 'confirming release steps and signing off the scorecard',
   admin: 'managing operators',
 };
@@ -38,10 +38,32 @@ export function rolesFor(need: Capability): Role[] {
   return ROLES.filter((role) => roleAllows(role, need));
 }
 
-export function forbiddenMessage(name: string, role: Role, need: Capability): string {
+/** "approver or admin". */
+export function rolesText(need: Capability): string {
   const roles = rolesFor(need);
-  const list = roles.length > 1 ? `${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}` : roles[0];
-  return `${CAPABILITY_WORDS[need]} needs the ${list} role; ${name} is a ${role}`;
+  return roles.length > 1 ? `${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}` : (roles[0] ?? 'admin');
+}
+
+/** "a reviewer", "an approver". */
+export function aRole(role: Role): string {
+  return `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
+}
+
+export function forbiddenMessage(name: string, role: Role, need: Capability): string {
+  return `${CAPABILITY_WORDS[need]} needs the ${rolesText(need)} role; ${name} is ${aRole(role)}`;
+}
+
+/**
+ * The 403 an API client reads: who the token is, its role, what the route needs, and what to do. A
+ * role is given when an operator is added and never changes, so the way forward is a token of an
+ * operator with a role that may (an admin adds one), never "change my role".
+ */
+export function apiForbiddenMessage(route: string, name: string, role: Role, need: Capability): string {
+  const first = rolesFor(need).find((r) => r !== 'admin') ?? 'admin';
+  return (
+    `${route} needs the ${rolesText(need)} role (${CAPABILITY_WORDS[need]}); this token is ${name}'s, ${aRole(role)}. ` +
+    `Ask an admin for a token of an operator with the ${first} role (\`caio operators add NAME --role ${first}\` prints one) and retry with it.`
+  );
 }
 
 export const SERVICE_TOKEN_SUFFIX = ' (service token)';

@@ -26,7 +26,14 @@ import {
   type ItemOutcome,
 } from '../domain/gatekeeper/batch.js';
 import { batchHash, sha256Hex } from '../domain/gatekeeper/hash.js';
-import { selectBatch, type SendMode } from '../domain/gatekeeper/selection.js';
+import {
+  countByReason,
+  emptyPreviewCauses,
+  selectBatch,
+  type EmptyPreviewCause,
+  type Exclusion,
+  type SendMode,
+} from '../domain/gatekeeper/selection.js';
 import {
   DraftSchema,
   SelectableDraftSchema,
@@ -44,6 +51,65 @@ import { DRAFTS } from './queue.js';
 export const DISPATCH_LOCK = 'dispatch';
 /** One-time claim namespace of batch execution (`caio migrate` seeds it from the record's batch runs). */
 export const CLAIM_NAMESPACE = 'batch-execute';
+
+const EMPTY_PREVIEW_STEPS: Record<EmptyPreviewCause, string> = {
+  none: 'Approve drafts first, then preview again.',
+  ramp: "The ramp's allowance for today is used: preview again tomorrow, or graduate the ramp when it is eligible.",
+  whitelist: 'Whitelist mode sends only to EMAIL_WHITELIST: add the recipients to it, then preview again.',
+  scope: 'Only approved e-mail drafts can be batched: check the ids, approve the drafts, then preview again.',
+  contacted:
+    'Suppressed or already contacted addresses are never e-mailed again, so those drafts will not be sent: approve other drafts, then preview again.',
+};
+
+/**
+ * A preview with nothing to send: no batch is stored. It carries every exclusion (with its reason),
+ * so each surface can say why and name the step that helps.
+ */
+export class EmptyPreviewError extends RefusedError {
+  readonly causes: EmptyPreviewCause[];
+
+  constructor(
+    readonly mode: SendMode,
+    readonly excluded: Exclusion[],
+  ) {
+    const counts = Object.entries(countByReason(excluded))
+      .map(([reason, n]) => `${n} ${reason}`)
+      .join(', ');
+    const causes = emptyPreviewCauses(excluded);
+    super(
+      excluded.length > 0
+        ? `Nothing to send: all ${excluded.length} draft(s) in scope were excluded (${counts}); no batch was stored`
+        : 'Nothing to send: no approved drafts in scope; no batch was stored',
+      'empty_preview',
+      causes.map((cause) => EMPTY_PREVIEW_STEPS[cause]).join(' '),
+    );
+    this.name = 'EmptyPreviewError';
+    this.causes = causes;
+  }
+}
+
+/**
+ * Another host or process holds the dispatch lock: one execution at a time, on every host. This
+ * request sent nothing, and no draft is ever sent twice (the one-time claim, the run record and the
+ * sent log). `running` is set when the execution elsewhere is this batch's.
+ */
+export class DispatchLockedError extends RefusedError {
+  constructor(
+    readonly batchId: string,
+    readonly running: { by: string; startedAt: string } | undefined,
+  ) {
+    super(
+      running
+        ? `Batch ${batchId} is being executed by ${running.by} on another host or process (started ${running.startedAt}); this request sent nothing, and no draft is ever sent twice`
+        : `Another host or process is executing a batch (one at a time, on every host); this request sent nothing for batch ${batchId}, and no draft is ever sent twice`,
+      'dispatch_locked',
+      running
+        ? 'Wait for that execution to finish, then look at the batch for its outcome; do not execute it again.'
+        : 'Retry after that execution finishes: this batch then executes, or, if the other execution was this batch, the retry is refused as already executed.',
+    );
+    this.name = 'DispatchLockedError';
+  }
+}
 
 export interface GatekeeperDeps {
   /** The record: batches, runs, ledger, suppressions, ramp, audit. */
@@ -239,18 +305,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
     return record.transaction(async (tx) => {
       await tx.ledger.lockRamp();
       const batch = await build(tx);
-      if (batch.items.length === 0) {
-        const reasons = [...new Set(batch.excluded.map((e) => e.reason))].join(', ');
-        refuse(
-          'empty_preview',
-          batch.excluded.length > 0
-            ? `Nothing to send: all ${batch.excluded.length} draft(s) in scope were excluded (${reasons}); no batch was stored`
-            : 'Nothing to send: no approved drafts in scope; no batch was stored',
-          batch.excluded.some((e) => e.reason === 'ramp_limit')
-            ? "The ramp's allowance for today is used: try again tomorrow, or graduate the ramp when it is eligible."
-            : 'Approve drafts first, then preview again.',
-        );
-      }
+      if (batch.items.length === 0) throw new EmptyPreviewError(batch.mode, batch.excluded as Exclusion[]);
       if (!(await tx.batches.insert(batch))) throw new Error(`batch id collision: ${batch.id}`);
       await audit(tx, actor, 'batch.preview', batch.id, {
         hash: batch.hash,
@@ -296,10 +351,13 @@ export function createGatekeeper(deps: GatekeeperDeps) {
     dispatcher.prepare();
     const lock = await state.acquireLock(DISPATCH_LOCK, lockTtlMs);
     if (!lock) {
-      refuse(
-        'dispatch_locked',
-        'The dispatch lock is held by another execution; nothing was sent',
-        'Wait for the running batch to finish, then try again.',
+      // Say whether it is this batch that runs elsewhere (its run row), or another one.
+      const running = await record.batches.run(batchId).catch(() => undefined);
+      throw new DispatchLockedError(
+        batchId,
+        running && running.status === 'executing'
+          ? { by: running.executed_by, startedAt: running.started_at }
+          : undefined,
       );
     }
     try {
@@ -403,11 +461,7 @@ export function createGatekeeper(deps: GatekeeperDeps) {
         return resumed;
       });
       if (!run)
-        refuse(
-          'dispatch_locked',
-          `Batch ${batch.id} is being resumed by someone else`,
-          'Wait, then check the batch list.',
-        );
+        throw new DispatchLockedError(batch.id, { by: current.executed_by, startedAt: current.started_at });
       records = await state.getRecords(DRAFTS, ids);
     }
 

@@ -135,6 +135,68 @@ describe('caio queue / batch / outbound (spawned CLI)', () => {
     expect((await caio('queue', 'list', '--status', 'approved', '--json')).stdout).toContain('"x1"');
   }, 120_000);
 
+  it('a preview with every draft excluded prints one JSON document and names the right next step', async () => {
+    const cwd = tempDir();
+    const env = { HIVE_DIR: join(cwd, 'hive'), CAIO_OPERATOR: 'maria' };
+    const caio = (...args: string[]) => runCli(args, { cwd, env, timeoutMs: 60_000 });
+    const drafts = join(cwd, 'two.jsonl');
+    writeFileSync(
+      drafts,
+      [
+        JSON.stringify({ id: 'x1', lead: { email: 'ada@acme.io' }, subject: 'Hi', body: 'Hello Ada' }),
+        JSON.stringify({ id: 'x2', lead: { email: 'bob@acme.io' }, subject: 'Hi', body: 'Hello Bob' }),
+      ].join('\n'),
+    );
+    expect((await caio('queue', 'import', drafts)).code).toBe(0);
+
+    // Nothing approved yet: the JSON says so and points at approving.
+    const none = await caio('batch', 'preview', '--json');
+    expect(none.code).toBe(1);
+    expect(JSON.parse(none.stdout)).toMatchObject({
+      ok: false,
+      code: 'empty_preview',
+      message: 'Nothing to send: no approved drafts in scope; no batch was stored',
+      next_step: expect.stringContaining('`caio queue approve <id>`'),
+      counts: { items: 0, excluded: 0 },
+      excluded: [],
+    });
+
+    expect((await caio('queue', 'approve', 'x1', 'x2')).code).toBe(0);
+    const sent = join(cwd, 'sent.csv');
+    writeFileSync(sent, 'email\nada@acme.io\nbob@acme.io\n');
+    expect((await caio('ledger', 'import-sent', sent)).code).toBe(0);
+
+    const json = await caio('batch', 'preview', '--json');
+    expect(json.code).toBe(1);
+    const doc = JSON.parse(json.stdout) as { next_step: string };
+    expect(doc).toMatchObject({
+      ok: false,
+      code: 'empty_preview',
+      message:
+        'Nothing to send: all 2 draft(s) in scope were excluded (2 already_sent_external); no batch was stored',
+      mode: 'log-only',
+      counts: { items: 0, excluded: 2, excluded_by_reason: { already_sent_external: 2 } },
+      excluded: [
+        { draft_id: 'x1', reason: 'already_sent_external' },
+        { draft_id: 'x2', reason: 'already_sent_external' },
+      ],
+    });
+    expect(doc.next_step).toContain('never e-mailed again');
+    expect(doc.next_step).not.toContain('Approve drafts first');
+
+    const human = await caio('batch', 'preview');
+    expect(human.code).toBe(1);
+    expect(human.stdout).toContain('  - x1  already_sent_external: contacted outside CAIO');
+    expect(human.stderr).toContain('Error: Nothing to send: all 2 draft(s) in scope were excluded');
+    expect(human.stderr).toMatch(/Next: .*never e-mailed again.*`caio queue list --status pending`/);
+    expect(human.stderr).not.toContain('Approve drafts first');
+
+    const live = await caio('outbound', '--motion', 'all', '--live', '--json');
+    expect(live.code).toBe(1);
+    expect(JSON.parse(live.stdout)).toMatchObject({ ok: false, code: 'empty_preview' });
+    expect(JSON.parse((await caio('batch', 'list', '--json')).stdout)).toEqual([]);
+  }, 120_000);
+
   it('reports bad import lines by number, keeps the good ones; unreadable file and bad usage exit 2', async () => {
     const cwd = tempDir();
     const env = { HIVE_DIR: join(cwd, 'hive'), CAIO_OPERATOR: 'maria' };

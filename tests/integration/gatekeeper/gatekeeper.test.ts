@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cliNextStep } from '../../../src/cli/hints.js';
 import { sha256Hex } from '../../../src/runtime/domain/gatekeeper/hash.js';
+import type { UserError } from '../../../src/runtime/errors.js';
+import { errorReply } from '../../../src/server/error-reply.js';
 import { draftInput, jsonl } from '../../helpers/queue/drafts.js';
 import { startInstantlyStub, type InstantlyStub } from '../../helpers/queue/instantly-stub.js';
 import { describeStores } from '../../helpers/queue/stores.js';
@@ -141,13 +144,50 @@ describeStores(
       const world = await make();
       await approvedDrafts(world, 1);
       const batch = await world.gatekeeper.preview({ motion: 'all' }, 'maria');
+      // Another host holds the lock: the loser hears why, that nothing was sent, and when to retry.
       const held = await world.state.acquireLock('dispatch', 60_000);
       expect(held).toBeDefined();
-      await expect(world.gatekeeper.execute(batch.id, batch.hash, 'maria')).rejects.toMatchObject({
+      const locked = await world.gatekeeper.execute(batch.id, batch.hash, 'maria').catch((e: unknown) => e);
+      expect(locked).toMatchObject({
         code: 'dispatch_locked',
+        message: `Another host or process is executing a batch (one at a time, on every host); this request sent nothing for batch ${batch.id}, and no draft is ever sent twice`,
       });
+      expect(errorReply(locked, 'c1')).toEqual({
+        status: 409,
+        body: {
+          code: 'dispatch_locked',
+          message: expect.stringContaining(
+            'no draft is ever sent twice. Retry after that execution finishes: this batch then executes, or, if the other execution was this batch, the retry is refused as already executed.',
+          ),
+        },
+      });
+      expect(cliNextStep(locked as UserError)).toContain('`caio batch list`');
+      // It is this batch that the other host runs: a second execute, or a resume, says so.
+      await world.record.batches.startRun(batch, 'alex');
+      const again = await world.gatekeeper.execute(batch.id, batch.hash, 'maria').catch((e: unknown) => e);
+      expect(again).toMatchObject({
+        code: 'already_executed',
+        nextStep: expect.stringContaining('If it is still running on another host or process, wait for it'),
+      });
+      const resumed = await world.gatekeeper
+        .execute(batch.id, batch.hash, 'maria', { resume: true })
+        .catch((e: unknown) => e);
+      expect(resumed).toMatchObject({
+        code: 'dispatch_locked',
+        message: expect.stringMatching(
+          new RegExp(
+            `^Batch ${batch.id} is being executed by alex on another host or process \\(started .+\\); this request sent nothing`,
+          ),
+        ),
+      });
+      expect(cliNextStep(resumed as UserError)).toContain(
+        `\`caio batch show ${batch.id}\`; do not execute it again`,
+      );
       await world.state.releaseLock(held!);
-      expect((await world.gatekeeper.execute(batch.id, batch.hash, 'maria')).counts.sent).toBe(1);
+      // The lock free (the other host stopped): resuming sends the item, once.
+      expect(
+        (await world.gatekeeper.execute(batch.id, batch.hash, 'maria', { resume: true })).counts.sent,
+      ).toBe(1);
     });
 
     it('two-person rule: whoever triggered the run cannot execute it', async () => {

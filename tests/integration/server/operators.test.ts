@@ -75,10 +75,35 @@ describe('operators and roles', () => {
     const viewer = await call('POST', '/api/queue/d00003/approve', tokens.vic as string);
     expect(viewer.status).toBe(403);
     expect(viewer.body).toMatchObject({ code: 'forbidden' });
-    expect(String(viewer.body.message)).toMatch(/reviewer, approver or admin role; vic is a viewer/);
+    expect(String(viewer.body.message)).toMatch(
+      /^POST \/api\/queue\/d00003\/approve needs the reviewer, approver or admin role \(approving, rejecting or undoing drafts\); this token is vic's, a viewer\./,
+    );
     const preview = await call('POST', '/api/batches', tokens.maria as string, { motion: 'outbound' });
     expect(preview.status).toBe(403);
-    expect(String(preview.body.message)).toMatch(/approver or admin role; maria is a reviewer/);
+    expect(String(preview.body.message)).toMatch(
+      /approver or admin role .*; this token is maria's, a reviewer/,
+    );
+    // Who, which role, what is needed and what to do, in an API client's words.
+    const trigger = await call('POST', '/api/operator/trigger', tokens.maria as string, {
+      action: 'pipeline',
+    });
+    expect(trigger).toMatchObject({
+      status: 403,
+      body: {
+        code: 'forbidden',
+        message:
+          "POST /api/operator/trigger needs the approver or admin role (previewing or executing batches, triggering operator actions and controlling campaigns); this token is maria's, a reviewer. Ask an admin for a token of an operator with the approver role (`caio operators add NAME --role approver` prints one) and retry with it.",
+        operator: 'maria',
+        role: 'reviewer',
+        roles: ['approver', 'admin'],
+      },
+    });
+    // An approver on a PTO route: "an approver".
+    const signOff = await call('POST', '/api/scorecard/sign-off', tokens.alex as string, {});
+    expect(signOff.status).toBe(403);
+    expect(String(signOff.body.message)).toContain(
+      "this token is alex's, an approver. Ask an admin for a token of an operator with the pto role (`caio operators add NAME --role pto` prints one)",
+    );
     const pto = await call('POST', '/api/queue/d00003/approve', tokens.pat as string);
     expect(pto.status).toBe(403);
     const approver = await call('POST', '/api/batches', tokens.alex as string, { motion: 'outbound' });
@@ -104,7 +129,7 @@ describe('operators and roles', () => {
     const reviewer = await call('POST', '/api/scorecard/sign-off', tokens.maria as string, {});
     expect(reviewer.status).toBe(403);
     expect(String(reviewer.body.message)).toMatch(
-      /signing off the scorecard needs the pto or admin role; maria is a reviewer/,
+      /^POST \/api\/scorecard\/sign-off needs the pto or admin role \(confirming release steps and signing off the scorecard\); this token is maria's, a reviewer\./,
     );
     const bad = await call('POST', '/api/scorecard/sign-off', tokens.pat as string, { week: '2026-47' });
     expect(bad).toMatchObject({ status: 400, body: { code: 'invalid_request' } });

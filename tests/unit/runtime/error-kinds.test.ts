@@ -17,6 +17,7 @@ import {
 import { errorReply } from '../../../src/server/error-reply.js';
 import { checkExecution } from '../../../src/runtime/domain/gatekeeper/batch.js';
 import { errorText } from '../../../src/screens/format.js';
+import { EmptyPreviewError } from '../../../src/runtime/services/gatekeeper.js';
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -127,6 +128,28 @@ describe('error kinds', () => {
       'If that run crashed, resume it.',
     );
     expect(cliNextStep(resume)).toContain('--resume');
+  });
+
+  it('an empty preview names the step for its cause on each surface', () => {
+    const ramp = new EmptyPreviewError('live', [
+      { draft_id: 'd1', reason: 'ramp_limit', detail: 'over the ramp daily allowance' },
+    ]);
+    expect(ramp.message).toBe(
+      'Nothing to send: all 1 draft(s) in scope were excluded (1 ramp_limit); no batch was stored',
+    );
+    expect(cliNextStep(ramp)).toContain('`caio batch ramp`');
+    expect(cliNextStep(ramp)).not.toContain('Approve drafts first');
+    expect(errorText(ramp)).toContain('graduate the ramp');
+    expect(errorText(ramp)).not.toMatch(/Queue screen|caio |`/);
+    const contacted = new EmptyPreviewError('live', [
+      { draft_id: 'd1', reason: 'suppressed', detail: 'address suppressed (bounced)' },
+      { draft_id: 'd2', reason: 'already_sent', detail: 'this address was already sent to' },
+    ]);
+    expect(cliNextStep(contacted)).toContain('never e-mailed again');
+    expect(errorText(contacted)).toContain('never e-mailed again');
+    const none = new EmptyPreviewError('log-only', []);
+    expect(cliNextStep(none)).toContain('`caio queue approve <id>`');
+    expect(errorText(none)).toContain('Queue screen (a)');
   });
 
   it('keeps CLI commands out of the next steps the runtime gives', () => {

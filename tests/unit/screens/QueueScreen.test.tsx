@@ -1,6 +1,7 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEYS, waitFor, waitForFrame } from './helpers.js';
+import { NOW } from './fake-services.js';
 import { mount } from './mount.js';
 
 afterEach(() => cleanup());
@@ -135,6 +136,31 @@ describe('Queue screen', () => {
     expect(calls.slice(before).filter((c) => c.startsWith('page'))).toEqual(['page -age']);
     await press('g');
     await waitForFrame(frame, 'lead1@acme1.io');
+  });
+
+  it('AGE advances with the clock while the console stays open, without reading the queue again', async () => {
+    let clock = NOW;
+    const { frame, calls } = mount(
+      { drafts: 2000, now: () => clock },
+      { initialScreen: 'queue', intervals: { age: 20 } },
+    );
+    const ageOf = (f: string, email: string) =>
+      f
+        .split('\n')
+        .find((l) => l.includes(email))
+        ?.trim()
+        .split(/\s+/)
+        .at(-1);
+    const first = await waitForFrame(frame, 'lead1@acme1.io');
+    expect(ageOf(first, 'lead1@acme1.io')).toBe('2m');
+    const reads = calls.filter((c) => c.startsWith('page')).length;
+    clock = NOW + 59 * 60_000;
+    const later = await waitForFrame(frame, (f) => ageOf(f, 'lead1@acme1.io') === '1h');
+    expect(ageOf(later, 'lead3@acme3.io')).toBe('1h');
+    // Past the 240-minute SLA: the marker appears too.
+    clock = NOW + 4 * 60 * 60_000;
+    await waitForFrame(frame, (f) => ageOf(f, 'lead1@acme1.io') === '4h⚠');
+    expect(calls.filter((c) => c.startsWith('page')).length).toBe(reads);
   });
 
   it('--readonly refuses a, r, u and A and says why; nothing changes', async () => {

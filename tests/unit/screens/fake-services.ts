@@ -49,6 +49,8 @@ export interface FakeOptions {
   withSamples?: boolean;
   batches?: boolean;
   incidents?: IncidentView[];
+  /** The console's clock (default: fixed at NOW). */
+  now?: () => number;
 }
 
 export function fakeServices(options: FakeOptions = {}) {
@@ -175,7 +177,7 @@ export function fakeServices(options: FakeOptions = {}) {
   };
   const services: ConsoleServices = {
     actor: 'hos',
-    now: () => NOW,
+    now: options.now ?? (() => NOW),
     server: { url: 'http://127.0.0.1:8080', note: undefined },
     async health() {
       calls.push('health');

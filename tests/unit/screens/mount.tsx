@@ -1,5 +1,5 @@
 import { render } from 'ink-testing-library';
-import { App } from '../../../src/app.js';
+import { App, type AppProps } from '../../../src/app.js';
 import type { ScreenId } from '../../../src/screens/keymap.js';
 import { TEST_INTERVALS, fakeServices, type FakeOptions } from './fake-services.js';
 
@@ -12,6 +12,7 @@ export function mount(
     readonly?: boolean;
     initialScreen?: ScreenId;
     size?: { columns: number; rows: number } | 'terminal';
+    intervals?: Partial<AppProps['intervals']>;
   } = {},
 ) {
   const fake = fakeServices(options);
@@ -20,7 +21,7 @@ export function mount(
     <App
       services={fake.services}
       {...(props.size === 'terminal' ? {} : { size: props.size ?? SIZE_80x24 })}
-      intervals={TEST_INTERVALS}
+      intervals={{ ...TEST_INTERVALS, ...props.intervals }}
       colors={false}
       onQuit={() => (quits += 1)}
       {...(props.readonly ? { readonly: true } : {})}

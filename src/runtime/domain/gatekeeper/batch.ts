@@ -119,7 +119,7 @@ export function checkExecution(
         ? `Batch ${id} was already started by ${c.run.executed_by} at ${c.run.started_at} and has not finished`
         : `Batch ${id} was already executed by ${c.run.executed_by} at ${c.run.finished_at ?? c.run.started_at}`,
       nextStep: partial
-        ? 'If that run crashed, resume it (resuming sends only what is left).'
+        ? 'If it is still running on another host or process, wait for it to finish (nothing is sent twice); if that run crashed, resume it (resuming sends only what is left).'
         : 'A batch executes once. Preview a new batch for anything still approved.',
     };
   }

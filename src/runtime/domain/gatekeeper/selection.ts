@@ -116,3 +116,36 @@ export function selectBatch<D extends SelectableDraft>(input: SelectionInput<D>)
   }
   return { items, excluded };
 }
+
+/** How many exclusions each reason accounts for. */
+export function countByReason(excluded: readonly Exclusion[]): Partial<Record<ExclusionReason, number>> {
+  const counts: Partial<Record<ExclusionReason, number>> = {};
+  for (const ex of excluded) counts[ex.reason] = (counts[ex.reason] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * What stands in the way of an empty preview, worst first, so a surface can name the one step that
+ * helps: `none` (nothing approved in scope), `ramp` (today's allowance is used), `whitelist` (whitelist
+ * mode and no recipient on it), `scope` (ids that are missing, not approved or not e-mails) and
+ * `contacted` (suppressed or already contacted: those drafts will never be sent).
+ */
+export type EmptyPreviewCause = 'none' | 'ramp' | 'whitelist' | 'scope' | 'contacted';
+
+export function emptyPreviewCauses(excluded: readonly Exclusion[]): EmptyPreviewCause[] {
+  if (excluded.length === 0) return ['none'];
+  const reasons = new Set(excluded.map((e) => e.reason));
+  const causes: EmptyPreviewCause[] = [];
+  if (reasons.has('ramp_limit')) causes.push('ramp');
+  if (reasons.has('not_whitelisted')) causes.push('whitelist');
+  if (reasons.has('not_found') || reasons.has('not_approved') || reasons.has('not_an_email'))
+    causes.push('scope');
+  if (
+    reasons.has('suppressed') ||
+    reasons.has('already_sent') ||
+    reasons.has('already_sent_external') ||
+    reasons.has('duplicate_in_batch')
+  )
+    causes.push('contacted');
+  return causes;
+}

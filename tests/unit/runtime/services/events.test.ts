@@ -54,6 +54,9 @@ describe('keys a role may not use', () => {
       /needs the reviewer, approver or admin role/,
     );
     expect(roleReason(binding('release.tick'), 'reviewer')).toMatch(/needs the pto or admin role/);
+    expect(roleReason(binding('release.tick'), 'approver')).toMatch(
+      /^Disabled for an approver: .*needs the pto or admin role/,
+    );
     expect(roleReason(binding('queue.approve'), 'reviewer')).toBeUndefined();
     expect(roleReason(binding('batches.execute'), undefined)).toBeUndefined();
     expect(roleReason(binding('list.down'), 'viewer')).toBeUndefined();
