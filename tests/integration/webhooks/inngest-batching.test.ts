@@ -74,6 +74,7 @@ describe('webhook events to Inngest, batched', () => {
     const after = stub.batches.slice(before);
     expect(after.flat()).toHaveLength(200);
     expect(after.length).toBeLessThan(200);
-    expect(server.app.services.inngest.pendingEvents()).toBe(0);
+    // The stub counts a batch when it arrives; the sender lets go of it once the answer is read.
+    await waitFor(() => server.app.services.inngest.pendingEvents() === 0, 10_000, 'an empty buffer');
   }, 60_000);
 });
