@@ -47,6 +47,8 @@ export class UserError extends Error {
   /** A surface-neutral next step (no command names, no keys); surfaces may word their own. */
   readonly nextStep: string | undefined;
   readonly code: string;
+  /** Data a surface may show beside the message (JSON-safe; an HTTP answer adds it to its body). */
+  details?: Record<string, unknown>;
 
   constructor(message: string, options: UserErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -60,7 +60,7 @@ export function errorReply(error: unknown, correlationId: string, logger?: Logge
       return unavailable(error.code.replace(/_unavailable$/, '') || 'a dependency');
     }
     const message = error.nextStep ? `${error.message}. ${error.nextStep}` : error.message;
-    return { status: HTTP_STATUS[error.kind], body: { code: error.code, message } };
+    return { status: HTTP_STATUS[error.kind], body: { ...error.details, code: error.code, message } };
   }
   // A raw driver failure that means an outage (mapped in one place: runtime/errors.ts).
   const dependency = unavailableDependency(error);

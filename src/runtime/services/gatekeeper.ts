@@ -61,6 +61,9 @@ const EMPTY_PREVIEW_STEPS: Record<EmptyPreviewCause, string> = {
     'Suppressed or already contacted addresses are never e-mailed again, so those drafts will not be sent: approve other drafts, then preview again.',
 };
 
+/** Exclusions an empty preview's details list (the counts cover them all). */
+export const EXCLUSIONS_SHOWN = 100;
+
 /**
  * A preview with nothing to send: no batch is stored. It carries every exclusion (with its reason),
  * so each surface can say why and name the step that helps.
@@ -85,6 +88,12 @@ export class EmptyPreviewError extends RefusedError {
     );
     this.name = 'EmptyPreviewError';
     this.causes = causes;
+    this.details = {
+      mode,
+      counts: { items: 0, excluded: excluded.length, excluded_by_reason: countByReason(excluded) },
+      // The first ones, with the total above: a scope of 100,000 drafts would make a 10 MB answer.
+      excluded: excluded.slice(0, EXCLUSIONS_SHOWN),
+    };
   }
 }
 

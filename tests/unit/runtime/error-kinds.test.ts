@@ -147,6 +147,26 @@ describe('error kinds', () => {
     ]);
     expect(cliNextStep(contacted)).toContain('never e-mailed again');
     expect(errorText(contacted)).toContain('never e-mailed again');
+    // Over HTTP the answer carries the counts and the first exclusions beside the message.
+    const many = new EmptyPreviewError(
+      'live',
+      Array.from({ length: 250 }, (_, i) => ({
+        draft_id: `d${i}`,
+        reason: 'suppressed' as const,
+        detail: 'address suppressed (bounced)',
+      })),
+    );
+    const answer = errorReply(many, 'c1');
+    expect(answer).toMatchObject({
+      status: 409,
+      body: {
+        code: 'empty_preview',
+        mode: 'live',
+        counts: { items: 0, excluded: 250, excluded_by_reason: { suppressed: 250 } },
+      },
+    });
+    expect((answer.body as { excluded: unknown[] }).excluded).toHaveLength(100);
+    expect((answer.body as { message: string }).message).toContain('never e-mailed again');
     const none = new EmptyPreviewError('log-only', []);
     expect(cliNextStep(none)).toContain('`caio queue approve <id>`');
     expect(errorText(none)).toContain('Queue screen (a)');
