@@ -20,7 +20,6 @@ const MARK_ALL_LIMIT = 500;
 const REREAD_MS = 30_000;
 /** The AGE column's clock ticks once a minute (its resolution). */
 const AGE_TICK_MS = 60_000;
-const HEADER_MS = 300_000;
 
 type Sort = 'age' | '-age';
 
@@ -95,8 +94,14 @@ export function useQueueScreen({
     () => (port ? port.header() : Promise.reject(new Error('no queue'))),
     [port],
   );
-  // The header (capacity, SLA breaches) is re-read when the queue changes, else every 5 minutes.
-  const header = usePoll(port ? loadHeader : undefined, HEADER_MS, services.now, refreshToken + changes);
+  // The header (capacity, SLA breaches) is re-read when the queue changes, else on the AGE column's
+  // tick: drafts cross the SLA as time passes, and the count should agree with the ⚠ marks shown.
+  const header = usePoll(
+    port ? loadHeader : undefined,
+    intervals.age ?? AGE_TICK_MS,
+    services.now,
+    refreshToken + changes,
+  );
 
   const act = (fn: () => Promise<string>) =>
     reportAction(fn, notify, () => {

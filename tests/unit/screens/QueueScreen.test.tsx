@@ -140,7 +140,7 @@ describe('Queue screen', () => {
 
   it('AGE advances with the clock while the console stays open, without reading the queue again', async () => {
     let clock = NOW;
-    const { frame, calls } = mount(
+    const { frame, calls, drafts } = mount(
       { drafts: 2000, now: () => clock },
       { initialScreen: 'queue', intervals: { age: 20 } },
     );
@@ -153,6 +153,8 @@ describe('Queue screen', () => {
         .at(-1);
     const first = await waitForFrame(frame, 'lead1@acme1.io');
     expect(ageOf(first, 'lead1@acme1.io')).toBe('2m');
+    const breaches = (f: string) => Number(/SLA breaches (\d+)/.exec(f)?.[1]);
+    const before = breaches(first);
     const reads = calls.filter((c) => c.startsWith('page')).length;
     clock = NOW + 59 * 60_000;
     const later = await waitForFrame(frame, (f) => ageOf(f, 'lead1@acme1.io') === '1h');
@@ -160,6 +162,10 @@ describe('Queue screen', () => {
     // Past the 240-minute SLA: the marker appears too.
     clock = NOW + 4 * 60 * 60_000;
     await waitForFrame(frame, (f) => ageOf(f, 'lead1@acme1.io') === '4h⚠');
+    // The header's count follows the same clock: now every pending draft is past the SLA.
+    const pending = drafts.filter((d) => d.status === 'pending').length;
+    expect(before).toBeLessThan(pending);
+    await waitForFrame(frame, `SLA breaches ${pending}`);
     expect(calls.filter((c) => c.startsWith('page')).length).toBe(reads);
   });
 

@@ -232,7 +232,12 @@ export function fakeServices(options: FakeOptions = {}) {
         return String(changes);
       },
       async header() {
-        return { approvalsUsed: approvals, approvalsCapacity: capacity, slaBreaches: 0 };
+        // Pending drafts past the 240-minute SLA at the services' clock.
+        const cutoff = (options.now ?? (() => NOW))() - 240 * 60_000;
+        const slaBreaches = drafts.filter(
+          (d) => d.status === 'pending' && Date.parse(d.createdAt) < cutoff,
+        ).length;
+        return { approvalsUsed: approvals, approvalsCapacity: capacity, slaBreaches };
       },
       async approve(id) {
         calls.push(`approve ${id}`);
