@@ -28,6 +28,7 @@ export async function createTestDatabase(
   if (!admin) throw new Error('no test PostgreSQL (CAIO_TEST_PG_URL unset: is postgresql installed?)');
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });
+  client.on('error', () => {}); // see postgres-cluster.mjs: a stopping server's 57P01
   await client.connect();
   try {
     await client.query(`create database ${name}`);
@@ -40,6 +41,7 @@ export async function createTestDatabase(
     url: url.toString(),
     async drop() {
       const c = new pg.Client({ connectionString: admin });
+      c.on('error', () => {});
       await c.connect();
       try {
         await c.query(`drop database if exists ${name} with (force)`);

@@ -139,6 +139,9 @@ export async function probePostgresRecord(
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
   });
+  // A server that goes away mid-probe reports through the pending call; unheard, the 'error' event
+  // would be an uncaught exception instead of the probe's failure.
+  client.on('error', () => {});
   const started = performance.now();
   try {
     await client.connect();
