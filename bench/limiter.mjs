@@ -17,11 +17,12 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { freePort } from '../tests/helpers/free-port.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -44,17 +45,6 @@ const { createSqliteStateStore } = await import(
 const { openDatabase } = await import(new URL('runtime/stores/sqlite/database.js', dist).href);
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port) {
   const deadline = Date.now() + 10_000;

@@ -6,7 +6,6 @@ import { UsageError, type ExitCode } from '../runtime/errors.js';
 import { batchView, type Batch } from '../runtime/domain/gatekeeper/batch.js';
 import { shortHash } from '../runtime/domain/gatekeeper/hash.js';
 import { cliNextStep } from '../cli/hints.js';
-import { countByReason } from '../runtime/domain/gatekeeper/selection.js';
 import { EmptyPreviewError } from '../runtime/services/gatekeeper.js';
 import { jsonRefusal, openRuntime, resolveActor } from './queue.js';
 
@@ -89,11 +88,7 @@ export function previewRefusal(ctx: CommandContext, json: boolean | undefined, e
       message: error.message,
       next_step: cliNextStep(error) ?? null,
       mode: error.mode,
-      counts: {
-        items: 0,
-        excluded: error.excluded.length,
-        excluded_by_reason: countByReason(error.excluded),
-      },
+      counts: error.counts,
       excluded: error.excluded,
     });
     return error.exitCode;

@@ -4,6 +4,7 @@ import { writeJson, writeLine } from '../cli/output.js';
 import { MODES } from '../runtime/config.js';
 import { UsageError, type ExitCode } from '../runtime/errors.js';
 import type { Batch } from '../runtime/domain/gatekeeper/batch.js';
+import { countByReason } from '../runtime/domain/gatekeeper/selection.js';
 import { batchJson, previewRefusal, writeBatchText } from './batch.js';
 import { openRuntime, resolveActor } from './queue.js';
 
@@ -60,12 +61,10 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     } catch (error) {
       return previewRefusal(ctx, flags.json, error);
     }
-    const byReason: Record<string, number> = {};
-    for (const ex of batch.excluded) byReason[ex.reason] = (byReason[ex.reason] ?? 0) + 1;
     const counts = {
       items: batch.items.length,
       excluded: batch.excluded.length,
-      excluded_by_reason: byReason,
+      excluded_by_reason: countByReason(batch.excluded),
     };
     if (flags.json) {
       const { id, expires_at, ...rest } = batchJson(batch);

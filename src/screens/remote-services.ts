@@ -19,7 +19,13 @@ import {
   type RemoteClient,
   type RemoteIdentity,
 } from './remote-client.js';
-import { batchView, draftView, healthFromSnapshot, scorecardView } from './runtime-services.js';
+import {
+  batchSummaryView,
+  batchView,
+  draftView,
+  healthFromSnapshot,
+  scorecardView,
+} from './runtime-services.js';
 import type { Scorecard } from '../runtime/domain/rubric/scorecard.js';
 import type {
   BatchView,
@@ -217,17 +223,7 @@ export function createRemoteServices(options: RemoteServicesOptions): {
               const full = await get<Batch & { status: string }>(`/api/batches/${id(s.id)}`);
               return batchView(full, full.status);
             }
-            return {
-              id: s.id,
-              hash: s.hash,
-              status: s.status,
-              mode: s.mode,
-              createdAt: s.created_at,
-              expiresAt: Date.parse(s.expires_at),
-              previewedBy: s.previewed_by,
-              items: [],
-              excluded: [],
-            };
+            return batchSummaryView(s);
           }),
         );
       },

@@ -61,6 +61,29 @@ export function draftView(d: Draft): DraftView {
   };
 }
 
+/** A batch listed without its items (older than the ones shown in full): the list row only. */
+export function batchSummaryView(s: {
+  id: string;
+  hash: string;
+  status: string;
+  mode: string;
+  created_at: string;
+  expires_at: string;
+  previewed_by: string;
+}): BatchView {
+  return {
+    id: s.id,
+    hash: s.hash,
+    status: s.status,
+    mode: s.mode,
+    createdAt: s.created_at,
+    expiresAt: Date.parse(s.expires_at),
+    previewedBy: s.previewed_by,
+    items: [],
+    excluded: [],
+  };
+}
+
 export function batchView(b: Batch, status: string): BatchView {
   return {
     id: b.id,
@@ -253,17 +276,7 @@ export function createRuntimeServices(runtime: Runtime, options: RuntimeServices
             const full = await gatekeeper.get(s.id);
             return batchView(full.batch, full.status);
           }
-          return {
-            id: s.id,
-            hash: s.hash,
-            status: s.status,
-            mode: s.mode,
-            createdAt: s.created_at,
-            expiresAt: Date.parse(s.expires_at),
-            previewedBy: s.previewed_by,
-            items: [],
-            excluded: [],
-          };
+          return batchSummaryView(s);
         }),
       );
     },

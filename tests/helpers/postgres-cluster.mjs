@@ -12,10 +12,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port.mjs';
 
 function findBinDir() {
   const root = '/usr/lib/postgresql';
@@ -37,18 +38,6 @@ const IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
 
 function asServerUser(command, args) {
   return IS_ROOT ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function query(url, text) {

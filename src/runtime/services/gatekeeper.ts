@@ -70,12 +70,19 @@ export const EXCLUSIONS_SHOWN = 100;
  */
 export class EmptyPreviewError extends RefusedError {
   readonly causes: EmptyPreviewCause[];
+  /** What every surface shows beside the message (CLI `--json`, the HTTP answer). */
+  readonly counts: {
+    items: 0;
+    excluded: number;
+    excluded_by_reason: Partial<Record<Exclusion['reason'], number>>;
+  };
 
   constructor(
     readonly mode: SendMode,
     readonly excluded: Exclusion[],
   ) {
-    const counts = Object.entries(countByReason(excluded))
+    const byReason = countByReason(excluded);
+    const counts = Object.entries(byReason)
       .map(([reason, n]) => `${n} ${reason}`)
       .join(', ');
     const causes = emptyPreviewCauses(excluded);
@@ -88,9 +95,10 @@ export class EmptyPreviewError extends RefusedError {
     );
     this.name = 'EmptyPreviewError';
     this.causes = causes;
+    this.counts = { items: 0, excluded: excluded.length, excluded_by_reason: byReason };
     this.details = {
       mode,
-      counts: { items: 0, excluded: excluded.length, excluded_by_reason: countByReason(excluded) },
+      counts: this.counts,
       // The first ones, with the total above: a scope of 100,000 drafts would make a 10 MB answer.
       excluded: excluded.slice(0, EXCLUSIONS_SHOWN),
     };

@@ -19,6 +19,21 @@ import { REDIS_AVAILABLE, startRedis, type TestRedis } from '../../helpers/redis
 import { useTempDir } from '../../helpers/temp.js';
 import { TOKEN, SECRETS } from '../server/harness.js';
 
+/** One host's configuration: its own data folder, the shared Redis under `prefix`. */
+function hostConfig(redisUrl: string, hive: string, prefix: string, extra: Record<string, string> = {}) {
+  return parseConfig({
+    HIVE_DIR: hive,
+    REDIS_URL: redisUrl,
+    REDIS_REQUIRED: 'true',
+    STATE_REDIS_PREFIX: `${prefix}:state`,
+    CONTEXT_REDIS_PREFIX: `${prefix}:ctx`,
+    RATE_LIMIT_REDIS_NAMESPACE: `${prefix}:rl`,
+    DASHBOARD_AUTH_TOKEN: TOKEN,
+    ...SECRETS,
+    ...extra,
+  });
+}
+
 const run = REDIS_AVAILABLE ? describe : describe.skip;
 const runWithPostgres = REDIS_AVAILABLE && POSTGRES_FOR_TESTS ? describe : describe.skip;
 
@@ -43,17 +58,7 @@ run('one record per Redis', () => {
     for (const item of open.splice(0).reverse()) await item.close();
   };
 
-  const configFor = (hive: string, prefix: string) =>
-    parseConfig({
-      HIVE_DIR: hive,
-      REDIS_URL: redis.url,
-      REDIS_REQUIRED: 'true',
-      STATE_REDIS_PREFIX: `${prefix}:state`,
-      CONTEXT_REDIS_PREFIX: `${prefix}:ctx`,
-      RATE_LIMIT_REDIS_NAMESPACE: `${prefix}:rl`,
-      DASHBOARD_AUTH_TOKEN: TOKEN,
-      ...SECRETS,
-    });
+  const configFor = (hive: string, prefix: string) => hostConfig(redis.url, hive, prefix);
   const serve = async (runtime: Runtime): Promise<RunningServer> => {
     const server = await startServer(runtime, { port: 0, host: '127.0.0.1', background: false });
     open.push(server);
@@ -241,17 +246,7 @@ runWithPostgres('one record per Redis: a PostgreSQL deployment and a host on its
   it('a stray SQLite host never takes over while the deployment restarts', async () => {
     const prefix = `caio:test:${randomUUID()}`;
     const configFor = (hive: string, extra: Record<string, string> = {}) =>
-      parseConfig({
-        HIVE_DIR: hive,
-        REDIS_URL: redis.url,
-        REDIS_REQUIRED: 'true',
-        STATE_REDIS_PREFIX: `${prefix}:state`,
-        CONTEXT_REDIS_PREFIX: `${prefix}:ctx`,
-        RATE_LIMIT_REDIS_NAMESPACE: `${prefix}:rl`,
-        DASHBOARD_AUTH_TOKEN: TOKEN,
-        ...SECRETS,
-        ...extra,
-      });
+      hostConfig(redis.url, hive, prefix, extra);
     const timing = { role: 'serve' as const, heartbeatIntervalMs: 50, heartbeatTtlMs: 300 };
     const shared = configFor(join(tempDir(), 'a'), { DATABASE_URL: database.url });
     const deployment = await createRuntime(shared, timing);

@@ -118,8 +118,10 @@ export function selectBatch<D extends SelectableDraft>(input: SelectionInput<D>)
 }
 
 /** How many exclusions each reason accounts for. */
-export function countByReason(excluded: readonly Exclusion[]): Partial<Record<ExclusionReason, number>> {
-  const counts: Partial<Record<ExclusionReason, number>> = {};
+export function countByReason<R extends string = ExclusionReason>(
+  excluded: readonly { reason: R }[],
+): Partial<Record<R, number>> {
+  const counts: Partial<Record<R, number>> = {};
   for (const ex of excluded) counts[ex.reason] = (counts[ex.reason] ?? 0) + 1;
   return counts;
 }
