@@ -10,8 +10,8 @@
  *   caio-inngest the production configuration: Inngest keys set, accepted webhooks sent as events to
  *               the event API at INNGEST_EVENT_API_BASE_URL (a local stub, bench/inngest-event-stub.mjs)
  *   floor       the least a durable intake can do, for scale: node:http, JSON.parse, a SHA-256 key and
- *               one INSERT into a webhook_events table with the record's columns and indexes (the
- *               unique source + key index that deduplicates, the status and source indexes), one
+ *               one INSERT into a webhook_events table with the record's columns and indexes (the key
+ *               hash index and full-key check that deduplicate, the status and source indexes), one
  *               transaction per event-loop turn, the WAL fdatasync'd off the loop before the 2xx.
  *               No validation, secret, trace, processing or query layer: not a product, a ceiling.
  * With BENCH_DATABASE_URL set, the caio variants keep the record in that PostgreSQL database.
@@ -119,14 +119,16 @@ async function floorServer() {
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
   db.exec(`create table webhook_events (id integer primary key autoincrement, source text not null,
-    idempotency_key text not null, status text not null, received_at text not null, processed_at text,
-    attempts integer not null default 0, error text, payload blob not null);
-    create unique index webhook_events_key on webhook_events (source, idempotency_key);
+    idempotency_key text not null, key_hash integer, status text not null, received_at text not null,
+    processed_at text, attempts integer not null default 0, error text, payload blob not null);
+    create index webhook_events_key_hash on webhook_events (key_hash);
     create index webhook_events_status on webhook_events (status, id);
     create index webhook_events_source on webhook_events (source, id);`);
+  // The record's SQLite dedup (tables/intake.ts): a 48-bit key hash index and the full key checked.
   const insert = db.prepare(
-    `insert into webhook_events (source, idempotency_key, status, received_at, payload)
-     values ('clay', ?, 'stored', ?, ?) on conflict do nothing`,
+    `insert into webhook_events (source, idempotency_key, key_hash, status, received_at, payload)
+     select 'clay', @key, @hash, 'stored', @at, @body where not exists (select 1 from webhook_events
+     where key_hash = @hash and source = 'clay' and idempotency_key = @key)`,
   );
   let pending = [];
   let scheduled = false;
@@ -141,7 +143,8 @@ async function floorServer() {
     committing = true;
     const at = new Date().toISOString();
     db.exec('begin immediate');
-    for (const item of batch) item.id = Number(insert.run(item.key, at, item.body).lastInsertRowid);
+    for (const item of batch)
+      item.id = Number(insert.run({ key: item.key, hash: item.hash, at, body: item.body }).lastInsertRowid);
     db.exec('commit');
     syncWal(() => {
       committing = false;
@@ -160,8 +163,10 @@ async function floorServer() {
       } catch {
         status = 400;
       }
+      const key = `sha256:${hash('sha256', body, 'hex')}`;
       const item = {
-        key: `sha256:${hash('sha256', body, 'hex')}`,
+        key,
+        hash: Number.parseInt(hash('sha256', `clay\u0000${key}`, 'hex').slice(0, 12), 16),
         body,
         answer: () => {
           const text = JSON.stringify({ received: true, id: item.id });

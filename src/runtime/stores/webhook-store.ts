@@ -10,8 +10,8 @@
  * transaction ahead of any backlog (on PostgreSQL even beside the commits already in flight), so a
  * flood of other webhooks never delays an unsubscribe by more than one commit.
  *
- * The unique (source, idempotency_key) index of the record decides what is a duplicate, across
- * every host sharing the record.
+ * The record decides what is a duplicate (the same source and idempotency key), across every host
+ * sharing it: see tables/intake.ts.
  */
 import { canonicalEmail } from '../domain/canonical-email.js';
 import type { WebhookEffect } from '../domain/webhooks/sources.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { createRecordStore } from '../../../src/runtime/stores/record/record.js';
-import type { NewWebhookEvent } from '../../../src/runtime/stores/record/tables/intake.js';
+import { webhookKeyHash, type NewWebhookEvent } from '../../../src/runtime/stores/record/tables/intake.js';
 import { databasePath, openDatabase } from '../../../src/runtime/stores/sqlite/database.js';
 import { describeRecords } from '../../helpers/record.js';
 
@@ -75,6 +75,24 @@ describeRecords('record intake: webhook events', ({ open, reopen }) => {
     const ids = new Map(mine.map((result, i) => [keys[i], result.id]));
     theirs.forEach((result, i) => expect(result.id).toBe(ids.get(keys[49 - i])));
     expect((await record.webhookEvents.counts()).stored).toBe(50);
+  });
+
+  it('keeps two keys whose 48-bit hashes collide apart (SQLite finds keys by that hash)', async () => {
+    // Found by a birthday search over `id:collide-N`; both hash to 57771460152903.
+    const [one, two] = ['id:collide-4534719', 'id:collide-19900434'];
+    expect(webhookKeyHash('clay', one)).toBe(webhookKeyHash('clay', two));
+    const { record } = await open();
+    const first = await record.webhookEvents.insertMany([event(one)]);
+    const second = await record.webhookEvents.insertMany([event(two)]);
+    expect(first[0]?.duplicate).toBe(false);
+    expect(second[0]).toMatchObject({ duplicate: false });
+    expect(second[0]?.id).not.toBe(first[0]?.id);
+    const retries = await record.webhookEvents.insertMany([event(two), event(one)]);
+    expect(retries).toEqual([
+      { id: second[0]?.id, duplicate: true, status: 'stored' },
+      { id: first[0]?.id, duplicate: true, status: 'stored' },
+    ]);
+    expect((await record.webhookEvents.counts()).stored).toBe(2);
   });
 
   it('stores nothing of a batch whose transaction fails', async () => {

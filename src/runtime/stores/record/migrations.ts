@@ -16,6 +16,7 @@ import { up as auditHeads } from './migrations/009-audit-heads.js';
 import { up as releaseEvidence } from './migrations/010-release-evidence.js';
 import { up as replayScorecard } from './migrations/011-replay-scorecard.js';
 import { up as draftsTextScan } from './migrations/012-drafts-text-scan.js';
+import { up as webhookKeyHash } from './migrations/013-webhook-key-hash.js';
 
 export interface Migration {
   version: number;
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'release-evidence', up: releaseEvidence },
   { version: 11, name: 'replay-scorecard', up: replayScorecard },
   { version: 12, name: 'drafts-text-scan', up: draftsTextScan },
+  { version: 13, name: 'webhook-key-hash', up: webhookKeyHash },
 ];
 
 /** The newest version this caio knows (versions ascend; a gap is allowed). */

@@ -5,7 +5,8 @@ import type { RecordDialect } from '../context.js';
  * Intake: webhook events and leads. `webhook_events` keeps the name and columns of the table that
  * earlier versions created in HIVE_DIR/caio.db, so an existing embedded record keeps its events
  * (`if not exists` leaves that table as it is; it already has this shape). The unique
- * (source, idempotency_key) index is what deduplicates a delivery across every host.
+ * (source, idempotency_key) index deduplicates a delivery across every host; on SQLite, migration 13
+ * replaces it with a hash index (013-webhook-key-hash.ts).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: RecordDialect): Promise<void> {

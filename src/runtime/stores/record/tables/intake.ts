@@ -1,10 +1,15 @@
 /**
  * Intake in the record (SPEC 6.2): webhook events, stored before the 2xx and deduplicated across
- * every host by the unique (source, idempotency_key) index, then processed after the reply; and
- * leads (tables/intake-leads.ts). Rows are listed newest first in pages (`after` = the last id).
+ * every host by (source, idempotency_key), then processed after the reply; and leads
+ * (tables/intake-leads.ts). Rows are listed newest first in pages (`after` = the last id).
+ *
+ * How a key is found differs by dialect (migrations/013-webhook-key-hash.ts): PostgreSQL has a unique
+ * (source, idempotency_key) index and `on conflict do nothing`; SQLite has an index on `key_hash` (48
+ * bits of the key's SHA-256) and a `not exists` check of the full key, exact under its single writer.
  */
 import { CompiledQuery, type Generated } from 'kysely';
 import { z } from 'zod';
+import { sha256Hex } from '../../../domain/sha256.js';
 import type { Executor, RepoContext } from '../context.js';
 import type { LeadsTable } from './intake-leads.js';
 
@@ -16,6 +21,8 @@ export interface IntakeTables {
     id: Generated<number>;
     source: string;
     idempotency_key: string;
+    /** webhookKeyHash(source, idempotency_key); null only on rows older than migration 13. */
+    key_hash: number | null;
     status: WebhookStatus;
     received_at: string;
     processed_at: string | null;
@@ -100,6 +107,11 @@ const MAX_ERROR_LENGTH = 2000;
 
 const keyOf = (source: string, key: string) => `${source}\u0000${key}`;
 
+/** 48 bits of SHA-256(source, key): a safe integer, the same in JavaScript, SQLite and PostgreSQL. */
+export function webhookKeyHash(source: string, key: string): number {
+  return Number.parseInt(sha256Hex(keyOf(source, key)).slice(0, 12), 16);
+}
+
 /**
  * The intake INSERT, written here rather than built by Kysely: at thousands of deliveries a second
  * the query builder's per-value nodes were a visible share of the CPU and garbage. On SQLite a batch
@@ -107,7 +119,8 @@ const keyOf = (source: string, key: string) => `${source}\u0000${key}`;
  * batch size would be prepared again and again); PostgreSQL prepares nothing, so it gets one per chunk.
  */
 const SQLITE_ROWS = [128, 32, 8, 1];
-const INTAKE_COLUMNS = '"source", "idempotency_key", "status", "received_at", "error", "payload"';
+const INTAKE_COLUMNS = '"source", "idempotency_key", "key_hash", "status", "received_at", "error", "payload"';
+const PARAMETERS_PER_ROW = 7;
 const statements = new Map<string, string>();
 
 function insertText(dialect: RepoContext['dialect'], rows: number): string {
@@ -116,16 +129,22 @@ function insertText(dialect: RepoContext['dialect'], rows: number): string {
   if (text) return text;
   const tuples: string[] = [];
   for (let row = 0; row < rows; row += 1) {
-    const base = row * 6;
+    const base = row * PARAMETERS_PER_ROW;
     tuples.push(
       dialect === 'postgres'
-        ? `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`
-        : '(?, ?, ?, ?, ?, ?)',
+        ? `(${Array.from({ length: PARAMETERS_PER_ROW }, (_, at) => `$${base + at + 1}`).join(', ')})`
+        : `(${Array.from({ length: PARAMETERS_PER_ROW }, () => '?').join(', ')})`,
     );
   }
+  const returning = 'returning "id", "source", "idempotency_key", "status"';
   text =
-    `insert into "webhook_events" (${INTAKE_COLUMNS}) values ${tuples.join(', ')} ` +
-    `on conflict ("source", "idempotency_key") do nothing returning "id", "source", "idempotency_key", "status"`;
+    dialect === 'postgres'
+      ? `insert into "webhook_events" (${INTAKE_COLUMNS}) values ${tuples.join(', ')} ` +
+        `on conflict ("source", "idempotency_key") do nothing ${returning}`
+      : // VALUES columns are column1.. in INTAKE_COLUMNS order; a batch holds each key once (insertMany).
+        `insert into "webhook_events" (${INTAKE_COLUMNS}) select * from (values ${tuples.join(', ')}) as "v" ` +
+        `where not exists (select 1 from "webhook_events" as "w" where "w"."key_hash" = "v"."column3" ` +
+        `and "w"."source" = "v"."column1" and "w"."idempotency_key" = "v"."column2") ${returning}`;
   if (statements.size < 64) statements.set(cacheKey, text);
   return text;
 }
@@ -174,6 +193,7 @@ export function createWebhookEventsRepo(exec: Executor, ctx: RepoContext) {
           parameters.push(
             event.source,
             event.idempotencyKey,
+            webhookKeyHash(event.source, event.idempotencyKey),
             event.status,
             receivedAt,
             event.error?.slice(0, MAX_ERROR_LENGTH) ?? null,
@@ -199,16 +219,21 @@ export function createWebhookEventsRepo(exec: Executor, ctx: RepoContext) {
       const existing = new Map<string, InsertResult>();
       for (let start = 0; start < missing.length; start += INSERT_CHUNK) {
         const chunk = missing.slice(start, start + INSERT_CHUNK);
-        const rows = await exec
-          .selectFrom('webhook_events')
-          .select(['id', 'source', 'idempotency_key', 'status'])
-          .where('source', 'in', [...new Set(chunk.map((event) => event.source))])
-          .where(
-            'idempotency_key',
-            'in',
-            chunk.map((event) => event.idempotencyKey),
-          )
-          .execute();
+        let query = exec.selectFrom('webhook_events').select(['id', 'source', 'idempotency_key', 'status']);
+        // SQLite finds keys by their hash (a collision's row is fetched too, and matches no key below).
+        query =
+          ctx.dialect === 'postgres'
+            ? query.where('source', 'in', [...new Set(chunk.map((event) => event.source))]).where(
+                'idempotency_key',
+                'in',
+                chunk.map((event) => event.idempotencyKey),
+              )
+            : query.where(
+                'key_hash',
+                'in',
+                chunk.map((event) => webhookKeyHash(event.source, event.idempotencyKey)),
+              );
+        const rows = await query.execute();
         for (const row of rows) {
           existing.set(keyOf(row.source, row.idempotency_key), {
             id: Number(row.id),
