@@ -13,6 +13,7 @@ import type { Config } from '../../config.js';
 import type { InngestMode } from '../readiness.js';
 import { createFunctions } from './functions.js';
 import { errorMessage } from '../../errors.js';
+import { createEventApi } from './event-api.js';
 import { createEventBatcher, type BatcherOptions } from './event-batcher.js';
 import { WEBHOOK_EVENT, type JobDeps } from './jobs.js';
 
@@ -38,6 +39,9 @@ export interface InngestRuntime {
   /** Send what is queued (bounded by `deadlineMs`); returns how many could not be sent. */
   close(deadlineMs?: number): Promise<number>;
 }
+
+/** The SDK's placeholder key in dev mode, where the dev server accepts any. */
+const DEV_EVENT_KEY = 'NO_EVENT_KEY_SET';
 
 export function inngestMode(config: Config): InngestMode {
   const dev = config.INNGEST_DEV?.trim().toLowerCase();
@@ -121,10 +125,19 @@ export function createInngestRuntime(
           ...(config.INNGEST_EVENT_KEY ? { eventKey: config.INNGEST_EVENT_KEY } : {}),
           logger: silent,
         });
-  const batcher = canSendEvents(config)
+  // The SDK resolves where events go and with which headers; the POST itself is ours (event-api.ts).
+  const eventApi = canSendEvents(config)
+    ? createEventApi({
+        baseUrl: sender.eventBaseUrl,
+        eventKey: sender.eventKey ?? DEV_EVENT_KEY,
+        headers: sender.headers,
+        maxSockets: batching.concurrency ?? 4,
+      })
+    : undefined;
+  const batcher = eventApi
     ? createEventBatcher<WebhookEvent>({
         ...batching,
-        send: (events) => sender.send(events),
+        send: (events) => eventApi.post(events),
         onError: (error, events, retryInMs) =>
           logger?.warn(
             { err: errorMessage(error), events, retry_in_ms: retryInMs },
@@ -151,6 +164,7 @@ export function createInngestRuntime(
     async close(deadlineMs) {
       if (!batcher) return 0;
       const left = await batcher.drain(deadlineMs);
+      eventApi?.close();
       return left.length;
     },
   };
