@@ -127,10 +127,14 @@ export function healthFromSnapshot(r: DependencySnapshot): HealthView {
       mode: r.inngest.mode,
       required: r.inngest.required,
       healthy: r.inngest.healthy,
-      degraded: false,
+      // A server older than this console sends no `degraded`.
+      degraded: r.inngest.degraded === true,
       latencyMs: undefined,
       error: r.inngest.error ?? undefined,
-      detail: `${r.inngest.function_count} functions`,
+      detail:
+        typeof r.inngest.events_pending === 'number'
+          ? `${r.inngest.function_count} functions, ${r.inngest.events_pending} events pending`
+          : `${r.inngest.function_count} functions`,
     },
     ready: r.ready,
     reasons: [

@@ -176,7 +176,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
     state,
     record: runtime.record,
     hosts,
-    inngest: { mode: inngest.mode, functionCount: inngest.functionCount },
+    inngest: { mode: inngest.mode, functionCount: inngest.functionCount, delivery: inngest.delivery },
     now,
     onSnapshot: (snapshot) => {
       onHealth(snapshot);

@@ -47,6 +47,13 @@ export interface DependencySnapshot {
     healthy: boolean;
     mode: InngestMode;
     function_count: number;
+    /**
+     * Events to Inngest are failing: they are kept and retried (beyond the buffer, deliveries are
+     * processed in this process), so intake goes on and readiness stays up, but it is said.
+     */
+    degraded: boolean;
+    /** Events waiting for or in flight to the event API; null when this process sends none. */
+    events_pending: number | null;
     error: string | null;
   };
   webhooks: {
@@ -65,7 +72,12 @@ export interface ReadinessDeps {
     { dialect: 'sqlite' | 'postgres'; db: { id: string; health(): Promise<RecordHealth> } } | undefined;
   /** Whether this process shares the record of the other hosts on its Redis. */
   hosts?: { sharing(): RecordSharing } | undefined;
-  inngest: { mode: InngestMode; functionCount: number };
+  inngest: {
+    mode: InngestMode;
+    functionCount: number;
+    /** How sending events goes (the server's batcher); absent or undefined when none are sent. */
+    delivery?: (() => EventDelivery | undefined) | undefined;
+  };
   now?: () => number;
   /** Refresh period (default 1000 ms). */
   intervalMs?: number;
@@ -73,6 +85,12 @@ export interface ReadinessDeps {
   probeTimeoutMs?: number;
   /** Called with every fresh snapshot (notifications of an unhealthy required dependency). */
   onSnapshot?: ((snapshot: DependencySnapshot) => void) | undefined;
+}
+
+export interface EventDelivery {
+  pending: number;
+  failingSince: number | null;
+  lastError: string | null;
 }
 
 export interface Readiness {
@@ -95,12 +113,22 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
     const { mode, functionCount } = deps.inngest;
     const required = config.INNGEST_REQUIRED;
     const missing = required && mode === 'embedded';
+    const delivery = deps.inngest.delivery?.();
+    const failing = delivery?.failingSince != null;
     return {
       required,
       healthy: !missing,
       mode,
       function_count: functionCount,
-      error: missing ? 'INNGEST_REQUIRED=true but INNGEST_SIGNING_KEY is not set (or INNGEST_DEV)' : null,
+      degraded: failing,
+      events_pending: delivery ? delivery.pending : null,
+      error: missing
+        ? 'INNGEST_REQUIRED=true but INNGEST_SIGNING_KEY is not set (or INNGEST_DEV)'
+        : failing
+          ? `events to Inngest failing since ${new Date(delivery.failingSince ?? 0).toISOString()}: ` +
+            `${delivery.lastError ?? 'unknown error'}; ${delivery.pending} kept and retried ` +
+            '(deliveries past the buffer are processed here)'
+          : null,
     };
   };
 

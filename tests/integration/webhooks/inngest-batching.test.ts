@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInngestEventStub, type InngestEventStub } from '../../helpers/inngest-event-stub.js';
-import { SECRETS, startTestServer, waitFor, type TestServer } from '../server/harness.js';
+import { SECRETS, TOKEN, startTestServer, waitFor, type TestServer } from '../server/harness.js';
 
 const EVENT_KEY = 'evtkey_0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c';
 
@@ -43,6 +43,18 @@ describe('webhook events to Inngest, batched', () => {
       }),
     });
 
+  interface InngestDependency {
+    healthy: boolean;
+    degraded: boolean;
+    events_pending: number | null;
+    error: string | null;
+  }
+  const inngestDependency = async () => {
+    const response = await fetch(`${server.url}/api/runtime/dependencies`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    return ((await response.json()) as { inngest: InngestDependency }).inngest;
+  };
   const received = () => new Map(stub.batches.flat().map((event) => [event.data['id'] as number, event]));
 
   it('sends accepted deliveries in batches, and loses none while the event API is down', async () => {
@@ -67,6 +79,13 @@ describe('webhook events to Inngest, batched', () => {
     const secondIds = await Promise.all(second.map(async (r) => ((await r.json()) as { id: number }).id));
     await waitFor(() => stub.refused >= 5, 10_000, 'the event API refusing several attempts');
     expect(stub.batches.length).toBe(before);
+    // Readiness says so (intake goes on, so the process stays ready), naming the error and the backlog.
+    let down = await inngestDependency();
+    await waitFor(async () => (down = await inngestDependency()).degraded, 10_000, 'readiness saying so');
+    expect(down).toMatchObject({ healthy: true, degraded: true, events_pending: 200 });
+    expect(down.error).toMatch(
+      /^events to Inngest failing since .*answered 503: unavailable; 200 kept and retried/,
+    );
 
     // Back: every one of them arrives, batched.
     stub.failing = false;
@@ -76,5 +95,8 @@ describe('webhook events to Inngest, batched', () => {
     expect(after.length).toBeLessThan(200);
     // The stub counts a batch when it arrives; the sender lets go of it once the answer is read.
     await waitFor(() => server.app.services.inngest.pendingEvents() === 0, 10_000, 'an empty buffer');
+    let up = await inngestDependency();
+    await waitFor(async () => !(up = await inngestDependency()).degraded, 10_000, 'readiness recovered');
+    expect(up).toMatchObject({ healthy: true, degraded: false, events_pending: 0, error: null });
   }, 60_000);
 });

@@ -14,7 +14,7 @@ import type { InngestMode } from '../readiness.js';
 import { createFunctions } from './functions.js';
 import { errorMessage } from '../../errors.js';
 import { createEventApi } from './event-api.js';
-import { createEventBatcher, type BatcherOptions } from './event-batcher.js';
+import { createEventBatcher, type BatcherHealth, type BatcherOptions } from './event-batcher.js';
 import { WEBHOOK_EVENT, type JobDeps } from './jobs.js';
 
 interface WebhookEvent {
@@ -36,6 +36,8 @@ export interface InngestRuntime {
   sendWebhookReceived: ((id: number, correlationId?: string) => Promise<void>) | undefined;
   /** Events queued or in flight to Inngest. */
   pendingEvents(): number;
+  /** How sending events goes (readiness shows it); undefined when events cannot be sent. */
+  delivery(): BatcherHealth | undefined;
   /** Send what is queued (bounded by `deadlineMs`); returns how many could not be sent. */
   close(deadlineMs?: number): Promise<number>;
 }
@@ -161,6 +163,7 @@ export function createInngestRuntime(
             : Promise.reject(new Error('the Inngest event buffer is full'))
       : undefined,
     pendingEvents: () => batcher?.pending ?? 0,
+    delivery: () => batcher?.health(),
     async close(deadlineMs) {
       if (!batcher) return 0;
       const left = await batcher.drain(deadlineMs);

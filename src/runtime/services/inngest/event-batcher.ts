@@ -26,11 +26,21 @@ export interface BatcherOptions<E> {
   onError?(error: unknown, events: number, retryInMs: number): void;
 }
 
+export interface BatcherHealth {
+  /** Events waiting or in flight. */
+  pending: number;
+  /** When calls started failing (ms since epoch); null once one goes through. */
+  failingSince: number | null;
+  /** The last failed call's error, while failing. */
+  lastError: string | null;
+}
+
 export interface EventBatcher<E> {
   /** Queue one event; false when the buffer is full (the caller must handle it another way). */
   enqueue(event: E): boolean;
   /** Events waiting or in flight. */
   readonly pending: number;
+  health(): BatcherHealth;
   /** Send everything now (retrying until `deadlineMs`); resolves with the events still unsent. */
   drain(deadlineMs?: number): Promise<E[]>;
 }
@@ -47,6 +57,8 @@ export function createEventBatcher<E>(options: BatcherOptions<E>): EventBatcher<
   let inFlight = 0;
   let inFlightEvents = 0;
   let failures = 0;
+  let failingSince: number | null = null;
+  let lastError: string | null = null;
   let timer: NodeJS.Timeout | undefined;
   let retryAt = 0;
   /** When the oldest buffered event arrived (0: the buffer is empty). */
@@ -76,11 +88,15 @@ export function createEventBatcher<E>(options: BatcherOptions<E>): EventBatcher<
         () => {
           failures = 0;
           retryAt = 0;
+          failingSince = null;
+          lastError = null;
         },
         (error: unknown) => {
           // Back to the front, in order: nothing is dropped, and the buffer bound still holds.
           buffer = batch.concat(buffer);
           failures += 1;
+          failingSince ??= Date.now();
+          lastError = error instanceof Error ? error.message : String(error);
           const delay = Math.min(maxBackoffMs, backoffMs * 2 ** (failures - 1));
           const jittered = Math.round(delay / 2 + Math.random() * (delay / 2));
           retryAt = Date.now() + jittered;
@@ -131,6 +147,9 @@ export function createEventBatcher<E>(options: BatcherOptions<E>): EventBatcher<
     },
     get pending() {
       return buffer.length + inFlightEvents;
+    },
+    health() {
+      return { pending: buffer.length + inFlightEvents, failingSince, lastError };
     },
     async drain(deadlineMs = 5_000) {
       if (timer) {
