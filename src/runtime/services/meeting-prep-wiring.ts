@@ -81,7 +81,7 @@ export function createMeetingPrepService(wiring: {
   state: StateStore;
   leads: Pick<LeadService, 'get'>;
   queue: Pick<QueueService, 'add' | 'list'>;
-  webhooks: Pick<WebhookStore, 'list' | 'get'>;
+  webhooks: Pick<WebhookStore, 'listPayloads'>;
   audit?: AuditSink | undefined;
   calendar?: CalendarBriefs;
   now?: () => number;

@@ -45,40 +45,38 @@ export function leadSourceOver(leads: Pick<LeadService, 'list'>): PipelineLeadSo
 }
 
 /** Facts from stored (not quarantined) webhook events, applied oldest first. */
-export function factsOverWebhooks(webhooks: Pick<WebhookStore, 'list' | 'get'>): LeadFactsSource {
+export function factsOverWebhooks(webhooks: Pick<WebhookStore, 'listPayloads'>): LeadFactsSource {
   return {
     async factsFor(canonicals) {
       const wanted = new Set(canonicals);
       const result = new Map<string, LeadFacts>();
       for (const source of FACT_SOURCES) {
-        const ids: number[] = [];
-        let after: number | undefined;
+        // Oldest first, a page (with payloads) per query.
+        let since: number | undefined;
         for (;;) {
-          const page = await webhooks.list({
+          const page = await webhooks.listPayloads({
             source,
             limit: PAGE,
-            ...(after === undefined ? {} : { after }),
+            ...(since === undefined ? {} : { since }),
           });
-          for (const event of page.events) if (event.status !== 'quarantined') ids.push(event.id);
-          if (page.next === null) break;
-          after = page.next;
-        }
-        for (const id of ids.reverse()) {
-          const event = await webhooks.get(id);
-          if (!event) continue;
-          let payload: unknown;
-          try {
-            payload = JSON.parse(event.payload.toString('utf8'));
-          } catch {
-            continue;
+          for (const event of page.events) {
+            if (event.status === 'quarantined') continue;
+            let payload: unknown;
+            try {
+              payload = JSON.parse(event.payload.toString('utf8'));
+            } catch {
+              continue;
+            }
+            const found = factsFromEvent({ id: event.id, source, received_at: event.received_at, payload });
+            if (!found) continue;
+            const key = canonicalEmail(found.email);
+            if (!wanted.has(key)) continue;
+            let facts = result.get(key);
+            if (!facts) result.set(key, (facts = emptyFacts()));
+            found.add(facts);
           }
-          const found = factsFromEvent({ id, source, received_at: event.received_at, payload });
-          if (!found) continue;
-          const key = canonicalEmail(found.email);
-          if (!wanted.has(key)) continue;
-          let facts = result.get(key);
-          if (!facts) result.set(key, (facts = emptyFacts()));
-          found.add(facts);
+          if (page.next === null) break;
+          since = page.next;
         }
       }
       return result;
@@ -118,7 +116,7 @@ export interface PipelineWiring {
   record: RecordStore;
   leads: Pick<LeadService, 'list'>;
   queue: Pick<QueueService, 'importStream'>;
-  webhooks: Pick<WebhookStore, 'list' | 'get'>;
+  webhooks: Pick<WebhookStore, 'listPayloads'>;
   audit?: AuditSink | undefined;
   traces?: Pick<TraceWriter, 'span'> | undefined;
   goldenSetDir?: string | undefined;

@@ -23,11 +23,12 @@ import {
   type WebhookEvent,
   type WebhookListOptions,
   type WebhookPage,
+  type WebhookPayloadPage,
   type WebhookStatus,
 } from './record/tables/intake.js';
 
 export { WEBHOOK_STATUSES };
-export type { InsertResult, WebhookEvent, WebhookPage, WebhookStatus };
+export type { InsertResult, WebhookEvent, WebhookPage, WebhookPayloadPage, WebhookStatus };
 export type { WebhookEventSummary } from './record/tables/intake.js';
 export type ListOptions = WebhookListOptions;
 
@@ -43,6 +44,8 @@ export interface WebhookStore {
   flush(): Promise<void>;
   get(id: number): Promise<WebhookEvent | undefined>;
   list(options?: ListOptions): Promise<WebhookPage>;
+  /** One source's events with payloads, oldest first, in pages after `since` (tables/intake.ts). */
+  listPayloads(options: { source: string; since?: number; limit?: number }): Promise<WebhookPayloadPage>;
   /** Ids of events still waiting for processing (fewer than `maxAttempts` tries), oldest first. */
   pendingIds(limit: number, maxAttempts?: number): Promise<number[]>;
   markProcessed(id: number): Promise<void>;
@@ -186,6 +189,7 @@ export function createWebhookStore(record: RecordStore, options: WebhookStoreOpt
     flush,
     get: (id) => record.webhookEvents.get(id),
     list: (listOptions) => record.webhookEvents.list(listOptions),
+    listPayloads: (pageOptions) => record.webhookEvents.listPayloads(pageOptions),
     pendingIds: (limit, maxAttempts) => record.webhookEvents.pendingIds(limit, maxAttempts),
     async markProcessed(id) {
       await record.webhookEvents.markProcessed(id);

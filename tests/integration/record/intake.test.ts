@@ -138,6 +138,26 @@ describeRecords('record intake: webhook events', ({ open, reopen }) => {
     expect((await record.webhookEvents.list({ source: 'clay', status: 'stored' })).events).toHaveLength(5);
   });
 
+  it('reads one source with payloads oldest first, a page per query after a cursor', async () => {
+    const { record } = await open();
+    await record.webhookEvents.insertMany([
+      event('p0'),
+      event('p1'),
+      event('x', { source: 'rb2b' }),
+      event('p2'),
+    ]);
+    const first = await record.webhookEvents.listPayloads({ source: 'clay', limit: 2 });
+    expect(first.events.map((e) => e.idempotency_key)).toEqual(['p0', 'p1']);
+    expect(JSON.parse(first.events[1]?.payload.toString() ?? '')).toEqual({ email: 'p1@acme.io' });
+    const second = await record.webhookEvents.listPayloads({
+      source: 'clay',
+      limit: 2,
+      since: first.next ?? 0,
+    });
+    expect(second.events.map((e) => e.idempotency_key)).toEqual(['p2']);
+    expect(second.next).toBeNull();
+  });
+
   it('tracks processing: pending oldest first, failures counted up to a limit, processed once', async () => {
     const { record, config } = await open();
     const [a, b] = await record.webhookEvents.insertMany([event('p1'), event('p2')]);

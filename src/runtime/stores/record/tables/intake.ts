@@ -78,6 +78,13 @@ export interface WebhookPage {
   next: number | null;
 }
 
+export interface WebhookPayloadPage {
+  /** Oldest first, with payloads. */
+  events: WebhookEvent[];
+  /** Cursor for the next page (pass it as `since`), or null at the end. */
+  next: number | null;
+}
+
 const summaryRow = z.object({
   id: z.coerce.number().int(),
   source: z.string(),
@@ -277,6 +284,32 @@ export function createWebhookEventsRepo(exec: Executor, ctx: RepoContext) {
           .limit(limit + 1)
           .execute()
       ).map((row) => summaryRow.parse(row));
+      const more = rows.length > limit;
+      const events = more ? rows.slice(0, limit) : rows;
+      return { events, next: more ? (events[events.length - 1]?.id ?? null) : null };
+    },
+
+    /**
+     * Events of one source with their payloads, oldest first, `limit` per page (1-1000, default 500),
+     * only those newer than `since` (the `next` of the previous page): one query per page, for work
+     * that reads many events (pipeline enrichment).
+     */
+    async listPayloads(options: {
+      source: string;
+      since?: number | undefined;
+      limit?: number | undefined;
+    }): Promise<WebhookPayloadPage> {
+      const limit = Math.min(Math.max(Math.floor(options.limit ?? 500), 1), 1000);
+      const rows = (
+        await exec
+          .selectFrom('webhook_events')
+          .select([...SUMMARY_COLUMNS, 'payload'])
+          .where('source', '=', options.source)
+          .where('id', '>', options.since ?? 0)
+          .orderBy('id', 'asc')
+          .limit(limit + 1)
+          .execute()
+      ).map((row) => eventRow.parse(row));
       const more = rows.length > limit;
       const events = more ? rows.slice(0, limit) : rows;
       return { events, next: more ? (events[events.length - 1]?.id ?? null) : null };
