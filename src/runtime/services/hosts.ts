@@ -8,15 +8,18 @@
  * - The record is the truth and Redis may be flushed: a host that shares the record re-registers its
  *   id on its next check. A split-brain host never registers an absent id (after a flush it would
  *   race the real deployment); it takes over a registration only when no live host runs with the
- *   registered id (the mismatched process is gone) and the registration is older than the heartbeat
- *   TTL, so fixing that process and restarting heals; a process on SQLite never takes over from a
- *   PostgreSQL record (the registration names its dialect), however long that record's hosts are down.
+ *   registered id (the mismatched process is gone) and no host has confirmed the registration for
+ *   longer than the heartbeat TTL (hosts that share the record stamp `confirmed_at` every interval,
+ *   so a restart of the deployment, with no host beating for a moment, is no opening), so fixing
+ *   that process and restarting heals; a process on SQLite never takes over from a PostgreSQL record
+ *   (the registration names its dialect), however long that record's hosts are down.
  * - `serve` and the console keep a heartbeat (`hosts` collection, one entry per `<hostname>:<pid>:<x>`,
  *   every 5 s); entries older than the TTL (20 s) are not listed and are pruned by any host's beat.
  */
 import {
   RECORD_REGISTRATION_COLLECTION,
   RECORD_REGISTRATION_ID,
+  registerRecordId,
 } from '../stores/redis/record-registration.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -60,6 +63,8 @@ const registrationSchema = z.object({
   by: z.string(),
   /** The registered record's dialect (absent when written by an older caio or `caio migrate`). */
   dialect: z.enum(['postgres', 'sqlite']).optional(),
+  /** Last stamped by a host that shares the record (absent: never since `registered_at`). */
+  confirmed_at: z.string().optional(),
 });
 const beatSchema = z.object({
   id: z.string(),
@@ -168,11 +173,9 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
   };
 
   const register = async (): Promise<string> => {
-    const value = { record_id: recordId, registered_at: new Date(now()).toISOString(), by: id, dialect };
-    const cas = await state.compareAndSet(RECORD_REGISTRATION_COLLECTION, RECORD_REGISTRATION_ID, 0, value);
-    if (cas.ok) return recordId;
-    const found = registrationSchema.safeParse(cas.current?.value);
-    return found.success ? found.data.record_id : recordId;
+    const outcome = await registerRecordId(state, recordId, id, now, { dialect });
+    // An unreadable entry names no other record.
+    return outcome.registered === '' ? recordId : outcome.registered;
   };
 
   const verify = async (): Promise<RecordSharing> => {
@@ -183,25 +186,31 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
       // Absent (first use, or Redis was flushed): a host that shares the record registers it again;
       // a split brain waits for the deployment to do so.
       if (mayRegister && (current.shared || !verified)) registered = await register();
-    } else if (mayRegister && registered === recordId && parsed.success && !parsed.data.dialect) {
-      // Registered by `caio migrate` or an older caio: name the dialect, which guards the takeover.
-      await state.compareAndSet(
-        RECORD_REGISTRATION_COLLECTION,
-        RECORD_REGISTRATION_ID,
-        stored?.version ?? 0,
-        {
-          ...parsed.data,
-          dialect,
-        },
-      );
+    } else if (mayRegister && registered === recordId && parsed.success) {
+      // Ours: stamp it as confirmed (at most once an interval), and name the dialect when `caio
+      // migrate` or an older caio registered it without (the dialect guards the takeover below).
+      const confirmed = Date.parse(parsed.data.confirmed_at ?? parsed.data.registered_at);
+      if (!parsed.data.dialect || !(now() - confirmed < intervalMs)) {
+        // A concurrent stamp by another host wins the compare-and-set; nothing is lost either way.
+        await state.compareAndSet(
+          RECORD_REGISTRATION_COLLECTION,
+          RECORD_REGISTRATION_ID,
+          stored?.version ?? 0,
+          {
+            ...parsed.data,
+            dialect: parsed.data.dialect ?? dialect,
+            confirmed_at: new Date(now()).toISOString(),
+          },
+        );
+      }
     } else if (mayRegister && registered !== recordId && parsed.success) {
       // Another record is registered: take over only when no live host runs with it, and not while
-      // the registration is younger than the heartbeat TTL (re-registered after a flush, its hosts
-      // have not beaten again yet).
+      // a host of it confirmed it within the heartbeat TTL (a restart of that deployment; or
+      // re-registered after a flush, its hosts have not beaten again yet).
       // A process on its own SQLite file never takes over a PostgreSQL record's registration: that
       // record's hosts being all down for a moment (a restart, a deploy) does not make the host that
       // forgot DATABASE_URL the deployment.
-      const age = now() - Date.parse(parsed.data.registered_at);
+      const age = now() - Date.parse(parsed.data.confirmed_at ?? parsed.data.registered_at);
       const mayTakeOver = age > ttlMs && !(parsed.data.dialect === 'postgres' && dialect !== 'postgres');
       const { live } = mayTakeOver ? await readBeats() : { live: undefined };
       if (live && !live.some((beat) => beat.record_id === registered && beat.id !== id)) {

@@ -3,7 +3,8 @@
  * files) — the second is a split brain. `serve` stays up fenced (readiness 503 `records_not_shared`,
  * every shared write and every request but health refused); a CLI or console process refuses to
  * start (exit 2). After FLUSHALL the host that shares the record registers its id again; the split
- * brain does not. When the registered record has no live host left, a restarted host takes over.
+ * brain does not. When the registered record has no live host left and none has confirmed it for the
+ * heartbeat TTL, a restarted host takes over; a restart of the deployment is no opening for a stray.
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -191,6 +192,31 @@ run('one record per Redis', () => {
     await closeAll();
   }, 30_000);
 
+  it('a stray host on another SQLite file does not take over while the deployment restarts', async () => {
+    const prefix = `caio:test:${randomUUID()}`;
+    const timing = { role: 'serve' as const, heartbeatIntervalMs: 50, heartbeatTtlMs: 300 };
+    const hive = join(tempDir(), 'deployment');
+    const deployment = await createRuntime(configFor(hive, prefix), timing);
+    const stray = await createRuntime(configFor(join(tempDir(), 'stray'), prefix), timing);
+    open.push(stray);
+    expect(await stray.hosts.check()).toMatchObject({ shared: false });
+    // The registration grows older than the heartbeat TTL while the deployment runs.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await stray.hosts.check()).toMatchObject({ shared: false });
+    // A restart: for a moment no host of the deployment beats. The stray keeps being refused...
+    await deployment.close();
+    expect(await stray.hosts.check()).toMatchObject({
+      shared: false,
+      registered_record_id: deployment.record.db.id,
+    });
+    // ...and the deployment comes back on its record and is served at once.
+    const restarted = await createRuntime(configFor(hive, prefix), timing);
+    open.push(restarted);
+    expect(restarted.hosts.sharing()).toMatchObject({ shared: true });
+    expect(await stray.hosts.check()).toMatchObject({ shared: false });
+    await closeAll();
+  }, 30_000);
+
   it('takes over the registration once no live host runs the registered record (fixed and restarted)', async () => {
     const prefix = `caio:test:${randomUUID()}`;
     const timing = { heartbeatIntervalMs: 50, heartbeatTtlMs: 300 };
@@ -224,7 +250,13 @@ run('one record per Redis', () => {
     );
     expect(registered?.value.record_id).not.toBe(observer.record.db.id);
     await observer.close();
-    expect(await good.hosts.check()).toMatchObject({ shared: true, registered_record_id: good.record.db.id });
+    // Once no host has confirmed the stray's registration for the heartbeat TTL (poll, no fixed sleep).
+    const deadline = Date.now() + 5_000;
+    while (!(await good.hosts.check()).shared) {
+      if (Date.now() > deadline) throw new Error('the deployment never took the registration over');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(good.hosts.sharing()).toMatchObject({ shared: true, registered_record_id: good.record.db.id });
     await expect(good.state.increment('sends', 1)).resolves.toBe(1);
     await closeAll();
   }, 30_000);

@@ -35,14 +35,18 @@ export async function registeredRecordId(store: RegistrationStore): Promise<stri
   return parsed.success ? parsed.data.record_id : undefined;
 }
 
-/** Register `recordId` unless one is registered (compare-and-set on an absent entry). */
+/**
+ * Register `recordId` unless one is registered (compare-and-set on an absent entry). `extra` joins
+ * the value (the hosts service names the record's dialect).
+ */
 export async function registerRecordId(
   store: RegistrationStore,
   recordId: string,
   by: string,
   now: () => number = Date.now,
+  extra: Record<string, unknown> = {},
 ): Promise<RegistrationOutcome> {
-  const value = { record_id: recordId, registered_at: new Date(now()).toISOString(), by };
+  const value = { ...extra, record_id: recordId, registered_at: new Date(now()).toISOString(), by };
   const cas = await store.compareAndSet(RECORD_REGISTRATION_COLLECTION, RECORD_REGISTRATION_ID, 0, value);
   if (cas.ok) return { outcome: 'registered', registered: recordId };
   const parsed = registrationSchema.safeParse(cas.current?.value);
