@@ -7,7 +7,7 @@
  * batches of ~180 (per-event spreads and meta normalisation, `json-stringify-safe`, a `fetch` built
  * on web streams, headers recomputed from the environment on every call, response validation), the
  * largest cost of the production configuration's intake. This costs ~2.4 µs per event (docs/http.md,
- * "Intake in the production configuration"). Retries are the batcher's (event-batcher.ts), not
+ * "Inngest events without the SDK's `send`"). Retries are the batcher's (event-batcher.ts), not
  * nested here: a failed POST rejects and its events go back to the front of the buffer.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
