@@ -42,7 +42,13 @@ export const healthRoutes: Route[] = [
               }
             : {}),
           redis: snapshot.redis,
-          inngest: snapshot.inngest,
+          // The event API's address and answer stay behind the token (/api/runtime/dependencies).
+          inngest: snapshot.inngest.degraded
+            ? {
+                ...snapshot.inngest,
+                error: 'events to Inngest are failing; details: GET /api/runtime/dependencies',
+              }
+            : snapshot.inngest,
           webhooks: snapshot.webhooks,
         },
         checked_at: snapshot.checked_at,

@@ -96,3 +96,33 @@ it('rejects a 200 that is not the event API’s answer, and a POST left unanswer
   closers.push(async () => slow.close());
   await expect(slow.post([{ name: 'x', data: {} }])).rejects.toThrow(/no answer within 200 ms/);
 });
+
+it('never shows the key, even from a server that echoes the path, and gives up on a trickling answer', async () => {
+  const echo = await server((seen, res) => res.writeHead(404).end(`<pre>Cannot POST ${seen.url}</pre>`));
+  const poster = createEventApi({ baseUrl: echo.url, eventKey: KEY, headers: {} });
+  closers.push(async () => poster.close());
+  const error = await poster.post([{ name: 'x', data: {} }]).catch((e: unknown) => e as Error);
+  expect((error as Error).message).toMatch(/answered 404: <pre>Cannot POST \/e\/\*\*\*<\/pre>/);
+  expect((error as Error).message).not.toContain(KEY);
+
+  // Headers at once, then a byte every 50 ms: the socket is never idle, the exchange is still given up.
+  const trickle = await server((_, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const timer = setInterval(() => res.write(' '), 50);
+    res.on('close', () => clearInterval(timer));
+  });
+  const slow = createEventApi({ baseUrl: trickle.url, eventKey: KEY, headers: {}, timeoutMs: 300 });
+  closers.push(async () => slow.close());
+  const started = Date.now();
+  await expect(slow.post([{ name: 'x', data: {} }])).rejects.toThrow();
+  expect(Date.now() - started).toBeLessThan(3_000);
+});
+
+it('accepts any 2xx whose body is the event API’s accepted answer', async () => {
+  const proxy = await server((_, res) =>
+    res.writeHead(202, { 'content-type': 'application/json' }).end('{"ids":["a"],"status":200}'),
+  );
+  const poster = createEventApi({ baseUrl: proxy.url, eventKey: KEY, headers: {} });
+  closers.push(async () => poster.close());
+  await expect(poster.post([{ name: 'x', data: {} }])).resolves.toBeUndefined();
+});

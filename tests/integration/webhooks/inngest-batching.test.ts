@@ -86,6 +86,14 @@ describe('webhook events to Inngest, batched', () => {
     expect(down.error).toMatch(
       /^events to Inngest failing since .*answered 503: unavailable; 200 kept and retried/,
     );
+    // The open readiness route says so without the event API's address or answer.
+    const open = (await (await fetch(`${server.url}/api/health/ready`)).json()) as {
+      dependencies: { inngest: InngestDependency };
+    };
+    expect(open.dependencies.inngest).toMatchObject({ degraded: true, events_pending: 200 });
+    expect(open.dependencies.inngest.error).toBe(
+      'events to Inngest are failing; details: GET /api/runtime/dependencies',
+    );
 
     // Back: every one of them arrives, batched.
     stub.failing = false;

@@ -25,7 +25,7 @@ export interface EventApiOptions {
   eventKey: string;
   /** The SDK client's `headers` (content type, SDK version, environment, platform). */
   headers: Record<string, string>;
-  /** Give up on one POST after this long (default 30 s); the batcher retries it. */
+  /** Give up on one POST (the whole exchange) after this long (default 30 s); the batcher retries it. */
   timeoutMs?: number;
   /** POSTs in flight at once (default 4, the batcher's concurrency). */
   maxSockets?: number;
@@ -42,8 +42,13 @@ const MAX_RESPONSE_BYTES = 1 << 20;
 
 export function createEventApi(options: EventApiOptions): EventApi {
   const url = new URL(`e/${encodeURIComponent(options.eventKey)}`, options.baseUrl);
-  // Never the key: it is part of the path.
   const where = `the Inngest event API at ${url.origin}`;
+  // Never the key, which is part of the path: a server that echoes the path ("Cannot POST /e/…")
+  // would otherwise put it in the logs and in readiness.
+  const secrets = [...new Set([options.eventKey, encodeURIComponent(options.eventKey)])].filter(
+    (secret) => secret.length >= 4,
+  );
+  const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
   const https = url.protocol === 'https:';
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 4 };
   const agent = https ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
@@ -66,7 +71,7 @@ export function createEventApi(options: EventApiOptions): EventApi {
         }
         chunks.push(chunk);
       });
-      response.on('error', (error) => reject(new Error(`${where}: ${error.message}`)));
+      response.on('error', (error) => reject(new Error(scrub(`${where}: ${error.message}`))));
       response.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         let body: { status?: unknown; error?: unknown } | undefined;
@@ -76,9 +81,10 @@ export function createEventApi(options: EventApiOptions): EventApi {
           body = undefined;
         }
         const status = response.statusCode ?? 0;
-        if (status === 200 && body?.status === 200 && !body.error) return resolve();
+        // As the SDK: the body's status decides (a proxy may answer 202 around it).
+        if (status >= 200 && status < 300 && body?.status === 200 && !body.error) return resolve();
         const detail = typeof body?.error === 'string' ? body.error : text.slice(0, 200);
-        reject(new Error(`${where} answered ${status}: ${detail || 'no body'}`));
+        reject(new Error(scrub(`${where} answered ${status}: ${detail || 'no body'}`)));
       });
     });
 
@@ -97,17 +103,25 @@ export function createEventApi(options: EventApiOptions): EventApi {
               'content-type': 'application/json',
               'content-length': Buffer.byteLength(body),
             },
-            timeout: timeoutMs,
           },
-          (response) => answer(response).then(resolve, reject),
+          (response) => answer(response).then(settle(resolve), settle(reject)),
         );
-        req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-        req.on('error', (error) => reject(new Error(`${where}: ${error.message}`)));
+        // The whole exchange, not the socket's idle time: a server trickling its answer is given up too.
+        const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        function settle<T>(done: (value: T) => void) {
+          return (value: T) => {
+            clearTimeout(timer);
+            done(value);
+          };
+        }
+        req.on('error', (error) => settle(reject)(new Error(scrub(`${where}: ${error.message}`))));
         req.end(body);
       });
     },
     close() {
-      agent.destroy();
+      // Idle connections only: a POST still running (past a drain's deadline) finishes on its own.
+      for (const sockets of Object.values(agent.freeSockets))
+        for (const socket of sockets ?? []) socket.destroy();
     },
   };
 }
