@@ -479,6 +479,34 @@ withBoth('caio migrate: embedded record -> shared PostgreSQL record', () => {
     } finally {
       await shared.close();
     }
+    // An embedded record of an older schema (no webhook key_hash, opened without migrating) still
+    // backfills its webhook events.
+    const older = await createRecordStore({ HIVE_DIR: hive });
+    const [late] = await older.transaction((tx) =>
+      tx.webhookEvents.insertMany([
+        {
+          source: 'clay',
+          idempotencyKey: 'id:late-1',
+          payload: Buffer.from('{"email":"l@x.example"}'),
+          status: 'stored',
+        },
+      ]),
+    );
+    await older.close();
+    const downgrade = openDatabase(join(hive, 'caio.db'));
+    downgrade.exec(`drop trigger webhook_events_key_hash_set; drop index webhook_events_key_hash;
+      alter table webhook_events drop column key_hash; pragma user_version = 12;`);
+    downgrade.close();
+    const reading = await createRecordStore({
+      HIVE_DIR: hive,
+      DATABASE_URL: url,
+      STATE_DUAL_READ_ENABLED: true,
+    });
+    try {
+      expect(await reading.webhookEvents.get(late?.id ?? 0)).toMatchObject({ idempotency_key: 'id:late-1' });
+    } finally {
+      await reading.close();
+    }
     // A record that is not the one the shared record adopted is never read.
     const stranger = tempDir();
     const other = await createRecordStore({ HIVE_DIR: stranger });

@@ -57,15 +57,18 @@ export interface RecordSharing {
 /** Heartbeats, one state record per process; host-local (`caio migrate` never copies them). */
 export const HOSTS_COLLECTION = 'hosts';
 
-const registrationSchema = z.object({
-  record_id: z.string().min(1),
-  registered_at: z.string(),
-  by: z.string(),
-  /** The registered record's dialect (absent when written by an older caio or `caio migrate`). */
-  dialect: z.enum(['postgres', 'sqlite']).optional(),
-  /** Last stamped by a host that shares the record (absent: never since `registered_at`). */
-  confirmed_at: z.string().optional(),
-});
+const registrationSchema = z
+  .object({
+    record_id: z.string().min(1),
+    registered_at: z.string(),
+    by: z.string(),
+    /** The registered record's dialect (absent when written by an older caio or `caio migrate`). */
+    dialect: z.enum(['postgres', 'sqlite']).optional(),
+    /** Last stamped by a host that shares the record (absent: never since `registered_at`). */
+    confirmed_at: z.string().optional(),
+  })
+  // Fields a newer caio adds survive this one's stamps.
+  .passthrough();
 const beatSchema = z.object({
   id: z.string(),
   host: z.string(),
@@ -191,8 +194,7 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
       // migrate` or an older caio registered it without (the dialect guards the takeover below).
       const confirmed = Date.parse(parsed.data.confirmed_at ?? parsed.data.registered_at);
       if (!parsed.data.dialect || !(now() - confirmed < intervalMs)) {
-        // A concurrent stamp by another host wins the compare-and-set; nothing is lost either way.
-        await state.compareAndSet(
+        const cas = await state.compareAndSet(
           RECORD_REGISTRATION_COLLECTION,
           RECORD_REGISTRATION_ID,
           stored?.version ?? 0,
@@ -202,6 +204,12 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
             confirmed_at: new Date(now()).toISOString(),
           },
         );
+        // Lost the compare-and-set: another host stamped it (still ours), or a takeover won (not ours
+        // any more: say so now rather than at the next check).
+        if (!cas.ok) {
+          const latest = registrationSchema.safeParse(cas.current?.value);
+          registered = latest.success ? latest.data.record_id : null;
+        }
       }
     } else if (mayRegister && registered !== recordId && parsed.success) {
       // Another record is registered: take over only when no live host runs with it, and not while

@@ -267,6 +267,25 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
+it('an embedded record refuses a webhook row without its key hash (a process of an older caio)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'caio-keyhash-'));
+  dirs.push(dir);
+  const record = await createRecordStore({ HIVE_DIR: dir });
+  await record.close();
+  const older = openDatabase(databasePath(dir));
+  try {
+    expect(() =>
+      older
+        .prepare(
+          "INSERT INTO webhook_events (source, idempotency_key, status, received_at, payload) VALUES ('clay', 'id:x', 'stored', '2026-11-30T00:00:00.000Z', ?)",
+        )
+        .run(Buffer.from('{}')),
+    ).toThrow(/key_hash is required/);
+  } finally {
+    older.close();
+  }
+});
+
 it('an embedded record from an earlier version keeps its webhook events and their dedup', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'caio-legacy-'));
   dirs.push(dir);

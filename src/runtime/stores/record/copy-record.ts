@@ -534,15 +534,28 @@ export async function backfillRows(
   if (values.length === 0 || tableName in DERIVED_TABLES || tableName === AUDIT_TABLE) return 0;
   const table = (await recordTables()).find((candidate) => candidate.name === tableName);
   if (!table) return 0;
+  // The source may be an embedded record of an older schema (dual read opens it without migrating):
+  // read the columns it has; the ones it lacks are inserted as null.
+  const columns = await columnsIn(source, table);
   const rows = (
-    await sql<Row>`select ${columnList(table.columns)} from ${sql.table(table.name)} where ${sql.ref(column)} in (${sql.join(values)})`.execute(
+    await sql<Row>`select ${columnList(columns)} from ${sql.table(table.name)} where ${sql.ref(column)} in (${sql.join(values)})`.execute(
       dbOf(source),
     )
   ).rows;
   if (rows.length === 0) return 0;
   const sequences = await sequenceColumns(target);
-  const columns = sequences.get(table.name) ?? [];
-  const inserted = await insertMissing(target, table, rows, columns.length > 0);
-  if (inserted.size > 0 && columns.length > 0) await resetSequences(target, table.name, columns);
+  const identity = sequences.get(table.name) ?? [];
+  const inserted = await insertMissing(target, table, rows, identity.length > 0);
+  if (inserted.size > 0 && identity.length > 0) await resetSequences(target, table.name, identity);
   return inserted.size;
+}
+
+/** `table`'s columns that the SQLite record `handle` has (all of them on PostgreSQL, always migrated). */
+async function columnsIn(handle: RecordHandle, table: RecordTable): Promise<readonly string[]> {
+  if (handle.dialect !== 'sqlite') return table.columns;
+  const info = await sql<{ name: string }>`select name from pragma_table_info(${table.name})`.execute(
+    dbOf(handle),
+  );
+  const present = new Set(info.rows.map((row) => row.name));
+  return table.columns.filter((column) => present.has(column));
 }

@@ -15,7 +15,11 @@ import { webhookKeyHash } from '../tables/intake.js';
  * share the file, and a hash collision costs one more comparison, never a lost delivery.
  *
  * PostgreSQL keeps its unique index (concurrent writers need it, and the index's cost is the server's,
- * not the event loop's); the column is filled there too so the two records hold the same rows.
+ * not the event loop's) and never reads the column: new rows fill it, older rows keep null, and there
+ * is no backfill there (an UPDATE of every row would hold the table's lock for the whole migration,
+ * refusing every host's webhooks meanwhile). On SQLite every row needs its hash: existing rows are
+ * filled here (100,000 in ~0.7 s), and a trigger refuses a row without one (a process of an older
+ * caio still running on the file fails its intake, unacknowledged, until it is restarted).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: RecordDialect): Promise<void> {
@@ -24,6 +28,7 @@ export async function up(db: Kysely<any>, dialect: RecordDialect): Promise<void>
     .alterTable('webhook_events')
     .addColumn('key_hash', postgres ? 'bigint' : 'integer')
     .execute();
+  if (postgres) return;
   // Existing rows, in pages by id.
   const PAGE = 1000;
   for (let after = 0; ;) {
@@ -33,7 +38,7 @@ export async function up(db: Kysely<any>, dialect: RecordDialect): Promise<void>
       .where('id', '>', after)
       .orderBy('id')
       .limit(PAGE)
-      .execute()) as { id: number | string; source: string; idempotency_key: string }[];
+      .execute()) as { id: number; source: string; idempotency_key: string }[];
     if (rows.length === 0) break;
     for (const row of rows) {
       await db
@@ -44,7 +49,11 @@ export async function up(db: Kysely<any>, dialect: RecordDialect): Promise<void>
     }
     after = Number(rows[rows.length - 1]?.id);
   }
-  if (postgres) return;
   await sql`create index if not exists webhook_events_key_hash on webhook_events (key_hash)`.execute(db);
   await sql`drop index if exists webhook_events_key`.execute(db);
+  await sql`create trigger if not exists webhook_events_key_hash_set before insert on webhook_events
+    when new.key_hash is null
+    begin select raise(abort, 'webhook_events.key_hash is required (a process of an older caio? restart it)'); end`.execute(
+    db,
+  );
 }

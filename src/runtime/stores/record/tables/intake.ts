@@ -21,7 +21,7 @@ export interface IntakeTables {
     id: Generated<number>;
     source: string;
     idempotency_key: string;
-    /** webhookKeyHash(source, idempotency_key); null only on rows older than migration 13. */
+    /** webhookKeyHash(source, idempotency_key); always set on SQLite, null on PostgreSQL rows older than migration 13. */
     key_hash: number | null;
     status: WebhookStatus;
     received_at: string;
