@@ -41,6 +41,14 @@ export interface HostBeat {
   record_location: string;
   started_at: string;
   last_seen: string;
+  /** A `serve` host that sends events to Inngest: its backlog, and since when sending fails. */
+  inngest_events?: HostEvents | undefined;
+}
+
+export interface HostEvents {
+  pending: number;
+  failing_since: string | null;
+  last_error: string | null;
 }
 
 export interface RecordSharing {
@@ -79,6 +87,9 @@ const beatSchema = z.object({
   record_location: z.string().default(''),
   started_at: z.string(),
   last_seen: z.string(),
+  inngest_events: z
+    .object({ pending: z.number(), failing_since: z.string().nullable(), last_error: z.string().nullable() })
+    .optional(),
 });
 
 export function recordsNotSharedMessage(recordId: string, registered: string | null): string {
@@ -128,6 +139,8 @@ export interface HostRegistry {
   assertShared(): void;
   /** Write this process's heartbeat now. */
   beat(): Promise<void>;
+  /** From now on each heartbeat carries what `events()` says of sending events to Inngest (serve). */
+  reportEvents(events: () => HostEvents | undefined): void;
   /** Live hosts (heartbeat within the TTL), by id. */
   list(): Promise<HostBeat[]>;
   /** First beat and check, then both every interval (serve, console). */
@@ -158,6 +171,7 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
   };
   let timer: NodeJS.Timeout | undefined;
   let beating = false;
+  let events: (() => HostEvents | undefined) | undefined;
   let inFlight: Promise<RecordSharing> | undefined;
   /** Until the first verdict this process has not been found a split brain: it may register. */
   let verified = false;
@@ -270,6 +284,8 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
       started_at: startedAt,
       last_seen: at,
     };
+    const sending = events?.();
+    if (sending) value.inngest_events = sending;
     await state.putRecord(HOSTS_COLLECTION, id, value);
   };
 
@@ -295,6 +311,9 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
       if (!current.shared) throw new RecordsNotSharedError(recordId, current.registered_record_id);
     },
     beat,
+    reportEvents(provider) {
+      events = provider;
+    },
     async list() {
       const { live } = await readBeats();
       return live.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -200,6 +200,13 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
       problems.push(
         `host ${beat.id} (${beat.role}) runs record ${beat.record_id}, not the registered ${hosts.registered_record_id ?? hosts.record_id} (records_not_shared): set its DATABASE_URL to the shared record`,
       );
+    for (const beat of hosts.live) {
+      const events = beat.inngest_events;
+      if (!events?.failing_since) continue;
+      problems.push(
+        `host ${beat.id} (${beat.role}): events to Inngest failing since ${events.failing_since} (${events.pending} kept and retried): ${events.last_error ?? 'unknown error'}; check INNGEST_EVENT_KEY and INNGEST_EVENT_API_BASE_URL on that host, and the event API`,
+      );
+    }
   }
   return {
     generated_at: new Date(now()).toISOString(),
@@ -231,7 +238,7 @@ function hostsSummary(h: Extract<StatusReport['hosts'], { available: true }>): s
     : `RECORDS NOT SHARED: this record ${h.record_id}, registered ${h.registered_record_id ?? 'none'}`;
   const live = h.live.map(
     (beat) =>
-      `${beat.id} ${beat.role} ${beat.version}${beat.split_brain ? ` SPLIT BRAIN (record ${beat.record_id}${beat.record_location ? ` at ${beat.record_location}` : ''})` : ''}, seen ${beat.last_seen}`,
+      `${beat.id} ${beat.role} ${beat.version}${beat.split_brain ? ` SPLIT BRAIN (record ${beat.record_id}${beat.record_location ? ` at ${beat.record_location}` : ''})` : ''}${beat.inngest_events ? `, events to Inngest ${beat.inngest_events.failing_since ? 'FAILING' : 'ok'} (${beat.inngest_events.pending} pending)` : ''}, seen ${beat.last_seen}`,
   );
   return `${record}; ${live.length === 0 ? 'no live serve or console' : `${live.length} live: ${live.join('; ')}`}`;
 }

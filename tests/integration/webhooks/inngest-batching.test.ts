@@ -95,6 +95,13 @@ describe('webhook events to Inngest, batched', () => {
       'events to Inngest are failing; details: GET /api/runtime/dependencies',
     );
 
+    // Its heartbeat says so too: `caio status` on any host names this one.
+    const hosts = server.app.services.hosts;
+    await hosts?.beat();
+    const own = (await hosts?.list())?.find((beat) => beat.inngest_events !== undefined);
+    expect(own?.inngest_events).toMatchObject({ pending: 200, failing_since: expect.any(String) });
+    expect(own?.inngest_events?.last_error).toMatch(/answered 503/);
+
     // Back: every one of them arrives, batched.
     stub.failing = false;
     await waitFor(() => secondIds.every((id) => received().has(id)), 20_000, 'all 200 events after recovery');

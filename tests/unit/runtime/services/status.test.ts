@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../../src/runtime/config.js';
+import type { HostBeat } from '../../../../src/runtime/services/hosts.js';
 import {
   collectStatus,
   renderStatusMarkdown,
@@ -103,25 +104,27 @@ describe('collectStatus', () => {
     expect(renderStatusMarkdown(report)).toContain('| **Queue** | pending 3, approved 1 |');
   });
 
+  const beat = (id: string, record: string, extra: Partial<HostBeat> = {}): HostBeat => ({
+    id,
+    host: id.split(':')[0]!,
+    pid: Number(id.split(':')[1]),
+    role: 'serve' as const,
+    version: '9.9.9',
+    record_id: record,
+    record_location: 'postgres://db:5432/caio',
+    started_at: '2026-11-21T09:00:00.000Z',
+    last_seen: '2026-11-21T09:59:58.000Z',
+    ...extra,
+  });
+  const sharing = {
+    shared: true,
+    record_id: 'rec_a',
+    registered_record_id: 'rec_a',
+    checked_at: '2026-11-21T10:00:00.000Z',
+    error: null,
+  };
+
   it('lists the live hosts and names a split brain, as a problem', async () => {
-    const beat = (id: string, record: string) => ({
-      id,
-      host: id.split(':')[0]!,
-      pid: Number(id.split(':')[1]),
-      role: 'serve' as const,
-      version: '9.9.9',
-      record_id: record,
-      record_location: 'postgres://db:5432/caio',
-      started_at: '2026-11-21T09:00:00.000Z',
-      last_seen: '2026-11-21T09:59:58.000Z',
-    });
-    const sharing = {
-      shared: true,
-      record_id: 'rec_a',
-      registered_record_id: 'rec_a',
-      checked_at: '2026-11-21T10:00:00.000Z',
-      error: null,
-    };
     const report = await collectStatus({
       ...base,
       hosts: {
@@ -135,6 +138,34 @@ describe('collectStatus', () => {
     );
     expect(report.problems).toEqual([
       'host b:2 (serve) runs record rec_b, not the registered rec_a (records_not_shared): set its DATABASE_URL to the shared record',
+    ]);
+  });
+
+  it('names a host whose events to Inngest are failing, from its heartbeat', async () => {
+    const events = (failing: boolean) =>
+      failing
+        ? {
+            pending: 1200,
+            failing_since: '2026-11-21T09:40:00.000Z',
+            last_error: 'the Inngest event API at https://inn.gs answered 401: Event key not found',
+          }
+        : { pending: 0, failing_since: null, last_error: null };
+    const report = await collectStatus({
+      ...base,
+      hosts: {
+        sharing: () => sharing,
+        check: async () => sharing,
+        list: async () => [
+          beat('a:1', 'rec_a', { inngest_events: events(false) }),
+          beat('b:2', 'rec_a', { inngest_events: events(true) }),
+        ],
+      },
+    });
+    expect(renderStatusText(report)).toContain(
+      'a:1 serve 9.9.9, events to Inngest ok (0 pending), seen 2026-11-21T09:59:58.000Z; b:2 serve 9.9.9, events to Inngest FAILING (1200 pending)',
+    );
+    expect(report.problems).toEqual([
+      'host b:2 (serve): events to Inngest failing since 2026-11-21T09:40:00.000Z (1200 kept and retried): the Inngest event API at https://inn.gs answered 401: Event key not found; check INNGEST_EVENT_KEY and INNGEST_EVENT_API_BASE_URL on that host, and the event API',
     ]);
   });
 
