@@ -45,6 +45,8 @@ export interface StatusReport {
   }>;
   /** Required dependencies that are down, one sentence each; `caio status` exits 1 when any. */
   problems: string[];
+  /** Something to act on that leaves every host serving (events to Inngest failing); exit unchanged. */
+  warnings: string[];
 }
 
 /** Narrow, optional views of runtime services (duck-typed so status works with any subset). */
@@ -176,6 +178,7 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
         }
       : store;
   const problems: string[] = [];
+  const warnings: string[] = [];
   if (sources.recordError) {
     problems.push(
       config.DATABASE_URL
@@ -203,7 +206,7 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
     for (const beat of hosts.live) {
       const events = beat.inngest_events;
       if (!events?.failing_since) continue;
-      problems.push(
+      warnings.push(
         `host ${beat.id} (${beat.role}): events to Inngest failing since ${events.failing_since} (${events.pending} kept and retried): ${events.last_error ?? 'unknown error'}; check INNGEST_EVENT_KEY and INNGEST_EVENT_API_BASE_URL on that host, and the event API`,
       );
     }
@@ -212,6 +215,7 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
     generated_at: new Date(now()).toISOString(),
     mode: config.mode,
     problems,
+    warnings,
     version: sources.version,
     store: storeSection,
     readiness,
@@ -341,9 +345,11 @@ export function statusRows(report: StatusReport): { label: string; value: string
 }
 
 function problemLines(report: StatusReport): string[] {
-  return report.problems.length === 0
-    ? []
-    : [...report.problems.map((problem) => `DEPENDENCY DOWN: ${problem}`), ''];
+  const lines = [
+    ...report.problems.map((problem) => `DEPENDENCY DOWN: ${problem}`),
+    ...report.warnings.map((warning) => `WARNING: ${warning}`),
+  ];
+  return lines.length === 0 ? [] : [...lines, ''];
 }
 
 export function renderStatusText(report: StatusReport): string {

@@ -164,7 +164,10 @@ describe('collectStatus', () => {
     expect(renderStatusText(report)).toContain(
       'a:1 serve 9.9.9, events to Inngest ok (0 pending), seen 2026-11-21T09:59:58.000Z; b:2 serve 9.9.9, events to Inngest FAILING (1200 pending)',
     );
-    expect(report.problems).toEqual([
+    // Intake goes on (events are kept and retried): a warning, not a dependency down.
+    expect(report.problems).toEqual([]);
+    expect(renderStatusText(report)).toContain('WARNING: host b:2 (serve): events to Inngest failing since');
+    expect(report.warnings).toEqual([
       'host b:2 (serve): events to Inngest failing since 2026-11-21T09:40:00.000Z (1200 kept and retried): the Inngest event API at https://inn.gs answered 401: Event key not found; check INNGEST_EVENT_KEY and INNGEST_EVENT_API_BASE_URL on that host, and the event API',
     ]);
   });
