@@ -22,6 +22,7 @@ import {
 import {
   batchSummaryView,
   batchView,
+  type BatchSummaryRow,
   draftView,
   healthFromSnapshot,
   scorecardView,
@@ -58,16 +59,6 @@ export interface QueueSummary {
   sla_minutes: number;
   sla_breaches: number;
   taxonomy: readonly string[];
-}
-
-interface BatchSummaryWire {
-  id: string;
-  hash: string;
-  status: string;
-  mode: string;
-  created_at: string;
-  expires_at: string;
-  previewed_by: string;
 }
 
 function queryString(query: QueuePageQuery): string {
@@ -215,7 +206,7 @@ export function createRemoteServices(options: RemoteServicesOptions): {
     },
     batches: {
       async list() {
-        const summaries = await get<BatchSummaryWire[]>('/api/batches');
+        const summaries = await get<BatchSummaryRow[]>('/api/batches');
         const limit = options.batchDetailLimit ?? 10;
         return Promise.all(
           summaries.map(async (s, i): Promise<BatchView> => {

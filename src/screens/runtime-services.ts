@@ -61,8 +61,8 @@ export function draftView(d: Draft): DraftView {
   };
 }
 
-/** A batch listed without its items (older than the ones shown in full): the list row only. */
-export function batchSummaryView(s: {
+/** A batch as `batch list` / `GET /api/batches` give it: no items. */
+export interface BatchSummaryRow {
   id: string;
   hash: string;
   status: string;
@@ -70,7 +70,10 @@ export function batchSummaryView(s: {
   created_at: string;
   expires_at: string;
   previewed_by: string;
-}): BatchView {
+}
+
+/** A batch listed without its items (older than the ones shown in full): the list row only. */
+export function batchSummaryView(s: BatchSummaryRow): BatchView {
   return {
     id: s.id,
     hash: s.hash,

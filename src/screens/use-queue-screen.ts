@@ -70,7 +70,8 @@ export function useQueueScreen({
   const pages = useQueuePages(port, query, view.from, view.to);
   // Ages (and the SLA marker) advance with this clock, not with reads: one state change a minute,
   // which re-renders the rows on screen only (the table draws no other rows).
-  const now = useNow(services.now, intervals.age ?? AGE_TICK_MS);
+  const ageTick = intervals.age ?? AGE_TICK_MS;
+  const now = useNow(services.now, ageTick);
   const total = pages.window.total ?? 0;
   const refreshPages = useRef(pages.refresh);
   refreshPages.current = pages.refresh;
@@ -96,12 +97,7 @@ export function useQueueScreen({
   );
   // The header (capacity, SLA breaches) is re-read when the queue changes, else on the AGE column's
   // tick: drafts cross the SLA as time passes, and the count should agree with the ⚠ marks shown.
-  const header = usePoll(
-    port ? loadHeader : undefined,
-    intervals.age ?? AGE_TICK_MS,
-    services.now,
-    refreshToken + changes,
-  );
+  const header = usePoll(port ? loadHeader : undefined, ageTick, services.now, refreshToken + changes);
 
   const act = (fn: () => Promise<string>) =>
     reportAction(fn, notify, () => {

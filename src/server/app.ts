@@ -152,17 +152,7 @@ export function createHttpApp(runtime: HttpRuntime, options: HttpAppOptions = {}
 
   const hosts = runtime.hosts;
   // `caio status` on any host names a host whose events to Inngest are failing (its heartbeat says so).
-  hosts?.reportEvents(() => {
-    const delivery = inngest.delivery();
-    return delivery
-      ? {
-          pending: delivery.pending,
-          failing_since:
-            delivery.failingSince === null ? null : new Date(delivery.failingSince).toISOString(),
-          last_error: delivery.lastError,
-        }
-      : undefined;
-  });
+  hosts?.reportEvents(inngest.delivery);
   const sharedBus = runtime.events;
   const events = sharedBus ?? createEventBus({ now });
   const streams = createEventStreams(events, {

@@ -34,7 +34,7 @@ export function errorReply(error: unknown, correlationId: string, logger?: Logge
   if (error instanceof HttpError) {
     return {
       status: error.status,
-      body: { code: error.code, message: error.message, ...error.details },
+      body: { ...error.details, code: error.code, message: error.message },
       headers: error.headers,
     };
   }

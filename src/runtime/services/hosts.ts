@@ -22,6 +22,7 @@ import {
   registerRecordId,
 } from '../stores/redis/record-registration.js';
 import { randomBytes } from 'node:crypto';
+import type { BatcherHealth } from './inngest/event-batcher.js';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { UserError, errorMessage } from '../errors.js';
@@ -140,7 +141,7 @@ export interface HostRegistry {
   /** Write this process's heartbeat now. */
   beat(): Promise<void>;
   /** From now on each heartbeat carries what `events()` says of sending events to Inngest (serve). */
-  reportEvents(events: () => HostEvents | undefined): void;
+  reportEvents(events: () => BatcherHealth | undefined): void;
   /** Live hosts (heartbeat within the TTL), by id. */
   list(): Promise<HostBeat[]>;
   /** First beat and check, then both every interval (serve, console). */
@@ -171,7 +172,7 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
   };
   let timer: NodeJS.Timeout | undefined;
   let beating = false;
-  let events: (() => HostEvents | undefined) | undefined;
+  let events: (() => BatcherHealth | undefined) | undefined;
   let inFlight: Promise<RecordSharing> | undefined;
   /** Until the first verdict this process has not been found a split brain: it may register. */
   let verified = false;
@@ -285,7 +286,12 @@ export function createHostRegistry(deps: HostRegistryDeps): HostRegistry {
       last_seen: at,
     };
     const sending = events?.();
-    if (sending) value.inngest_events = sending;
+    if (sending)
+      value.inngest_events = {
+        pending: sending.pending,
+        failing_since: sending.failingSince === null ? null : new Date(sending.failingSince).toISOString(),
+        last_error: sending.lastError,
+      };
     await state.putRecord(HOSTS_COLLECTION, id, value);
   };
 

@@ -4,6 +4,7 @@
  * and recovery as soon as the store reconnects; requests read the cached snapshot and never wait on
  * Redis themselves.
  */
+import type { BatcherHealth } from './inngest/event-batcher.js';
 import { credentialProblem } from '../domain/env-rules.js';
 import { SECRET_VARIABLE, WEBHOOK_SOURCES, type WebhookSource } from '../domain/webhooks/sources.js';
 import type { Config } from '../config.js';
@@ -76,7 +77,7 @@ export interface ReadinessDeps {
     mode: InngestMode;
     functionCount: number;
     /** How sending events goes (the server's batcher); absent or undefined when none are sent. */
-    delivery?: (() => EventDelivery | undefined) | undefined;
+    delivery?: (() => BatcherHealth | undefined) | undefined;
   };
   now?: () => number;
   /** Refresh period (default 1000 ms). */
@@ -85,12 +86,6 @@ export interface ReadinessDeps {
   probeTimeoutMs?: number;
   /** Called with every fresh snapshot (notifications of an unhealthy required dependency). */
   onSnapshot?: ((snapshot: DependencySnapshot) => void) | undefined;
-}
-
-export interface EventDelivery {
-  pending: number;
-  failingSince: number | null;
-  lastError: string | null;
 }
 
 export interface Readiness {

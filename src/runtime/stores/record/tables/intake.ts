@@ -170,6 +170,13 @@ function chunkLengths(dialect: RepoContext['dialect'], count: number): number[] 
   return lengths;
 }
 
+/** `limit + 1` rows read: the first `limit`, and the cursor (the last one's id) when there were more. */
+function pageOf<T extends { id: number }>(rows: T[], limit: number): { events: T[]; next: number | null } {
+  const more = rows.length > limit;
+  const events = more ? rows.slice(0, limit) : rows;
+  return { events, next: more ? (events[events.length - 1]?.id ?? null) : null };
+}
+
 export function createWebhookEventsRepo(exec: Executor, ctx: RepoContext) {
   return {
     /**
@@ -284,9 +291,7 @@ export function createWebhookEventsRepo(exec: Executor, ctx: RepoContext) {
           .limit(limit + 1)
           .execute()
       ).map((row) => summaryRow.parse(row));
-      const more = rows.length > limit;
-      const events = more ? rows.slice(0, limit) : rows;
-      return { events, next: more ? (events[events.length - 1]?.id ?? null) : null };
+      return pageOf(rows, limit);
     },
 
     /**
@@ -310,9 +315,7 @@ export function createWebhookEventsRepo(exec: Executor, ctx: RepoContext) {
           .limit(limit + 1)
           .execute()
       ).map((row) => eventRow.parse(row));
-      const more = rows.length > limit;
-      const events = more ? rows.slice(0, limit) : rows;
-      return { events, next: more ? (events[events.length - 1]?.id ?? null) : null };
+      return pageOf(rows, limit);
     },
 
     /** Ids of events still waiting for processing (fewer than `maxAttempts` tries), oldest first. */
